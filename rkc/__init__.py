@@ -1,0 +1,60 @@
+"""rkc: revising the Revised Kyoto Convention together.
+
+`create_app()` reads like a table of contents: configure, bind extensions, register the
+areas' blueprints, error pages, security headers and commands, in that order.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+__all__ = ["create_app"]
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the application; `config` overrides every other configuration layer (tests)."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="static",
+    )
+
+    # 1. Configuration: defaults -> instance/config.py -> RKC_* environment -> `config`.
+    from rkc.config import configure
+
+    configure(app, config)
+
+    # 2. Extensions, bound in dependency order: the database first, everything else uses it.
+    from rkc.database import init_database
+
+    init_database(app)
+
+    # 3. Web layer: shared template helpers, error pages, security headers.
+    from rkc.web import init_web
+
+    init_web(app)
+
+    # 4. People: sessions, API tokens and the audit actor, before any area view runs.
+    from rkc.auth.session import init_auth
+
+    init_auth(app)
+
+    # 5. Areas, lowest first.
+    from rkc.audit.views import bp as audit_bp
+    from rkc.auth.views import admin_bp
+    from rkc.auth.views import bp as auth_bp
+    from rkc.convention.views import bp as convention_bp
+
+    app.register_blueprint(convention_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(audit_bp)
+
+    # 6. Command line.
+    from rkc.cli import register_commands
+
+    register_commands(app)
+    return app

@@ -1,0 +1,1 @@
+"""People: accounts, roles, log-in, API tokens, and the one permission module."""

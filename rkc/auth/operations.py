@@ -1,0 +1,246 @@
+"""Every write about people: accounts, passwords, tokens, failed log-ins. No Flask here."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from rkc import audit
+from rkc.auth.models import ApiToken, LoginFailure, Role, User
+from rkc.convention.models import utcnow
+from rkc.extensions import db
+from rkc.parties.models import Party
+
+#: Throttling: this many failures within the window lock further attempts for the window.
+ACCOUNT_FAILURES = 5
+ADDRESS_FAILURES = 20
+FAILURE_WINDOW = timedelta(minutes=15)
+
+MIN_PASSWORD_LENGTH = 12
+_COMMON = {
+    "password1234", "123456789012", "qwertyuiopas", "passwordpassword", "letmeinletmein",
+    "customs12345", "kyoto1234567", "administrator", "welcome12345",
+}  # fmt: skip
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
+
+#: A fixed hash used when the account does not exist, so that timing discloses nothing.
+_DUMMY_HASH = generate_password_hash("not-a-real-password-0123456789")
+
+
+class AccountError(ValueError):
+    """Bad input for an account operation. `field` names the form field at fault."""
+
+    def __init__(self, field: str, message: str):
+        self.field = field
+        super().__init__(message)
+
+
+# --------------------------------------------------------------------------- passwords
+
+
+def password_problems(password: str, username: str = "") -> list[str]:
+    """Everything wrong with a proposed password (empty list: acceptable)."""
+    problems = []
+    if len(password) < MIN_PASSWORD_LENGTH:
+        problems.append(f"use at least {MIN_PASSWORD_LENGTH} characters")
+    if len(password) > 512:
+        problems.append("use at most 512 characters")
+    if password.lower() in _COMMON or len(set(password)) < 5:
+        problems.append("this password is too easy to guess")
+    if username and username.lower() in password.lower():
+        problems.append("the password must not contain the user name")
+    return problems
+
+
+def _check_password(password: str, username: str) -> None:
+    problems = password_problems(password, username)
+    if problems:
+        raise AccountError("password", "Password: " + "; ".join(problems) + ".")
+
+
+# --------------------------------------------------------------------------- accounts
+
+
+def create_user(
+    *,
+    username: str,
+    display_name: str,
+    password: str,
+    role: Role | str,
+    party: Party | None = None,
+    organisation: str = "",
+    email: str = "",
+    is_demo: bool = False,
+) -> User:
+    username = username.strip().lower()
+    if not _USERNAME.match(username):
+        raise AccountError(
+            "username", "User name: 2-80 characters, lower-case letters, digits, '.', '_' or '-'."
+        )
+    if db.session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise AccountError("username", f"User name: “{username}” is already taken.")
+    if not display_name.strip():
+        raise AccountError("display_name", "Name: required.")
+    role = Role(role)
+    _check_role_party(role, party)
+    _check_password(password, username)
+    user = User(
+        username=username,
+        display_name=display_name.strip(),
+        email=email.strip(),
+        password_hash=generate_password_hash(password),
+        role=role,
+        party_id=party.id if party else None,
+        organisation=organisation.strip(),
+        is_demo=is_demo,
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record(
+        "user.create",
+        "user",
+        user.id,
+        username=username,
+        role=role.value,
+        party=party.name if party else None,
+    )
+    return user
+
+
+def _check_role_party(role: Role, party: Party | None) -> None:
+    if role is Role.DELEGATE and party is None:
+        raise AccountError("party", "Party: a delegate acts for exactly one Contracting Party.")
+    if role is not Role.DELEGATE and party is not None:
+        raise AccountError("party", "Party: only delegates belong to a party.")
+
+
+def change_role(user: User, role: Role | str, party: Party | None = None) -> User:
+    role = Role(role)
+    _check_role_party(role, party)
+    before = (user.role.value, user.party_id)
+    user.role = role
+    user.party_id = party.id if party else None
+    user.session_epoch += 1  # a new role starts new sessions
+    db.session.flush()
+    audit.record(
+        "user.change_role", "user", user.id, before=before, after=(role.value, user.party_id)
+    )
+    return user
+
+
+def set_disabled(user: User, disabled: bool) -> User:
+    user.is_disabled = disabled
+    user.session_epoch += 1
+    db.session.flush()
+    audit.record("user.disable" if disabled else "user.enable", "user", user.id)
+    return user
+
+
+def update_profile(user: User, *, display_name: str, organisation: str, email: str) -> User:
+    if not display_name.strip():
+        raise AccountError("display_name", "Name: required.")
+    user.display_name = display_name.strip()[:200]
+    user.organisation = organisation.strip()[:200]
+    user.email = email.strip()[:254]
+    db.session.flush()
+    audit.record("user.update_profile", "user", user.id)
+    return user
+
+
+def change_password(user: User, *, current: str | None, new: str) -> User:
+    """Change a password; `current=None` only for administrators resetting it."""
+    if current is not None and not check_password_hash(user.password_hash, current):
+        raise AccountError("current_password", "Current password: that is not your password.")
+    _check_password(new, user.username)
+    user.password_hash = generate_password_hash(new)
+    user.password_changed_at = utcnow()
+    user.session_epoch += 1  # every other session ends
+    db.session.flush()
+    audit.record("user.change_password", "user", user.id, by_admin=current is None)
+    return user
+
+
+# --------------------------------------------------------------------------- log-in
+
+
+def is_throttled(username: str, address: str, now: datetime | None = None) -> bool:
+    since = (now or utcnow()) - FAILURE_WINDOW
+    by_account = db.session.scalar(
+        select(func.count(LoginFailure.id)).where(
+            LoginFailure.username == username.strip().lower(), LoginFailure.at >= since
+        )
+    )
+    by_address = db.session.scalar(
+        select(func.count(LoginFailure.id)).where(
+            LoginFailure.address == address, LoginFailure.at >= since
+        )
+    )
+    return by_account >= ACCOUNT_FAILURES or by_address >= ADDRESS_FAILURES
+
+
+def authenticate(username: str, password: str, address: str) -> User | None:
+    """The user for these credentials, or None. Records failures; discloses nothing.
+
+    The caller checks `is_throttled` first. Unknown names, wrong passwords and disabled
+    accounts all look alike from outside.
+    """
+    name = username.strip().lower()
+    user = db.session.scalar(select(User).where(User.username == name))
+    ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    if user is None or not ok or user.is_disabled:
+        db.session.add(LoginFailure(username=name[:80], address=address[:64]))
+        db.session.flush()
+        return None
+    user.last_login_at = utcnow()
+    db.session.execute(delete(LoginFailure).where(LoginFailure.username == name))
+    db.session.flush()
+    return user
+
+
+# --------------------------------------------------------------------------- API tokens
+
+TOKEN_PREFIX = "rkc_"  # noqa: S105 (a marker, not a secret)
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a token; returns the row and the token itself, which is never stored."""
+    name = name.strip()
+    if not name:
+        raise AccountError("name", "Token name: required, so that you can tell tokens apart.")
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user_id=user.id, name=name[:100], prefix=secret[:10], token_hash=_hash_token(secret)
+    )
+    db.session.add(token)
+    db.session.flush()
+    audit.record("token.issue", "api_token", token.id, name=token.name)
+    return token, secret
+
+
+def revoke_token(user: User, token_id: int) -> ApiToken:
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise AccountError("token", "Token: no such token of yours.")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        db.session.flush()
+        audit.record("token.revoke", "api_token", token.id)
+    return token
+
+
+def user_for_token(secret: str) -> User | None:
+    if not secret.startswith(TOKEN_PREFIX):
+        return None
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(secret)))
+    if token is None or token.revoked_at is not None or token.user.is_disabled:
+        return None
+    return token.user

@@ -1,0 +1,419 @@
+"""The corpus format: parse `corpus/` into plain trees (no database, no Flask).
+
+The format is documented in `corpus/README.md`. Parsing reads every file and collects every
+problem as `file:line: reason` before anything is stored; `load_corpus` raises `CorpusError`
+with all of them at once.
+
+Run `python -m rkc.convention.corpus corpus` to check a corpus without loading it.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+from rkc.convention.kinds import ALLOWED_CHILDREN, KIND_WORDS, PROVISION_KINDS, STRUCTURAL_KINDS
+
+_md = MarkdownIt("commonmark")
+
+_HEADING = re.compile(
+    r"^(?P<kind>" + "|".join(sorted(KIND_WORDS, key=len, reverse=True)) + r")"
+    r"(?:[ \t]+(?P<number>[^\s:{}]+))?"
+    r"(?:[ \t]*:[ \t]*(?P<title>[^{}]*?))?"
+    r"[ \t]*(?:\{(?P<attrs>[^{}]*)\})?[ \t]*$"
+)
+_KEY = re.compile(r"^[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in the corpus, with where it is."""
+
+    file: str
+    line: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.reason}"
+
+
+class CorpusError(Exception):
+    """Raised with every problem found; nothing has been stored."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class Unit:
+    """One heading of a corpus file and everything under it."""
+
+    kind: str
+    key: str
+    number: str | None
+    number_alt: str | None
+    title: str | None
+    text: str
+    explains: tuple[str, ...]
+    file: str
+    line: int
+    children: list[Unit] = field(default_factory=list)
+
+    def walk(self) -> Iterator[Unit]:
+        """This unit, then its descendants, in document order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass(frozen=True)
+class WorkSpec:
+    key: str
+    title: str
+    short_title: str
+    description: str
+    roots: tuple[Unit, ...]
+
+
+@dataclass(frozen=True)
+class EditionSpec:
+    work: str
+    slug: str
+    title: str
+    status: str
+    adopted_on: date | None
+    in_force_from: date | None
+    is_authentic: bool
+    based_on: str | None
+    description: str
+
+
+@dataclass(frozen=True)
+class Corpus:
+    notice: str
+    works: tuple[WorkSpec, ...]
+    editions: tuple[EditionSpec, ...]
+
+
+def _segment(kind: str, number: str | None, title: str | None, note_count: int) -> str | None:
+    if kind == "chapter":
+        return number.lower() if number else None
+    if kind == "article":
+        return f"art{number.lower()}" if number else None
+    if kind == "preamble":
+        return "preamble"
+    if kind == "section":
+        if number:
+            return "s-" + number.lower()
+        return "s-" + _slug(title) if title else None
+    if kind == "note":
+        return "note" if note_count == 1 else f"note-{note_count}"
+    return number.lower() if number else None
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "untitled"
+
+
+def _parse_attrs(raw: str | None) -> tuple[str | None, tuple[str, ...], list[str]]:
+    """Return (key, explains, errors) from an attribute block."""
+    key: str | None = None
+    explains: tuple[str, ...] = ()
+    errors: list[str] = []
+    for item in (raw or "").split():
+        if item.startswith("#"):
+            key = item[1:]
+            if not _KEY.match(key):
+                errors.append(f"key {key!r} may hold only a-z, 0-9, '.', '_', '-' and '/'")
+        elif item.startswith("explains="):
+            explains = tuple(k for k in item.removeprefix("explains=").split(",") if k)
+            if not explains:
+                errors.append("explains= names no key")
+        else:
+            errors.append(f"unknown attribute {item!r} (expected #key or explains=...)")
+    return key, explains, errors
+
+
+def parse_file(source: str, filename: str) -> tuple[Unit | None, list[Problem]]:
+    """Parse one corpus file into its root unit, collecting problems."""
+    problems: list[Problem] = []
+
+    def problem(line: int | None, reason: str) -> None:
+        problems.append(Problem(filename, line, reason))
+
+    lines = source.splitlines()
+    tokens = _md.parse(source)
+    headings: list[tuple[int, int, int, str]] = []  # (level, start, end, content)
+    for i, tok in enumerate(tokens):
+        if tok.type == "heading_open":
+            assert tok.map is not None
+            if tok.markup not in {"#", "##", "###", "####", "#####", "######"}:
+                problem(tok.map[0] + 1, "use '#' headings, not underlined ones")
+            headings.append((int(tok.tag[1]), tok.map[0], tok.map[1], tokens[i + 1].content))
+        elif tok.type == "html_block":
+            line = tok.map[0] + 1 if tok.map else None
+            problem(line, "raw HTML is not allowed in the corpus")
+        elif tok.type == "inline" and any(c.type == "html_inline" for c in tok.children or []):
+            problem(tok.map[0] + 1 if tok.map else None, "raw HTML is not allowed in the corpus")
+
+    if not headings:
+        problem(None, "the file has no heading; it must start with a level-1 heading")
+        return None, problems
+    if any(line.strip() for line in lines[: headings[0][1]]):
+        problem(1, "text before the first heading")
+    if headings[0][0] != 1:
+        problem(headings[0][1] + 1, "the first heading must be a level-1 heading (# ...)")
+        return None, problems
+
+    root: Unit | None = None
+    stack: list[tuple[int, Unit, Unit | None]] = []  # (level, unit, key-parent)
+    note_counts: dict[int, int] = {}
+    sibling_numbers: dict[tuple[int, str, str], int] = {}
+
+    for index, (level, start, end, content) in enumerate(headings):
+        lineno = start + 1
+        text_end = headings[index + 1][1] if index + 1 < len(headings) else len(lines)
+        text = "\n".join(lines[end:text_end]).strip()
+        match = _HEADING.match(content.strip())
+        if not match:
+            problem(
+                lineno,
+                f"heading {content.strip()!r} does not start with a kind "
+                f"({', '.join(sorted(KIND_WORDS))})",
+            )
+            continue
+        kind = KIND_WORDS[match["kind"]]
+        number = match["number"]
+        title = (match["title"] or "").strip() or None
+        key, explains, attr_errors = _parse_attrs(match["attrs"])
+        for err in attr_errors:
+            problem(lineno, err)
+        number_alt = None
+        if number and "/" in number:
+            number, _, number_alt = number.partition("/")
+            if kind != "definition":
+                problem(lineno, "only a Definition carries an English/French number pair")
+        if kind == "definition" and not number:
+            problem(lineno, "a Definition needs its number, e.g. 'Definition E1/F23: appeal'")
+        if kind in PROVISION_KINDS | {"article", "chapter", "guideline"} and not number:
+            problem(lineno, f"a {match['kind']} needs a number")
+        if explains and kind not in {"guidelines", "section", "guideline"}:
+            problem(lineno, "explains= belongs on Guidelines, Section and Guideline headings")
+
+        if level == 1:
+            if root is not None:
+                problem(lineno, "a file holds exactly one level-1 heading")
+                continue
+            if key is None:
+                problem(lineno, "the root heading needs its key, e.g. {#ga}")
+                key = _slug(title or match["kind"])
+            unit = Unit(kind, key, number, number_alt, title, text, explains, filename, lineno)
+            root = unit
+            stack = [(1, unit, unit)]
+            continue
+
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        if not stack:
+            problem(lineno, "heading outside the file's root")
+            continue
+        parent_level, parent, key_parent = stack[-1]
+        if level != parent_level + 1:
+            problem(lineno, f"heading level jumps from {parent_level} to {level}")
+        if kind not in ALLOWED_CHILDREN.get(parent.kind, frozenset()):
+            problem(
+                lineno, f"a {match['kind']} cannot stand inside a {parent.kind.replace('_', ' ')}"
+            )
+        if kind == "note":
+            note_counts[id(parent)] = note_counts.get(id(parent), 0) + 1
+        if key is None:
+            segment = _segment(kind, number, title, note_counts.get(id(parent), 0))
+            base = root if kind == "article" else key_parent
+            key = f"{base.key}/{segment}" if base is not None and segment else None
+            if key is None:
+                problem(lineno, "cannot derive a key: give a number or a {#key}")
+                key = f"{parent.key}/line-{lineno}"
+        if number:
+            sib = (id(parent), kind, number.lower())
+            if sib in sibling_numbers:
+                problem(
+                    lineno,
+                    f"{match['kind']} {number} already stands at line {sibling_numbers[sib]}",
+                )
+            else:
+                sibling_numbers[sib] = lineno
+        if not text and kind not in STRUCTURAL_KINDS:
+            problem(lineno, f"{match['kind']} {number or ''} has no text".replace("  ", " "))
+        unit = Unit(kind, key, number, number_alt, title, text, explains, filename, lineno)
+        parent.children.append(unit)
+        # Sections are transparent for key derivation; so is the Body's grouping chapter.
+        child_key_parent = key_parent if kind == "section" else unit
+        stack.append((level, unit, child_key_parent))
+
+    return root, problems
+
+
+def _date(value: object, where: str, problems: list[Problem]) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        problems.append(
+            Problem("corpus.toml", None, f"{where}: {value!r} is not a YYYY-MM-DD date")
+        )
+        return None
+
+
+def load_corpus(directory: str | Path) -> Corpus:
+    """Read and check a whole corpus; raise CorpusError listing every problem."""
+    directory = Path(directory)
+    problems: list[Problem] = []
+    manifest_path = directory / "corpus.toml"
+    try:
+        manifest = tomllib.loads(manifest_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CorpusError([Problem("corpus.toml", None, "file not found")]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise CorpusError([Problem("corpus.toml", None, f"not valid TOML: {exc}")]) from None
+
+    works: list[WorkSpec] = []
+    seen_keys: dict[str, Unit] = {}
+    for w_index, work in enumerate(manifest.get("works", []), start=1):
+        where = f"works[{w_index}]"
+        if not work.get("key") or not work.get("title"):
+            problems.append(Problem("corpus.toml", None, f"{where}: needs key and title"))
+            continue
+        roots: list[Unit] = []
+        for name in work.get("files", []):
+            path = directory / name
+            try:
+                source = path.read_text(encoding="utf-8")
+            except FileNotFoundError:
+                problems.append(Problem("corpus.toml", None, f"{where}: file {name} not found"))
+                continue
+            except UnicodeDecodeError:
+                problems.append(Problem(name, None, "not UTF-8 text"))
+                continue
+            root, file_problems = parse_file(source, name)
+            problems.extend(file_problems)
+            if root is None:
+                continue
+            for unit in root.walk():
+                if unit.key in seen_keys:
+                    other = seen_keys[unit.key]
+                    problems.append(
+                        Problem(
+                            name,
+                            unit.line,
+                            f"key {unit.key!r} is already used at {other.file}:{other.line}",
+                        )
+                    )
+                else:
+                    seen_keys[unit.key] = unit
+            roots.append(root)
+        if not work.get("files"):
+            problems.append(Problem("corpus.toml", None, f"{where}: lists no files"))
+        works.append(
+            WorkSpec(
+                key=work["key"],
+                title=work["title"],
+                short_title=work.get("short_title", work["title"]),
+                description=work.get("description", ""),
+                roots=tuple(roots),
+            )
+        )
+
+    for unit in seen_keys.values():
+        for target in unit.explains:
+            if target not in seen_keys:
+                problems.append(
+                    Problem(
+                        unit.file, unit.line, f"explains names {target!r}, which does not exist"
+                    )
+                )
+
+    editions: list[EditionSpec] = []
+    work_keys = {w.key for w in works}
+    slugs: set[tuple[str, str]] = set()
+    statuses = {"working_draft", "adopted", "in_force"}
+    for e_index, raw in enumerate(manifest.get("editions", []), start=1):
+        where = f"editions[{e_index}]"
+        if raw.get("work") not in work_keys:
+            problems.append(
+                Problem("corpus.toml", None, f"{where}: unknown work {raw.get('work')!r}")
+            )
+            continue
+        if raw.get("status") not in statuses:
+            problems.append(
+                Problem(
+                    "corpus.toml",
+                    None,
+                    f"{where}: status must be one of {', '.join(sorted(statuses))}",
+                )
+            )
+            continue
+        based_on = raw.get("based_on")
+        if based_on and (raw["work"], based_on) not in slugs:
+            problems.append(
+                Problem(
+                    "corpus.toml", None, f"{where}: based_on {based_on!r} is not an earlier edition"
+                )
+            )
+        slugs.add((raw["work"], raw.get("slug", "")))
+        editions.append(
+            EditionSpec(
+                work=raw["work"],
+                slug=raw.get("slug", ""),
+                title=raw.get("title", raw.get("slug", "")),
+                status=raw["status"],
+                adopted_on=_date(raw.get("adopted_on"), f"{where}.adopted_on", problems),
+                in_force_from=_date(raw.get("in_force_from"), f"{where}.in_force_from", problems),
+                is_authentic=bool(raw.get("authentic", False)),
+                based_on=based_on,
+                description=raw.get("description", ""),
+            )
+        )
+    if problems:
+        raise CorpusError(problems)
+    return Corpus(
+        notice=manifest.get("corpus", {}).get("notice", ""),
+        works=tuple(works),
+        editions=tuple(editions),
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Check a corpus directory and print its problems or its counts."""
+    args = argv if argv is not None else sys.argv[1:]
+    directory = args[0] if args else "corpus"
+    try:
+        corpus = load_corpus(directory)
+    except CorpusError as exc:
+        for p in exc.problems:
+            print(p)
+        print(f"{len(exc.problems)} problem(s); nothing would be stored.")
+        return 1
+    for work in corpus.works:
+        counts: dict[str, int] = {}
+        for root in work.roots:
+            for unit in root.walk():
+                counts[unit.kind] = counts.get(unit.kind, 0) + 1
+        summary = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
+        print(f"{work.key}: {summary}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

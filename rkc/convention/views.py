@@ -1,0 +1,256 @@
+"""Public reading of the Convention and its Guidelines: parse, check, call, render."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_login import current_user
+
+from rkc.auth.permissions import Action, can
+from rkc.clock import today
+from rkc.convention import queries
+from rkc.convention.kinds import CONTAINER_KINDS
+from rkc.convention.models import Edition, Node, Work
+from rkc.web import NotFoundHere
+
+bp = Blueprint("convention", __name__)
+
+
+# --------------------------------------------------------------------------- parsing helpers
+
+
+def _parse_day(raw: str | None) -> date | None:
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise NotFoundHere(
+            "Not a date",
+            f"“{raw}” is not a date this site understands. Write dates as YYYY-MM-DD, "
+            "for example ?on=2006-02-03.",
+        ) from None
+
+
+def _work_or_404(key: str) -> Work:
+    work = queries.work_by_key(key)
+    if work is None:
+        raise NotFoundHere(
+            "No such work",
+            f"There is no work called “{key}”.",
+            [(w.short_title, url_for(".show_work", work_key=w.key)) for w in queries.all_works()],
+        )
+    return work
+
+
+def _visible(edition: Edition | None) -> bool:
+    return can(current_user, Action.READ_EDITION, edition)
+
+
+def _members() -> bool:
+    """Whether working drafts are listed for this visitor."""
+    return can(current_user, Action.READ_WORKING_DOCUMENTS)
+
+
+def _resolve_edition(work: Work) -> tuple[Edition, date | None]:
+    """Pick the edition a request asks for: ?edition=slug, else ?on=date, else today."""
+    slug = request.args.get("edition")
+    day = _parse_day(request.args.get("on"))
+    if slug:
+        edition = queries.edition_by_slug(work, slug)
+        if not _visible(edition):
+            raise NotFoundHere(
+                "No such edition",
+                f"{work.short_title} has no published edition “{slug}”.",
+                _edition_links(work),
+            )
+        assert edition is not None
+        return edition, day
+    when = day or today()
+    edition = queries.in_force_on(work, when)
+    if edition is None:
+        first = queries.first_in_force_date(work)
+        if first is not None and when < first:
+            raise NotFoundHere(
+                "Not yet in force on that date",
+                f"No text of the {work.short_title} was in force on {when:%-d %B %Y}. "
+                f"The Revised Kyoto Convention entered into force on {first:%-d %B %Y}; "
+                "before that the 1973 Kyoto Convention applied, which this site does not hold.",
+                [
+                    (
+                        f"Text in force on {first:%-d %B %Y}",
+                        url_for(".show_work", work_key=work.key, on=first.isoformat()),
+                    )
+                ],
+            )
+        raise NotFoundHere(
+            "No edition in force",
+            f"No edition of the {work.short_title} is in force on {when:%-d %B %Y}.",
+            _edition_links(work),
+        )
+    return edition, day
+
+
+def _edition_links(work: Work) -> list[tuple[str, str]]:
+    return [
+        (e.title, url_for(".show_work", work_key=work.key, edition=e.slug))
+        for e in queries.editions_of(work, include_drafts=_members())
+    ]
+
+
+def _node_or_404(key: str) -> Node:
+    node = queries.node_by_key(key)
+    if node is None:
+        parent_key = key.rsplit("/", 1)[0] if "/" in key else None
+        suggestions = []
+        if parent_key and queries.node_by_key(parent_key):
+            suggestions.append(
+                (f"The enclosing unit {parent_key}", url_for(".show_node", key=parent_key))
+            )
+        suggestions += [
+            (w.short_title, url_for(".show_work", work_key=w.key)) for w in queries.all_works()
+        ]
+        raise NotFoundHere(
+            "No such provision",
+            f"Nothing in the text store has the key “{key}”. Keys look like ga/3/3.11 "
+            "(General Annex, chapter 3, Standard 3.11) or sa-b/1/4.",
+            suggestions,
+        )
+    return node
+
+
+def _edition_context(work: Work, edition: Edition, day: date | None) -> dict:
+    views = queries.edition_views(work, today(), include_drafts=_members())
+    state = next((v for v in views if v.edition.id == edition.id), None)
+    return {
+        "work": work,
+        "edition": edition,
+        "edition_state": state,
+        "edition_views": views,
+        "asked_day": day,
+    }
+
+
+# --------------------------------------------------------------------------- pages
+
+
+@bp.get("/")
+def home():  # type: ignore[no-untyped-def]
+    day = today()
+    works = [
+        (
+            work,
+            queries.edition_views(work, day, include_drafts=_members()),
+            queries.in_force_on(work, day),
+        )
+        for work in queries.all_works()
+    ]
+    return render_template("convention/home.html", works=works)
+
+
+@bp.get("/w/<work_key>")
+def show_work(work_key: str):  # type: ignore[no-untyped-def]
+    work = _work_or_404(work_key)
+    edition, day = _resolve_edition(work)
+    toc = queries.table_of_contents(edition)
+    return render_template("convention/work.html", toc=toc, **_edition_context(work, edition, day))
+
+
+@bp.get("/w/<work_key>/editions")
+def list_editions(work_key: str):  # type: ignore[no-untyped-def]
+    work = _work_or_404(work_key)
+    return render_template(
+        "convention/editions.html",
+        work=work,
+        edition_views=queries.edition_views(work, today(), include_drafts=_members()),
+    )
+
+
+@bp.get("/n/<path:key>")
+def show_node(key: str):  # type: ignore[no-untyped-def]
+    node = _node_or_404(key)
+    work = node.work
+    edition, day = _resolve_edition(work)
+    entry = queries.entry_of(edition, node)
+    if entry is None:
+        raise NotFoundHere(
+            "Not in this edition",
+            f"{key} is not part of “{edition.title}”. It may have been added later or removed "
+            "earlier: its history lists the editions that contain it.",
+            [("History of " + key, url_for(".node_history", key=key)), *_edition_links(work)],
+        )
+    units = queries.subtree(edition, entry)
+    head = units[0]
+    in_force_day = day or edition.in_force_from or today()
+    explained = (
+        queries.guidelines_for([u.key for u in units], in_force_day)
+        if work.key != "guidelines"
+        else {}
+    )
+    context = _edition_context(work, edition, day)
+    context.update(
+        node=node,
+        head=head,
+        units=units,
+        crumbs=queries.ancestors(edition, entry),
+        neighbours=queries.neighbours(edition, entry),
+        guidelines=explained,
+    )
+    if head.kind in CONTAINER_KINDS:
+        return render_template("convention/container.html", **context)
+    steps = queries.history(node, include_drafts=_members())
+    context.update(history=steps)
+    return render_template("convention/provision.html", **context)
+
+
+@bp.get("/n/<path:key>/history")
+def node_history(key: str):  # type: ignore[no-untyped-def]
+    node = _node_or_404(key)
+    steps = queries.history(node, include_drafts=_members())
+    if not steps:
+        abort(404)
+    return render_template(
+        "convention/history.html",
+        node=node,
+        work=node.work,
+        steps=steps,
+        latest=steps[-1].revision,
+    )
+
+
+@bp.get("/w/<work_key>/compare")
+def compare(work_key: str):  # type: ignore[no-untyped-def]
+    work = _work_or_404(work_key)
+    views = queries.edition_views(work, today(), include_drafts=_members())
+    published = [v.edition for v in views]
+    from_slug = request.args.get("from") or (published[0].slug if published else "")
+    to_slug = request.args.get("to") or (published[-1].slug if published else "")
+    old = queries.edition_by_slug(work, from_slug)
+    new = queries.edition_by_slug(work, to_slug)
+    for slug, edition in ((from_slug, old), (to_slug, new)):
+        if not _visible(edition):
+            raise NotFoundHere(
+                "No such edition",
+                f"{work.short_title} has no published edition “{slug}” to compare.",
+                _edition_links(work),
+            )
+    assert old is not None
+    assert new is not None
+    node_key = request.args.get("node") or ""
+    node = _node_or_404(node_key) if node_key else None
+    if node is not None and node.work_id != work.id:
+        raise NotFoundHere("Not in this work", f"{node_key} belongs to another work.")
+    comparison = queries.compare(old, new, node=node)
+    show_all = request.args.get("show") == "all"
+    chapters = [i for i in queries.table_of_contents(new) if i.kind in ("chapter", "instrument")]
+    return render_template(
+        "convention/compare.html",
+        work=work,
+        comparison=comparison,
+        rows=comparison.rows if show_all else comparison.changed_rows,
+        show_all=show_all,
+        node=node,
+        edition_views=views,
+        chapters=chapters,
+    )

@@ -1,0 +1,1 @@
+"""Alembic migrations; run through `rkc init` / `rkc db upgrade` (see rkc/migrate.py)."""

@@ -1,0 +1,81 @@
+"""The one safe Markdown renderer.
+
+Every piece of user Markdown (justifications, comments, notes) is rendered here and nowhere
+else.  markdown-it-py's ``js-default`` preset leaves raw HTML disabled, so ``<script>`` and
+friends come out as escaped text (the library's own default preset, ``commonmark``, passes raw
+HTML through).  Link and image targets are checked by ``_SafeMarkdownIt.validateLink``: only
+relative URLs and the ``http``, ``https`` and ``mailto`` schemes become links; anything else
+(``javascript:``, ``vbscript:``, ``data:``, ``file:``, ...) is left as plain text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from markupsafe import Markup
+
+__all__ = ["ALLOWED_SCHEMES", "plain_text", "render", "render_inline"]
+
+#: URL schemes allowed in links and images.  URLs without a scheme are allowed.
+ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
+
+_SCHEME_RE = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+# Browsers ignore leading/trailing C0 controls and spaces, and tabs/newlines anywhere.
+_IGNORED_BY_BROWSERS_RE = re.compile(r"[\t\n\r]")
+_C0_AND_SPACE = "".join(chr(c) for c in range(0x21))
+
+
+class _SafeMarkdownIt(MarkdownIt):
+    """MarkdownIt whose link check is an allow-list of schemes rather than a block-list."""
+
+    def validateLink(self, url: str) -> bool:
+        cleaned = _IGNORED_BY_BROWSERS_RE.sub("", url).strip(_C0_AND_SPACE).lower()
+        match = _SCHEME_RE.match(cleaned)
+        return match is None or match.group(1) in ALLOWED_SCHEMES
+
+
+_MD = _SafeMarkdownIt("js-default", {"html": False, "linkify": False, "typographer": False})
+
+
+def render(text: str) -> Markup:
+    """Render Markdown source to safe HTML (block level: paragraphs, lists, ...)."""
+    # Safe: raw HTML is disabled, so markdown-it escapes every piece of source text.
+    return Markup(_MD.render(text))  # noqa: S704
+
+
+def render_inline(text: str) -> Markup:
+    """Render a one-line Markdown field to safe inline HTML (no ``<p>`` wrapper)."""
+    return Markup(_MD.renderInline(text))  # noqa: S704
+
+
+def _inline_text(children: list[Token]) -> str:
+    parts: list[str] = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+        elif child.type == "image":
+            parts.append(_inline_text(child.children or []))
+    return "".join(parts)
+
+
+def plain_text(text: str) -> str:
+    """Markdown source to plain text, for search indexing and excerpts.
+
+    Markup is dropped, entities are decoded and blocks (paragraphs, list items, headings,
+    table cells, code blocks) are separated by newlines.  The result is *not* HTML-escaped.
+    """
+    blocks: list[str] = []
+    for token in _MD.parse(text):
+        if token.type == "inline":
+            content = _inline_text(token.children or [])
+        elif token.type in ("fence", "code_block"):
+            content = token.content.rstrip("\n")
+        else:
+            continue
+        if content.strip():
+            blocks.append(content)
+    return "\n".join(blocks)

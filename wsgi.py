@@ -1,0 +1,3 @@
+from rkc import create_app
+
+app = create_app()
