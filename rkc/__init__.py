@@ -43,6 +43,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_auth(app)
 
     # 5. Areas, lowest first.
+    from rkc.api.views import bp as api_bp
     from rkc.audit.views import bp as audit_bp
     from rkc.auth.views import admin_bp
     from rkc.auth.views import bp as auth_bp
@@ -52,6 +53,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(api_bp)
 
     # 6. Command line.
     from rkc.cli import register_commands

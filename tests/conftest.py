@@ -123,11 +123,20 @@ def small_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databa
 
 
 def _app_from(factory: DatabaseFactory, tmp_path: Path) -> Iterator[Flask]:
+    """Yield the app that serves requests, inside the app context of a twin app.
+
+    The test's own reads and writes go through the twin's context and session; requests get
+    fresh contexts of their own (Flask reuses an already pushed context of the same app, which
+    would share `g` and the session between requests and hide real bugs).
+    """
     url = factory.copy()
     app = make_app(url, tmp_path / "instance")
-    with app.app_context():
+    twin = make_app(url, tmp_path / "instance")
+    with twin.app_context():
         yield app
         db.session.remove()
+        db.engine.dispose()
+    with app.app_context():
         db.engine.dispose()
     factory.drop(url)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from rkc.auth.models import Role
@@ -33,7 +34,7 @@ class RevokeForm(FlaskForm):
     """An empty form: its CSRF token is what protects the revoke button."""
 
 
-ROLE_CHOICES = [(r.value, r.label) for r in Role]
+ROLE_CHOICES = [SelectChoice(value=r.value, label=r.label) for r in Role]
 
 
 class UserForm(FlaskForm):

@@ -243,4 +243,6 @@ def user_for_token(secret: str) -> User | None:
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(secret)))
     if token is None or token.revoked_at is not None or token.user.is_disabled:
         return None
+    token.last_used_at = utcnow()
+    db.session.flush()
     return token.user

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from rkc.auth.models import ApiToken, User
 from rkc.extensions import db
@@ -25,9 +26,11 @@ def tokens_of(user: User) -> list[ApiToken]:
     )
 
 
-def party_choices() -> list[tuple[int, str]]:
+def party_choices() -> list[SelectChoice]:
     parties = db.session.scalars(select(Party).order_by(Party.name))
-    return [(0, "— none —")] + [(p.id, p.name) for p in parties]
+    return [SelectChoice(value=0, label="— none —")] + [
+        SelectChoice(value=p.id, label=p.name) for p in parties
+    ]
 
 
 def party_by_id(party_id: int | None) -> Party | None:

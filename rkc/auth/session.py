@@ -32,7 +32,10 @@ def _load_user_from_token(req) -> User | None:  # type: ignore[no-untyped-def]
     header = req.headers.get("Authorization", "")
     if not req.path.startswith("/api/") or not header.startswith("Bearer "):
         return None
-    return operations.user_for_token(header.removeprefix("Bearer ").strip())
+    user = operations.user_for_token(header.removeprefix("Bearer ").strip())
+    if user is not None:
+        db.session.commit()  # keeps the token's last-used time, before the request's own work
+    return user
 
 
 def client_address() -> str:

@@ -25,6 +25,11 @@ bp = Blueprint("auth", __name__)
 admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
+def _me():  # type: ignore[no-untyped-def]
+    """The signed-in User itself (operations get real objects, never the proxy)."""
+    return current_user._get_current_object()
+
+
 def _safe_next(target: str | None) -> str:
     """Only same-site paths: never an open redirect."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
@@ -103,7 +108,7 @@ def update_profile():  # type: ignore[no-untyped-def]
         return _account_page(400, profile_form=form)
     try:
         ops.update_profile(
-            current_user,
+            _me(),
             display_name=form.display_name.data,
             organisation=form.organisation.data or "",
             email=form.email.data or "",
@@ -124,7 +129,7 @@ def change_password():  # type: ignore[no-untyped-def]
         return _account_page(400, password_form=form)
     try:
         user = ops.change_password(
-            current_user, current=form.current_password.data, new=form.new_password.data
+            _me(), current=form.current_password.data, new=form.new_password.data
         )
     except ops.AccountError as exc:
         field = form.current_password if exc.field == "current_password" else form.new_password
@@ -143,7 +148,7 @@ def issue_token():  # type: ignore[no-untyped-def]
     if not form.validate_on_submit():
         return _account_page(400, token_form=form)
     try:
-        _token, secret = ops.issue_token(current_user, form.name.data)
+        _token, secret = ops.issue_token(_me(), form.name.data)
     except ops.AccountError as exc:
         form.name.errors.append(str(exc))
         return _account_page(400, token_form=form)
@@ -159,7 +164,7 @@ def revoke_token(token_id: int):  # type: ignore[no-untyped-def]
     if not RevokeForm().validate_on_submit():
         abort(400)
     try:
-        ops.revoke_token(current_user, token_id)
+        ops.revoke_token(_me(), token_id)
     except ops.AccountError:
         abort(404)
     flash("The token is revoked.", "info")

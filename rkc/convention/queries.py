@@ -192,19 +192,29 @@ STATE_LABELS = {
 
 
 def edition_views(work: Work, today: date, *, include_drafts: bool = False) -> list[EditionView]:
+    """Each edition with its state on `today`, in one pass (no edition-by-edition rescans)."""
     editions = editions_of(work, include_drafts=include_drafts)
-    entered = [e for e in editions if e.status in ENTERED and e.in_force_from]
+    current = max(
+        (
+            e
+            for e in editions
+            if e.status in ENTERED and e.in_force_from is not None and e.in_force_from <= today
+        ),
+        key=lambda e: (e.in_force_from, e.id),
+        default=None,
+    )
     views = []
     for edition in editions:
-        later = [
-            e
-            for e in entered
-            if e.in_force_from
-            and edition.in_force_from
-            and e.in_force_from > edition.in_force_from
-            and e.in_force_from <= today
-        ]
-        views.append(EditionView(edition, edition.state_on(today, later[0] if later else None)))
+        # Only the edition in force today can supersede an older one.
+        later = (
+            current
+            if current is not None
+            and edition.in_force_from is not None
+            and current.in_force_from is not None
+            and current.in_force_from > edition.in_force_from
+            else None
+        )
+        views.append(EditionView(edition, edition.state_on(today, later)))
     return views
 
 

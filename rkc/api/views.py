@@ -1,0 +1,26 @@
+"""JSON API: parse, check, call, answer in JSON. Errors are JSON too (see rkc/web.py)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, jsonify
+from flask_login import current_user
+
+from rkc.auth.permissions import role_of
+from rkc.web import csrf
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# The API authenticates each request with a bearer token, not a cookie: no CSRF token needed.
+csrf.exempt(bp)
+
+
+@bp.get("/me")
+def me():  # type: ignore[no-untyped-def]
+    """Who the token (or session) belongs to."""
+    if role_of(current_user) is None:
+        abort(401)
+    return jsonify(
+        username=current_user.username,
+        name=current_user.display_name,
+        role=current_user.role.value,
+        party=current_user.party.name if current_user.party else None,
+    )

@@ -1,0 +1,106 @@
+"""Every route, every role: allowed or denied, exactly as the table says.
+
+A new route fails `test_every_route_is_in_the_matrix` until its row is added here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from rkc.audit import Actor, acting_as
+from rkc.auth import operations as auth_ops
+from rkc.extensions import db
+
+from ..helpers import create_people, csrf_token, log_in, user
+
+ROLES = ("anonymous", "delegate_a", "delegate_b", "observer", "secretariat", "admin")
+EVERYONE = frozenset(ROLES)
+MEMBERS = EVERYONE - {"anonymous"}
+
+Url = str | Callable[[dict], str]
+
+#: (endpoint, method, url, roles allowed)
+MATRIX: list[tuple[str, str, Url, frozenset[str]]] = [
+    ("convention.home", "GET", "/", EVERYONE),
+    ("convention.show_work", "GET", "/w/rkc", EVERYONE),
+    ("convention.show_work", "GET", "/w/rkc?edition=review-draft", MEMBERS),
+    ("convention.list_editions", "GET", "/w/rkc/editions", EVERYONE),
+    ("convention.show_node", "GET", "/n/ga/3/3.1", EVERYONE),
+    ("convention.show_node", "GET", "/n/ga/3?edition=review-draft", MEMBERS),
+    ("convention.node_history", "GET", "/n/ga/3/3.1/history", EVERYONE),
+    ("convention.compare", "GET", "/w/rkc/compare", EVERYONE),
+    ("convention.compare", "GET", "/w/rkc/compare?from=2006&to=review-draft", MEMBERS),
+    ("auth.login", "GET", "/login", EVERYONE),
+    ("auth.account", "GET", "/account", MEMBERS),
+    ("auth.update_profile", "POST", "/account/profile", MEMBERS),
+    ("auth.change_password", "POST", "/account/password", MEMBERS),
+    ("auth.issue_token", "POST", "/account/tokens", MEMBERS),
+    (
+        "auth.revoke_token",
+        "POST",
+        lambda ctx: f"/account/tokens/{ctx['token_of_b']}/revoke",
+        frozenset({"delegate_b"}),
+    ),
+    ("admin.list_users", "GET", "/admin/users", frozenset({"admin"})),
+    ("admin.create_user", "GET", "/admin/users/new", frozenset({"admin"})),
+    ("admin.create_user", "POST", "/admin/users/new", frozenset({"admin"})),
+    (
+        "admin.edit_user",
+        "GET",
+        lambda ctx: f"/admin/users/{ctx['observer_id']}",
+        frozenset({"admin"}),
+    ),
+    (
+        "admin.edit_user",
+        "POST",
+        lambda ctx: f"/admin/users/{ctx['observer_id']}",
+        frozenset({"admin"}),
+    ),
+    ("audit.list_events", "GET", "/audit/", frozenset({"secretariat", "admin"})),
+    ("api.me", "GET", "/api/v1/me", MEMBERS),
+    # Last: it ends the session the other rows rely on.
+    ("auth.logout", "POST", "/logout", EVERYONE),
+]
+
+
+def test_every_route_is_in_the_matrix(small_app):
+    covered = {endpoint for endpoint, *_ in MATRIX}
+    routes = {rule.endpoint for rule in small_app.url_map.iter_rules()} - {"static"}
+    assert routes - covered == set(), "add these endpoints to MATRIX"
+
+
+def _outcome(response) -> str:  # type: ignore[no-untyped-def]
+    if response.status_code in (401, 403, 404):
+        return "denied"
+    if response.status_code == 302 and response.headers["Location"].startswith("/login"):
+        return "denied"
+    assert response.status_code < 500, response.get_data(as_text=True)[:500]
+    return "allowed"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_exactly_what_the_matrix_allows(small_app, role):
+    people = create_people()
+    with acting_as(Actor(None, "test-setup", "system")):
+        token, _secret = auth_ops.issue_token(user(people["delegate_b"]), "b's token")
+    db.session.commit()
+    ctx = {"token_of_b": token.id, "observer_id": people["observer"].user_id}
+    client = small_app.test_client()
+    if role != "anonymous":
+        assert log_in(client, people[role].username).status_code == 302
+    wrong = []
+    for endpoint, method, url, allowed in MATRIX:
+        target = url(ctx) if callable(url) else url
+        if method == "GET":
+            response = client.get(target)
+        else:
+            response = client.post(target, data={"csrf_token": csrf_token(client, "/login")})
+        got = _outcome(response)
+        expected = "allowed" if role in allowed else "denied"
+        if got != expected:
+            wrong.append(
+                f"{method} {target} ({endpoint}): {got} ({response.status_code}), expected {expected}"
+            )
+    assert wrong == []
