@@ -47,9 +47,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from rkc.audit.views import bp as audit_bp
     from rkc.auth.views import admin_bp
     from rkc.auth.views import bp as auth_bp
+    from rkc.convention.edition_views import bp as editions_bp
     from rkc.convention.views import bp as convention_bp
 
     app.register_blueprint(convention_bp)
+    app.register_blueprint(editions_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(audit_bp)

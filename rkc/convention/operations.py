@@ -285,7 +285,7 @@ def freeze(
     if draft.status is not EditionStatus.WORKING_DRAFT:
         raise TextStoreError(f"edition {draft.slug!r} is already frozen ({draft.status.value})")
     if in_force_from and adopted_on and in_force_from < adopted_on:
-        raise TextStoreError("in force from: the date is before the adoption date")
+        raise TextStoreError("In force from: the date is before the adoption date")
     if slug and slug != draft.slug:
         _check_slug_free(draft.work_id, slug)
         draft.slug = slug
@@ -304,7 +304,7 @@ def set_in_force(edition: Edition, in_force_from: date) -> Edition:
     if edition.status is EditionStatus.WORKING_DRAFT:
         raise TextStoreError("a working draft cannot enter into force; freeze it first")
     if edition.adopted_on and in_force_from < edition.adopted_on:
-        raise TextStoreError("in force from: the date is before the adoption date")
+        raise TextStoreError("In force from: the date is before the adoption date")
     edition.in_force_from = in_force_from
     edition.status = EditionStatus.IN_FORCE
     db.session.flush()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from markupsafe import Markup
 from sqlalchemy import Select, select
@@ -444,3 +444,40 @@ def _scope(edition: Edition, node: Node | None, language: str) -> list[Item]:
         return contents(edition, language)
     entry = entry_of(edition, node, language)
     return subtree(edition, entry, language) if entry else []
+
+
+# --------------------------------------------------------------------------- provenance, feeds
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a revision came from: its origin and the reference recorded with it."""
+
+    origin: str
+    reference: str
+    recorded_at: datetime
+
+
+def provenance(rows: Sequence[CompareRow]) -> dict[str, Provenance]:
+    """The origin of each changed unit's new revision, by node key."""
+    ids = {row.new.revision_id: row.new.key for row in rows if row.new is not None}
+    if not ids:
+        return {}
+    found = db.session.execute(
+        select(Revision.id, Revision.origin, Revision.origin_ref, Revision.created_at).where(
+            Revision.id.in_(list(ids))
+        )
+    ).all()
+    return {ids[r.id]: Provenance(r.origin, r.origin_ref, r.created_at) for r in found}
+
+
+def published_editions_newest_first(limit: int = 50) -> list[Edition]:
+    """Published editions of every work, most recently frozen first (for the feed)."""
+    return list(
+        db.session.scalars(
+            select(Edition)
+            .where(Edition.status.in_(PUBLISHED))
+            .order_by(Edition.frozen_at.desc(), Edition.id.desc())
+            .limit(limit)
+        )
+    )

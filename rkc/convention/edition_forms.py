@@ -1,0 +1,24 @@
+"""Forms the Secretariat uses to manage editions."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+
+class OpenDraftForm(FlaskForm):
+    slug = StringField(
+        "Short name (used in addresses)", validators=[DataRequired(), Length(max=60)]
+    )
+    title = StringField("Title", validators=[DataRequired(), Length(max=300)])
+
+
+class FreezeForm(FlaskForm):
+    title = StringField("Title of the adopted text", validators=[Optional(), Length(max=300)])
+    adopted_on = DateField("Adopted on", validators=[InputRequired()])
+    in_force_from = DateField("In force from (if already known)", validators=[Optional()])
+
+
+class InForceForm(FlaskForm):
+    in_force_from = DateField("In force from", validators=[InputRequired()])

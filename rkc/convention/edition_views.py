@@ -1,0 +1,174 @@
+"""Editions: the Secretariat's actions on them, what changed in each, and the Atom feed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from rkc import audit
+from rkc.auth.permissions import Action, can, ensure
+from rkc.clock import today
+from rkc.convention import operations as ops
+from rkc.convention import queries
+from rkc.convention.edition_forms import FreezeForm, InForceForm, OpenDraftForm
+from rkc.convention.models import Edition, Work, utcnow
+from rkc.web import NotFoundHere, transactional
+
+bp = Blueprint("editions", __name__)
+
+
+def _work(key: str) -> Work:
+    work = queries.work_by_key(key)
+    if work is None:
+        raise NotFoundHere("No such work", f"There is no work called “{key}”.")
+    return work
+
+
+def _edition(work: Work, slug: str) -> Edition:
+    edition = queries.edition_by_slug(work, slug)
+    if edition is None or not can(current_user, Action.READ_EDITION, edition):
+        raise NotFoundHere(
+            "No such edition", f"{work.short_title} has no published edition “{slug}”."
+        )
+    return edition
+
+
+def _manage_page(work: Work, edition: Edition, status: int = 200, **forms):  # type: ignore[no-untyped-def]
+    context = {
+        "work": work,
+        "edition": edition,
+        "views": queries.edition_views(work, today(), include_drafts=True),
+        "draft_form": OpenDraftForm(),
+        "freeze_form": FreezeForm(),
+        "in_force_form": InForceForm(),
+    }
+    context.update(forms)
+    return render_template("editions/manage.html", **context), status
+
+
+@bp.get("/w/<work_key>/editions/<slug>/manage")
+def manage_edition(work_key: str, slug: str):  # type: ignore[no-untyped-def]
+    ensure(Action.PUBLISH)
+    work = _work(work_key)
+    return _manage_page(work, _edition(work, slug))
+
+
+@bp.post("/w/<work_key>/editions/<slug>/drafts")
+@transactional
+def open_draft(work_key: str, slug: str):  # type: ignore[no-untyped-def]
+    ensure(Action.PUBLISH)
+    work = _work(work_key)
+    source = _edition(work, slug)
+    form = OpenDraftForm()
+    if not form.validate_on_submit():
+        return _manage_page(work, source, 400, draft_form=form)
+    try:
+        draft = ops.open_draft(source, slug=form.slug.data.strip(), title=form.title.data.strip())
+    except ops.TextStoreError as exc:
+        form.slug.errors.append(str(exc))
+        return _manage_page(work, source, 400, draft_form=form)
+    audit.record("edition.open_draft", "edition", draft.id, slug=draft.slug, based_on=source.slug)
+    flash(f"Working draft “{draft.title}” opened from “{source.title}”.", "info")
+    return redirect(url_for(".manage_edition", work_key=work.key, slug=draft.slug))
+
+
+@bp.post("/w/<work_key>/editions/<slug>/freeze")
+@transactional
+def freeze_edition(work_key: str, slug: str):  # type: ignore[no-untyped-def]
+    ensure(Action.PUBLISH)
+    work = _work(work_key)
+    draft = _edition(work, slug)
+    form = FreezeForm()
+    if not form.validate_on_submit():
+        return _manage_page(work, draft, 400, freeze_form=form)
+    try:
+        ops.freeze(
+            draft,
+            adopted_on=form.adopted_on.data,
+            in_force_from=form.in_force_from.data,
+            title=(form.title.data or "").strip() or None,
+        )
+    except ops.TextStoreError as exc:
+        field = form.in_force_from if str(exc).startswith("In force from") else form.adopted_on
+        field.errors.append(str(exc))
+        return _manage_page(work, draft, 400, freeze_form=form)
+    audit.record(
+        "edition.freeze",
+        "edition",
+        draft.id,
+        adopted_on=draft.adopted_on,
+        in_force_from=draft.in_force_from,
+    )
+    flash(f"“{draft.title}” is frozen as adopted text.", "info")
+    return redirect(url_for(".manage_edition", work_key=work.key, slug=draft.slug))
+
+
+@bp.post("/w/<work_key>/editions/<slug>/in-force")
+@transactional
+def record_in_force(work_key: str, slug: str):  # type: ignore[no-untyped-def]
+    ensure(Action.PUBLISH)
+    work = _work(work_key)
+    edition = _edition(work, slug)
+    form = InForceForm()
+    if not form.validate_on_submit():
+        return _manage_page(work, edition, 400, in_force_form=form)
+    try:
+        ops.set_in_force(edition, form.in_force_from.data)
+    except ops.TextStoreError as exc:
+        form.in_force_from.errors.append(str(exc))
+        return _manage_page(work, edition, 400, in_force_form=form)
+    audit.record("edition.in_force", "edition", edition.id, in_force_from=edition.in_force_from)
+    flash(f"“{edition.title}” is in force from {edition.in_force_from:%-d %B %Y}.", "info")
+    return redirect(url_for(".manage_edition", work_key=work.key, slug=edition.slug))
+
+
+@bp.get("/w/<work_key>/editions/<slug>/changes")
+def edition_changes(work_key: str, slug: str):  # type: ignore[no-untyped-def]
+    """What changed in this edition against the one it was based on, with provenance."""
+    work = _work(work_key)
+    edition = _edition(work, slug)
+    previous = edition.based_on
+    if previous is None or not can(current_user, Action.READ_EDITION, previous):
+        comparison = None
+    else:
+        comparison = queries.compare(previous, edition)
+    return render_template(
+        "editions/changes.html",
+        work=work,
+        edition=edition,
+        previous=previous,
+        comparison=comparison,
+        provenance=queries.provenance(comparison.changed_rows) if comparison else {},
+        state=next(
+            (
+                v
+                for v in queries.edition_views(work, today(), include_drafts=True)
+                if v.edition.id == edition.id
+            ),
+            None,
+        ),
+    )
+
+
+@bp.get("/feeds/editions.atom")
+def editions_feed():  # type: ignore[no-untyped-def]
+    """An Atom feed of published editions, newest first (the public never sees drafts)."""
+    editions = queries.published_editions_newest_first(limit=50)
+    entries = [(e, _rfc3339(e.frozen_at or e.created_at)) for e in editions]
+    updated = entries[0][1] if entries else _rfc3339(utcnow())
+    body = render_template(
+        "editions/feed.atom.xml",
+        entries=entries,
+        updated=updated,
+        base=request.url_root.rstrip("/"),
+    )
+    return Response(body, mimetype="application/atom+xml")
+
+
+def _rfc3339(moment: datetime) -> str:
+    """Atom wants an offset; SQLite hands timestamps back without one (they are UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.isoformat(timespec="seconds")
