@@ -7,11 +7,21 @@ anything left uncommitted.
 
 from __future__ import annotations
 
-from flask import Flask
+from contextvars import ContextVar
+
+from flask import Flask, g, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from rkc.extensions import db
+
+#: Set for requests that may write. On SQLite their transaction starts with BEGIN IMMEDIATE:
+#: writers then queue on the write lock (busy timeout) instead of failing when a snapshot
+#: taken by an earlier read has gone stale under them; the second of two racing writers
+#: starts after the first commits, sees its work, and gets a clean conflict, not an error.
+write_intent: ContextVar[bool] = ContextVar("rkc_write_intent", default=False)
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def init_database(app: Flask) -> None:
@@ -22,12 +32,25 @@ def init_database(app: Flask) -> None:
         options.setdefault("connect_args", {}).setdefault("timeout", 30)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
+
+    # Registered before every other hook, so it runs before anything touches the database.
+    @app.before_request
+    def _declare_write_intent() -> None:
+        if request.method not in SAFE_METHODS:
+            g.rkc_write_intent_token = write_intent.set(True)
+
+    @app.teardown_request
+    def _clear_write_intent(_error: BaseException | None) -> None:
+        token = g.pop("rkc_write_intent_token", None)
+        if token is not None:
+            write_intent.reset(token)
+
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
-            # SQLite's own BEGIN is deferred; take the write lock when the first write comes,
-            # but make pysqlite emit BEGIN so that reads and writes share one snapshot.
+            # pysqlite's own transaction handling is switched off; we emit BEGIN ourselves so
+            # that a request's reads and writes share one snapshot (IMMEDIATE for writers).
             event.listen(engine, "begin", _sqlite_begin)
 
 
@@ -43,7 +66,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 
 
 def _sqlite_begin(connection) -> None:  # type: ignore[no-untyped-def]
-    connection.exec_driver_sql("BEGIN")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
 
 
 def is_sqlite(engine: Engine | None = None) -> bool:
