@@ -9,4 +9,5 @@ from __future__ import annotations
 
 BENCHMARKS: list[str] = [
     "text_store",
+    "parties",
 ]

@@ -49,8 +49,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from rkc.auth.views import bp as auth_bp
     from rkc.convention.edition_views import bp as editions_bp
     from rkc.convention.views import bp as convention_bp
+    from rkc.parties.views import bp as parties_bp
 
     app.register_blueprint(convention_bp)
+    app.register_blueprint(parties_bp)
     app.register_blueprint(editions_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)

@@ -42,6 +42,7 @@ def main() -> None:
 def register_commands(app: Flask) -> None:
     app.cli.add_command(init_command)
     app.cli.add_command(user_group)
+    app.cli.add_command(parties_group)
     app.cli.add_command(serve_command)
     app.cli.add_command(load_corpus_command)
     app.cli.add_command(db_group)
@@ -196,6 +197,43 @@ def db_revision(message: str) -> None:
     from rkc import migrate
 
     migrate.revision(message)
+
+
+# --------------------------------------------------------------------------- parties
+
+
+@click.group("parties")
+def parties_group() -> None:
+    """Contracting Parties: import the depositary's party table."""
+
+
+@parties_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--check", is_flag=True, help="Check every row and store nothing.")
+@with_appcontext
+def parties_import(file: str, check: bool) -> None:
+    """Import a party table (CSV, layout in corpus/README.md): every row, or nothing."""
+    from rkc.parties.operations import PartyImportError, import_party_table
+
+    try:
+        text = Path(file).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        _fail(f"{file} is not UTF-8 text; save the table as CSV in UTF-8")
+        return
+    with acting_as(_cli_actor()):
+        try:
+            report = import_party_table(text, check_only=check)
+        except PartyImportError as exc:
+            for problem in exc.problems:
+                click.echo(f"{file}: {problem}", err=True)
+            _fail(f"{len(exc.problems)} problem(s) in {file}; nothing was stored")
+            return
+        if check:
+            db.session.rollback()
+            click.echo(f"{file}: no problems; importing it would give {report.summary()}")
+            return
+        db.session.commit()
+    click.echo(report.summary())
 
 
 # --------------------------------------------------------------------------- users

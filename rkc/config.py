@@ -39,6 +39,9 @@ class Defaults:
     DIFF_TIMEOUT = 5.0
     #: Language the edition manifests are ordered by.
     PRIMARY_LANGUAGE = "en"
+    #: Changes to the Convention's date rules (fields of rkc.parties.law.Rules, dates as ISO
+    #: text), e.g. {"chapter_acceptances_needed": 5} for a chapter's first entry into force.
+    PARTY_RULES: dict[str, Any] = {}
 
 
 def _instance_database_url(app: Flask) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,9 +43,13 @@ def acting_as(actor: Actor) -> Iterator[Actor]:
         _actor.reset(token)
 
 
-def set_actor(actor: Actor) -> None:
-    """Set the actor for the rest of this context (a request sets it once, at its start)."""
-    _actor.set(actor)
+def set_actor(actor: Actor) -> Token[Actor]:
+    """Set the actor until `reset_actor(token)`; a request sets it first and resets it last."""
+    return _actor.set(actor)
+
+
+def reset_actor(token: Token[Actor]) -> None:
+    _actor.reset(token)
 
 
 def record(action: str, object_type: str, object_id: Any = None, **detail: Any) -> None:

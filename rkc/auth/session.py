@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, redirect, request, url_for
+from flask import Flask, g, jsonify, redirect, request, url_for
 from flask_login import LoginManager, current_user
 
-from rkc.audit import Actor, set_actor
+from rkc.audit import Actor, reset_actor, set_actor
 from rkc.auth import operations
 from rkc.auth.models import User
 from rkc.extensions import db
@@ -49,11 +49,17 @@ def init_auth(app: Flask) -> None:
     def _actor() -> None:
         user = current_user
         if getattr(user, "is_authenticated", False):
-            set_actor(
-                Actor(user.id, user.username, user.role.value, user.party_id, client_address())
-            )
+            actor = Actor(user.id, user.username, user.role.value, user.party_id, client_address())
         else:
-            set_actor(Actor(None, "anonymous", "anonymous", None, client_address()))
+            actor = Actor(None, "anonymous", "anonymous", None, client_address())
+        g.rkc_actor_token = set_actor(actor)
+
+    @app.teardown_request
+    def _forget_actor(_error: BaseException | None) -> None:
+        # The worker thread serves other requests next: nothing of this one may stay.
+        token = g.pop("rkc_actor_token", None)
+        if token is not None:
+            reset_actor(token)
 
     @app.errorhandler(401)
     def _unauthorized(_error):  # type: ignore[no-untyped-def]

@@ -48,12 +48,14 @@ __all__ = [
     "Rules",
     "Status",
     "add_months",
+    "apply_recorded",
     "chapter_entry_into_force",
     "denunciation_effective",
     "evaluate_recommendation",
     "implementation_deadline",
     "party_entry_into_force",
     "reservation_review_dates",
+    "unknown_entry_into_force",
 ]
 
 #: The day the Revised Kyoto Convention entered into force (DOMAIN.md section 1).
@@ -509,6 +511,83 @@ def party_entry_into_force(
             "Check the record."
         )
     return DateResult(DateRange.exact(recorded), tuple(steps), computed=computed)
+
+
+def apply_recorded(
+    computed: DateResult | None,
+    recorded: PartialDate | date | str,
+    *,
+    what: str = "entry into force",
+) -> DateResult:
+    """A date the depositary recorded, used in place of (or in want of) a computed one.
+
+    The record prevails over the calculation. ``recorded`` may itself be imprecise: when
+    the calculation falls within it, the two together narrow the range (a recorded month
+    and an exact calculation give the exact day). With no calculation (``computed`` None,
+    e.g. no deposit date is known) the record stands alone. The result keeps what the
+    rules gave in ``computed`` (the record itself when there was nothing to compute), so a
+    page can show both and flag a disagreement.
+    """
+    given = PartialDate.coerce(recorded, "recorded")
+    recorded_span = given.span()
+    if computed is None:
+        steps = [
+            f"The depositary's record gives the {what} as {given}; there is no deposit or "
+            "notification date to compute it from."
+        ]
+        note = _precision_note(f"recorded {what}", given, recorded_span)
+        if note:
+            steps.append(note)
+        return DateResult(recorded_span, tuple(steps), computed=recorded_span)
+    rules_span = computed.span
+    steps = list(computed.explanation)
+    earliest = max(rules_span.earliest, recorded_span.earliest)
+    latest = min(rules_span.latest, recorded_span.latest)
+    if earliest > latest:
+        steps.append(
+            f"The recorded {what} ({given}) differs from the computed {rules_span}; the recorded "
+            "date is used, because the depositary's record prevails over this calculation. "
+            "Check the record."
+        )
+        span = recorded_span
+    else:
+        span = DateRange(earliest, latest)
+        if given.is_exact and rules_span.is_exact:
+            steps.append(f"The recorded date {given} agrees with this calculation and is used.")
+        elif given.is_exact:
+            steps.append(
+                f"The recorded date {given} lies within the computed range and fixes the day; "
+                "it is used."
+            )
+        else:
+            steps.append(
+                f"The recorded {what} is known only to the {given.precision.value} ({given}); "
+                f"with the calculation it gives {span}."
+            )
+    return DateResult(span, tuple(steps), computed=rules_span)
+
+
+def unknown_entry_into_force(
+    recorded_as_party_on: date, rules: Rules = DEFAULT_RULES
+) -> DateResult:
+    """When the Convention entered into force for a party whose instrument date is unknown.
+
+    All that is known is that it is a Contracting Party (so bound at the latest on the day
+    it was recorded as one) and that nobody was bound before the Convention itself was in
+    force. The result is that range; no day is assumed.
+    """
+    _require_date(recorded_as_party_on, "recorded_as_party_on")
+    floor = rules.convention_in_force_on
+    span = DateRange(floor, max(floor, recorded_as_party_on))
+    return DateResult(
+        span,
+        (
+            "No instrument date is recorded. The party was recorded as a Contracting Party on "
+            f"{recorded_as_party_on}, and nobody was bound before the Convention itself "
+            f"entered into force on {floor} (Art. 18), so the Convention entered into force for "
+            f"it {span.when()}. No day is assumed; the date of its instrument would fix it.",
+        ),
+    )
 
 
 # --------------------------------------------------------------------------------------

@@ -1,15 +1,48 @@
-"""Contracting Parties: the states, unions and territories bound by the Convention."""
+"""Contracting Parties and what they did: instruments, acceptances, reservations, extensions.
+
+Dates are stored at the precision they are known (:class:`rkc.parties.law.PartialDate`, kept
+as ISO text: ``2006``, ``2006-04``, ``2006-04-29``); no day is ever invented. What follows
+from them (entry into force, deadlines) is computed by ``rkc.parties.law`` when read, never
+stored, so a corrected record corrects every date that depends on it.
+"""
 
 from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import DateTime, Enum, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Boolean, DateTime, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
-from rkc.convention.models import utcnow
+from rkc.convention.models import Node, utcnow
 from rkc.extensions import db
+from rkc.parties.law import PartialDate
+
+
+class PartialDateText(TypeDecorator):
+    """A PartialDate in the database as its ISO text (10 characters at most)."""
+
+    impl = String(10)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else str(PartialDate.coerce(value))
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> PartialDate | None:
+        return None if value is None else PartialDate.parse(value)
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    return Enum(
+        cls,
+        native_enum=False,
+        length=20,
+        validate_strings=True,
+        values_callable=lambda e: [m.value for m in e],
+    )
 
 
 class PartyKind(enum.StrEnum):
@@ -19,7 +52,10 @@ class PartyKind(enum.StrEnum):
 
 
 class Party(db.Model):
-    """A Contracting Party (or a WCO Member preparing to become one)."""
+    """A Contracting Party (or a WCO Member preparing to become one).
+
+    It is a Contracting Party once an instrument is recorded for it (see ``PartyEvent``).
+    """
 
     __tablename__ = "party"
 
@@ -27,19 +63,110 @@ class Party(db.Model):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     #: ISO 3166-1 alpha-3; None for a union such as the European Union.
     iso3: Mapped[str | None] = mapped_column(String(3), unique=True)
-    kind: Mapped[PartyKind] = mapped_column(
-        Enum(
-            PartyKind,
-            native_enum=False,
-            length=20,
-            validate_strings=True,
-            values_callable=lambda e: [m.value for m in e],
-        ),
-        default=PartyKind.STATE,
-    )
+    kind: Mapped[PartyKind] = mapped_column(_enum(PartyKind), default=PartyKind.STATE)
+    #: Whether it is a Member of the WCO; None when not recorded.
+    is_wco_member: Mapped[bool | None] = mapped_column(Boolean)
     note: Mapped[str] = mapped_column(Text, default="")
     source_url: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
+    events: Mapped[list[PartyEvent]] = relationship(
+        back_populates="party", order_by="PartyEvent.id"
+    )
+    reservations: Mapped[list[Reservation]] = relationship(
+        back_populates="party", order_by="Reservation.id"
+    )
+
+    @property
+    def ident(self) -> str:
+        """What its URLs use: the ISO3 code, or the id for a party without one (the EU)."""
+        return self.iso3 or str(self.id)
+
     def __str__(self) -> str:
         return self.name
+
+
+class EventKind(enum.StrEnum):
+    #: Consent to be bound, deposited with the depositary (art. 8).
+    INSTRUMENT = "instrument"
+    #: Acceptance of a Specific Annex chapter, notified to the depositary (art. 8).
+    ACCEPTANCE = "acceptance"
+    #: More time to implement a provision, granted by the Management Committee (art. 13).
+    EXTENSION = "extension"
+    #: Notice of denunciation of the Convention, or of one chapter (art. 17).
+    DENUNCIATION = "denunciation"
+
+
+EVENT_LABELS = {
+    EventKind.INSTRUMENT: "Instrument deposited",
+    EventKind.ACCEPTANCE: "Chapter accepted",
+    EventKind.EXTENSION: "Implementation period extended",
+    EventKind.DENUNCIATION: "Denunciation notified",
+}
+
+
+class InstrumentKind(enum.StrEnum):
+    SIGNATURE = "signature"
+    RATIFICATION = "ratification"
+    ACCEPTANCE = "acceptance"
+    APPROVAL = "approval"
+    ACCESSION = "accession"
+
+    @property
+    def label(self) -> str:
+        if self is InstrumentKind.SIGNATURE:
+            return "Signature without reservation of ratification"
+        return self.value.capitalize()
+
+
+class PartyEvent(db.Model):
+    """One thing a party did, as the depositary recorded it."""
+
+    __tablename__ = "party_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    party_id: Mapped[int] = mapped_column(ForeignKey("party.id"), index=True)
+    kind: Mapped[EventKind] = mapped_column(_enum(EventKind))
+    #: When: deposit, notification, grant or notice, at the precision known. None only for
+    #: an instrument whose date is not known (the party is known to be a party, no more).
+    event_on: Mapped[PartialDate | None] = mapped_column(PartialDateText())
+    #: For an instrument: which kind (None when the record does not say).
+    instrument: Mapped[InstrumentKind | None] = mapped_column(_enum(InstrumentKind))
+    #: The chapter accepted or denounced, the provision (or chapter) an extension is for;
+    #: None for an instrument and for a denunciation of the whole Convention.
+    node_id: Mapped[int | None] = mapped_column(ForeignKey("node.id"), index=True)
+    #: For an extension: its length in months.
+    months: Mapped[int | None] = mapped_column(Integer)
+    #: Entry into force as the depositary recorded it, when it says otherwise than the rules
+    #: (instrument, acceptance); None lets rkc compute it.
+    in_force_on: Mapped[PartialDate | None] = mapped_column(PartialDateText())
+    source: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    party: Mapped[Party] = relationship(back_populates="events")
+    node: Mapped[Node | None] = relationship()
+
+    @property
+    def label(self) -> str:
+        return EVENT_LABELS[self.kind]
+
+
+class Reservation(db.Model):
+    """A party's reservation to a Recommended Practice (art. 12)."""
+
+    __tablename__ = "reservation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    party_id: Mapped[int] = mapped_column(ForeignKey("party.id"), index=True)
+    #: The Recommended Practice reserved.
+    node_id: Mapped[int] = mapped_column(ForeignKey("node.id"), index=True)
+    #: How national law differs (Markdown).
+    text: Mapped[str] = mapped_column(Text)
+    entered_on: Mapped[PartialDate] = mapped_column(PartialDateText())
+    withdrawn_on: Mapped[PartialDate | None] = mapped_column(PartialDateText())
+    source: Mapped[str] = mapped_column(Text, default="")
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    party: Mapped[Party] = relationship(back_populates="reservations")
+    node: Mapped[Node] = relationship()

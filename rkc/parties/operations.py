@@ -1,17 +1,36 @@
-"""Every write about Contracting Parties. No Flask here."""
+"""Every write about Contracting Parties, one function per use case. No Flask here.
+
+Each function checks its input against the party's record and raises :class:`PartyError`
+(naming the field at fault) before it writes anything; it flushes but never commits, and
+records what it did in the audit log. The checks that matter most (DOMAIN.md section 3):
+an acceptance needs a Contracting Party; nothing happens before the party joined; only
+Recommended Practices can be reserved; the same thing cannot be recorded twice.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import select
 
 from rkc import audit
+from rkc.convention.kinds import KIND_LABELS, RESERVABLE_KINDS
 from rkc.extensions import db
-from rkc.parties.models import Party, PartyKind
+from rkc.parties import queries
+from rkc.parties.law import PartialDate
+from rkc.parties.models import (
+    EventKind,
+    InstrumentKind,
+    Party,
+    PartyEvent,
+    PartyKind,
+    Reservation,
+)
 
+#: The columns of a party table (corpus/README.md, "parties.csv"), in order.
 PARTY_COLUMNS = (
     "party",
     "iso3",
@@ -23,6 +42,601 @@ PARTY_COLUMNS = (
     "note",
     "source_url",
 )
+#: Columns a table may add; an absent one means "not recorded".
+OPTIONAL_COLUMNS = ("wco_member",)
+
+
+class PartyError(ValueError):
+    """Bad input for a party write. ``field`` names the form field (or CSV column) at fault."""
+
+    def __init__(self, field: str, message: str):
+        self.field = field
+        super().__init__(message)
+
+
+# --------------------------------------------------------------------------- small checks
+
+
+def _date(value: PartialDate | date | str | None, name: str, *, required: bool = True):  # type: ignore[no-untyped-def]
+    """A PartialDate from form or CSV text; PartyError names the field."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise PartyError(name, f"{_label(name)}: give a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+        return None
+    try:
+        return PartialDate.coerce(value, name)
+    except (TypeError, ValueError) as exc:
+        raise PartyError(name, f"{_label(name)}: {exc}") from None
+
+
+def _label(name: str) -> str:
+    return name.replace("_", " ").capitalize()
+
+
+def _certainly_before(a: PartialDate, b: PartialDate) -> bool:
+    """Whether every day ``a`` could be comes before every day ``b`` could be."""
+    return a.latest() < b.earliest()
+
+
+def _same(a: PartialDate | None, b: PartialDate | None) -> bool:
+    return str(a or "") == str(b or "")
+
+
+def _text(value: str | None) -> str:
+    return (value or "").strip()
+
+
+def _standing(party: Party) -> queries.Standing:
+    db.session.flush()
+    return queries.standing(party)
+
+
+def _require_party(standing: queries.Standing, field_name: str, on: PartialDate) -> None:
+    """The party must be a Contracting Party on ``on`` (not before joining, not after leaving)."""
+    party = standing.party
+    membership = standing.membership
+    if membership is None:
+        raise PartyError(
+            field_name,
+            f"{party} is not a Contracting Party: no instrument of ratification, accession or "
+            "the like is recorded for it. Record its instrument first.",
+        )
+    deposited = membership.instrument.event_on
+    if deposited is not None and _certainly_before(on, deposited):
+        raise PartyError(
+            field_name,
+            f"{_label(field_name)}: {on} is before {party} joined the Convention (instrument "
+            f"deposited {deposited}).",
+        )
+    if membership.ends is not None and on.earliest() >= membership.ends.latest:
+        raise PartyError(
+            field_name,
+            f"{_label(field_name)}: {party} had left the Convention by {on} (its denunciation "
+            f"took effect {membership.ends.span.when()}).",
+        )
+
+
+def _chapter(key: str, on: PartialDate | None) -> queries.Chapter:
+    key = _text(key)
+    edition = queries.reference_edition(on.latest() if on else None)
+    chapters = queries.chapters_of(edition)
+    found = next((c for c in chapters if c.key == key), None) or queries.chapter_by_label(
+        chapters, key
+    )
+    if found is None:
+        examples = ", ".join(f"{c.label} ({c.key})" for c in chapters[:3])
+        raise PartyError(
+            "chapter",
+            f"Chapter: “{key}” is not a Specific Annex chapter of the Convention in force; "
+            f"give a label or key such as {examples}.",
+        )
+    return found
+
+
+def _provision(key: str, on: PartialDate | None, field_name: str = "provision"):  # type: ignore[no-untyped-def]
+    key = _text(key)
+    found = queries.provision(key, on.latest() if on else None) if key else None
+    if found is None:
+        raise PartyError(
+            field_name,
+            f"{_label(field_name)}: nothing in the Convention in force has the key “{key}”; "
+            "keys look like sa-b/1/2 (Specific Annex B, chapter 1, provision 2) or ga/3/3.11.",
+        )
+    return found
+
+
+# --------------------------------------------------------------------------- parties
+
+
+def create_party(
+    *,
+    name: str,
+    iso3: str | None = None,
+    kind: PartyKind | str = PartyKind.STATE,
+    is_wco_member: bool | None = None,
+    note: str = "",
+    source_url: str = "",
+) -> Party:
+    """Add a party (a state, union or territory) to the register."""
+    values = _party_values(name, iso3, kind)
+    _check_unique(values["name"], values["iso3"], None)
+    party = Party(
+        **values, is_wco_member=is_wco_member, note=_text(note), source_url=_text(source_url)
+    )
+    db.session.add(party)
+    db.session.flush()
+    audit.record("party.create", "party", party.id, name=party.name, iso3=party.iso3)
+    return party
+
+
+def update_party(
+    party: Party,
+    *,
+    name: str,
+    iso3: str | None,
+    kind: PartyKind | str,
+    is_wco_member: bool | None,
+    note: str,
+    source_url: str,
+) -> Party:
+    """Correct a party's details (not its record of events)."""
+    values = _party_values(name, iso3, kind)
+    _check_unique(values["name"], values["iso3"], party.id)
+    before = {"name": party.name, "iso3": party.iso3, "kind": party.kind.value}
+    party.name, party.iso3, party.kind = values["name"], values["iso3"], values["kind"]
+    party.is_wco_member = is_wco_member
+    party.note, party.source_url = _text(note), _text(source_url)
+    db.session.flush()
+    audit.record("party.update", "party", party.id, before=before, name=party.name)
+    return party
+
+
+def _party_values(name: str, iso3: str | None, kind: PartyKind | str) -> dict:
+    name = _text(name)
+    if not name:
+        raise PartyError("name", "Name: give the party's name.")
+    if len(name) > 200:
+        raise PartyError("name", "Name: at most 200 characters.")
+    code = _text(iso3).upper() or None
+    if code is not None and (len(code) != 3 or not code.isascii() or not code.isalpha()):
+        raise PartyError("iso3", f"ISO3: “{iso3}” is not three letters (ISO 3166-1 alpha-3).")
+    try:
+        party_kind = PartyKind(kind)
+    except ValueError:
+        raise PartyError("kind", "Kind: must be state, union or territory.") from None
+    return {"name": name, "iso3": code, "kind": party_kind}
+
+
+def _check_unique(name: str, iso3: str | None, own_id: int | None) -> None:
+    for column, value, field_name in ((Party.name, name, "name"), (Party.iso3, iso3, "iso3")):
+        if value is None:
+            continue
+        other = db.session.scalar(select(Party).where(column == value))
+        if other is not None and other.id != own_id:
+            raise PartyError(field_name, f"{_label(field_name)}: {value} is already {other}.")
+
+
+# --------------------------------------------------------------------------- events
+
+
+def record_instrument(
+    party: Party,
+    *,
+    instrument: InstrumentKind | str | None,
+    deposited_on: PartialDate | date | str | None,
+    in_force_on: PartialDate | date | str | None = None,
+    source: str = "",
+    note: str = "",
+) -> PartyEvent:
+    """Record the deposit of an instrument: the party becomes a Contracting Party (art. 8).
+
+    ``deposited_on`` may be None when only the party's status is known; ``in_force_on`` is
+    the entry into force the depositary recorded, when it says otherwise than the rules.
+    """
+    deposit = _date(deposited_on, "deposited_on", required=False)
+    recorded = _date(in_force_on, "in_force_on", required=False)
+    kind = None
+    if instrument:
+        try:
+            kind = InstrumentKind(instrument)
+        except ValueError:
+            choices = ", ".join(k.value for k in InstrumentKind)
+            raise PartyError(
+                "instrument", f"Instrument: “{instrument}” is not one of {choices}."
+            ) from None
+    standing = _standing(party)
+    membership = standing.membership
+    if membership is not None:
+        if membership.denunciation is None:
+            when = membership.instrument.event_on or "on a date not recorded"
+            raise PartyError(
+                "deposited_on",
+                f"{party} is already a Contracting Party (instrument deposited {when}); "
+                "the same instrument cannot be recorded twice.",
+            )
+        notice = membership.denunciation.event_on
+        if deposit is None or (notice is not None and not _certainly_before(notice, deposit)):
+            raise PartyError(
+                "deposited_on",
+                f"Deposited on: {party} denounced the Convention (notice {notice}); a new "
+                "instrument must be dated after that notice.",
+            )
+    if recorded is not None:
+        _check_recorded_entry(deposit, recorded)
+    event = PartyEvent(
+        party=party,
+        kind=EventKind.INSTRUMENT,
+        instrument=kind,
+        event_on=deposit,
+        in_force_on=recorded,
+        source=_text(source),
+        note=_text(note),
+    )
+    db.session.add(event)
+    db.session.flush()
+    audit.record(
+        "party.record_instrument",
+        "party",
+        party.id,
+        event=event.id,
+        instrument=kind.value if kind else None,
+        deposited_on=str(deposit or ""),
+        in_force_on=str(recorded or ""),
+    )
+    return event
+
+
+def _check_recorded_entry(deposit: PartialDate | None, recorded: PartialDate) -> None:
+    floor = queries.rules().convention_in_force_on
+    if recorded.latest() < floor:
+        raise PartyError(
+            "in_force_on",
+            f"In force on: {recorded} is before the Convention itself entered into force on "
+            f"{floor}.",
+        )
+    if deposit is not None and _certainly_before(recorded, deposit):
+        raise PartyError(
+            "in_force_on", f"In force on: {recorded} is before the deposit ({deposit})."
+        )
+
+
+def record_acceptance(
+    party: Party,
+    chapter: str,
+    *,
+    notified_on: PartialDate | date | str,
+    in_force_on: PartialDate | date | str | None = None,
+    source: str = "",
+    note: str = "",
+) -> PartyEvent:
+    """Record a party's acceptance of a Specific Annex chapter (``sa-b/1`` or ``B1``)."""
+    notified = _date(notified_on, "notified_on")
+    recorded = _date(in_force_on, "in_force_on", required=False)
+    found = _chapter(chapter, notified)
+    standing = _standing(party)
+    _require_party(standing, "notified_on", notified)
+    existing = standing.chapter(found.key)
+    if existing is not None and existing.is_current:
+        raise PartyError(
+            "chapter",
+            f"Chapter: {party} already accepted {found.label} (notified "
+            f"{existing.acceptance.event_on}); the same acceptance cannot be recorded twice.",
+        )
+    denounced = existing.denunciation.event_on if existing and existing.denunciation else None
+    if denounced is not None and not _certainly_before(denounced, notified):
+        raise PartyError(
+            "notified_on",
+            f"Notified on: {party} denounced {found.label} (notice "
+            f"{denounced}); a new acceptance must come after it.",
+        )
+    if recorded is not None and _certainly_before(recorded, notified):
+        raise PartyError(
+            "in_force_on", f"In force on: {recorded} is before the notification ({notified})."
+        )
+    event = PartyEvent(
+        party=party,
+        kind=EventKind.ACCEPTANCE,
+        node_id=found.node_id,
+        event_on=notified,
+        in_force_on=recorded,
+        source=_text(source),
+        note=_text(note),
+    )
+    db.session.add(event)
+    db.session.flush()
+    audit.record(
+        "party.record_acceptance",
+        "party",
+        party.id,
+        event=event.id,
+        chapter=found.key,
+        notified_on=str(notified),
+    )
+    return event
+
+
+def record_reservation(
+    party: Party,
+    provision: str,
+    *,
+    entered_on: PartialDate | date | str,
+    text: str,
+    source: str = "",
+) -> Reservation:
+    """Record a reservation to a Recommended Practice of a chapter the party accepted."""
+    entered = _date(entered_on, "entered_on")
+    found = _provision(provision, entered)
+    if found.kind not in RESERVABLE_KINDS:
+        kind = KIND_LABELS.get(found.kind, found.kind)
+        raise PartyError(
+            "provision",
+            f"Provision: {found.key} is a {kind}; Art. 12 allows reservations only to "
+            "Recommended Practices.",
+        )
+    body = _text(text)
+    if not body:
+        raise PartyError("text", "Text: say how national law differs from the provision.")
+    standing = _standing(party)
+    _require_party(standing, "entered_on", entered)
+    accepted = standing.chapter(found.chapter_key or "")
+    if accepted is None or not accepted.is_current:
+        raise PartyError(
+            "provision",
+            f"Provision: {party} has not accepted chapter {found.chapter_label} of which "
+            f"{found.key} is part; a reservation is possible only to an accepted chapter.",
+        )
+    notified = accepted.acceptance.event_on
+    if notified is not None and _certainly_before(entered, notified):
+        raise PartyError(
+            "entered_on",
+            f"Entered on: {entered} is before {party} accepted chapter {accepted.chapter.label} "
+            f"(notified {notified}).",
+        )
+    for other in standing.reservations:
+        if other.key == found.key and other.is_current:
+            raise PartyError(
+                "provision",
+                f"Provision: {party} already has a reservation to {found.key} (entered "
+                f"{other.reservation.entered_on}); withdraw it before entering another.",
+            )
+    reservation = Reservation(
+        party=party, node_id=found.node_id, text=body, entered_on=entered, source=_text(source)
+    )
+    db.session.add(reservation)
+    db.session.flush()
+    audit.record(
+        "party.record_reservation",
+        "reservation",
+        reservation.id,
+        party=party.id,
+        provision=found.key,
+        entered_on=str(entered),
+    )
+    return reservation
+
+
+def withdraw_reservation(
+    reservation: Reservation, *, withdrawn_on: PartialDate | date | str, source: str = ""
+) -> Reservation:
+    """Record the withdrawal of a reservation (art. 12: possible at any time)."""
+    withdrawn = _date(withdrawn_on, "withdrawn_on")
+    if reservation.withdrawn_on is not None:
+        raise PartyError(
+            "withdrawn_on",
+            f"Withdrawn on: this reservation was already withdrawn on {reservation.withdrawn_on}.",
+        )
+    if _certainly_before(withdrawn, reservation.entered_on):
+        raise PartyError(
+            "withdrawn_on",
+            f"Withdrawn on: {withdrawn} is before the reservation was entered "
+            f"({reservation.entered_on}).",
+        )
+    reservation.withdrawn_on = withdrawn
+    if _text(source):
+        reservation.source = "\n".join(filter(None, [reservation.source, _text(source)]))
+    db.session.flush()
+    audit.record(
+        "party.withdraw_reservation",
+        "reservation",
+        reservation.id,
+        party=reservation.party_id,
+        withdrawn_on=str(withdrawn),
+    )
+    return reservation
+
+
+def record_extension(
+    party: Party,
+    provision: str,
+    *,
+    granted_on: PartialDate | date | str,
+    months: int,
+    source: str = "",
+    note: str = "",
+) -> PartyEvent:
+    """Record more time to implement a provision (or every provision of a chapter), granted
+    by the Management Committee (art. 13: at most one year in all)."""
+    granted = _date(granted_on, "granted_on")
+    found = _provision(provision, granted)
+    if found.kind not in queries.DEADLINE_KINDS and found.kind != "chapter":
+        kind = KIND_LABELS.get(found.kind, found.kind)
+        raise PartyError(
+            "provision",
+            f"Provision: {found.key} is a {kind}, which has no implementation deadline; give a "
+            "Standard, a Transitional Standard, a Recommended Practice or a chapter.",
+        )
+    limit = queries.rules().extension_max_months
+    if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= limit:
+        raise PartyError("months", f"Months: an extension is from 1 to {limit} months (Art. 13).")
+    standing = _standing(party)
+    _require_party(standing, "granted_on", granted)
+    if found.key.startswith(queries.SPECIFIC_ANNEX_PREFIX):
+        chapter_key = found.chapter_key or found.key
+        accepted = standing.chapter(chapter_key)
+        if accepted is None or not accepted.is_current:
+            raise PartyError(
+                "provision",
+                f"Provision: {party} has not accepted chapter {queries.label_from_key(chapter_key)}"
+                f", so {found.key} does not bind it.",
+            )
+    elif not found.key.startswith("ga/"):
+        raise PartyError(
+            "provision",
+            f"Provision: {found.key} is not in the General Annex or a Specific Annex.",
+        )
+    reservation, state = standing.reservation_on(found.key, granted.latest())
+    if reservation is not None and state is queries.Bound.YES:
+        raise PartyError(
+            "provision",
+            f"Provision: {party} has a reservation to {found.key}, which therefore has no "
+            "implementation deadline to extend.",
+        )
+    already = sum(
+        event.months or 0 for event in standing.extensions if event.node_id == found.node_id
+    )
+    if already + months > limit:
+        raise PartyError(
+            "months",
+            f"Months: {party} already has {already} months for {found.key}; Art. 13 allows at "
+            f"most {limit} in all.",
+        )
+    event = PartyEvent(
+        party=party,
+        kind=EventKind.EXTENSION,
+        node_id=found.node_id,
+        event_on=granted,
+        months=months,
+        source=_text(source),
+        note=_text(note),
+    )
+    db.session.add(event)
+    db.session.flush()
+    audit.record(
+        "party.record_extension",
+        "party",
+        party.id,
+        event=event.id,
+        provision=found.key,
+        months=months,
+        granted_on=str(granted),
+    )
+    return event
+
+
+def record_denunciation(
+    party: Party,
+    *,
+    notice_on: PartialDate | date | str,
+    chapter: str | None = None,
+    source: str = "",
+    note: str = "",
+) -> PartyEvent:
+    """Record a notice of denunciation of the Convention, or of one chapter (art. 17)."""
+    notice = _date(notice_on, "notice_on")
+    standing = _standing(party)
+    _require_party(standing, "notice_on", notice)
+    membership = standing.membership
+    assert membership is not None
+    node_id = None
+    what = "the Convention"
+    if chapter:
+        found = _chapter(chapter, notice)
+        accepted = standing.chapter(found.key)
+        if accepted is None or not accepted.is_current:
+            raise PartyError(
+                "chapter",
+                f"Chapter: {party} has not accepted {found.label}, so it cannot denounce it.",
+            )
+        notified = accepted.acceptance.event_on
+        if notified is not None and _certainly_before(notice, notified):
+            raise PartyError(
+                "notice_on",
+                f"Notice on: {notice} is before {party} accepted {found.label} ({notified}).",
+            )
+        node_id, what = found.node_id, f"chapter {found.label}"
+    elif membership.denunciation is not None:
+        raise PartyError(
+            "notice_on",
+            f"{party} already denounced the Convention (notice "
+            f"{membership.denunciation.event_on}); it cannot be recorded twice.",
+        )
+    event = PartyEvent(
+        party=party,
+        kind=EventKind.DENUNCIATION,
+        node_id=node_id,
+        event_on=notice,
+        source=_text(source),
+        note=_text(note),
+    )
+    db.session.add(event)
+    db.session.flush()
+    audit.record(
+        "party.record_denunciation",
+        "party",
+        party.id,
+        event=event.id,
+        what=what,
+        notice_on=str(notice),
+    )
+    return event
+
+
+def retract_event(event: PartyEvent, *, reason: str) -> None:
+    """Remove an event recorded by mistake (the audit log keeps what it said, and why)."""
+    reason = _text(reason)
+    if not reason:
+        raise PartyError("reason", "Reason: say why the record is wrong.")
+    party = event.party
+    standing = _standing(party)
+    if event.kind is EventKind.INSTRUMENT:
+        others = [e for e in standing.events if e.id != event.id]
+        if any(e.kind is not EventKind.INSTRUMENT for e in others) or standing.reservations:
+            raise PartyError(
+                "reason",
+                f"{party} has other events recorded after its instrument; retract those first.",
+            )
+    if event.kind is EventKind.ACCEPTANCE:
+        key = event.node.key if event.node else ""
+        if any(r.key.startswith(key + "/") for r in standing.reservations) or any(
+            e.kind is not EventKind.ACCEPTANCE
+            and e.node is not None
+            and (e.node.key == key or e.node.key.startswith(key + "/"))
+            for e in standing.events
+        ):
+            raise PartyError(
+                "reason",
+                f"Reservations, extensions or a denunciation refer to {key}; retract those first.",
+            )
+    detail = {
+        "event": event.id,
+        "kind": event.kind.value,
+        "event_on": str(event.event_on or ""),
+        "node": event.node.key if event.node else None,
+        "reason": reason,
+    }
+    db.session.delete(event)
+    db.session.flush()
+    audit.record("party.retract_event", "party", party.id, **detail)
+
+
+def retract_reservation(reservation: Reservation, *, reason: str) -> None:
+    """Remove a reservation recorded by mistake (a real withdrawal is withdraw_reservation)."""
+    reason = _text(reason)
+    if not reason:
+        raise PartyError("reason", "Reason: say why the record is wrong.")
+    detail = {
+        "reservation": reservation.id,
+        "provision": reservation.node.key,
+        "entered_on": str(reservation.entered_on),
+        "reason": reason,
+    }
+    party_id = reservation.party_id
+    db.session.delete(reservation)
+    db.session.flush()
+    audit.record("party.retract_reservation", "party", party_id, **detail)
+
+
+# --------------------------------------------------------------------------- party tables
 
 
 @dataclass(frozen=True)
@@ -36,14 +650,47 @@ class RowProblem:
 
 
 class PartyImportError(ValueError):
+    """Every problem of a party table, with its row number (the header is row 1)."""
+
     def __init__(self, problems: list[RowProblem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = sorted(problems, key=lambda p: (p.row, p.column))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, checked only, would do)."""
+
+    created: list[str] = field(default_factory=list)
+    events: int = 0
+    refined: int = 0
+    unchanged: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.created)} parties created, {self.events} events recorded, "
+            f"{self.refined} dates made more precise, {len(self.unchanged)} parties unchanged"
+        )
+
+
+@dataclass(frozen=True)
+class ChapterClaim:
+    label: str
+    notified_on: PartialDate | None
 
 
 def read_party_table(text: str) -> list[dict[str, str]]:
-    """Parse and check a party table (layout in corpus/README.md); every problem at once."""
-    reader = csv.DictReader(io.StringIO(text))
+    """Parse and check a party table's shape (layout in corpus/README.md); every problem
+    at once. Dates, chapters and the record are checked by :func:`import_party_table`."""
+    rows, problems = _read_rows(text)
+    if problems:
+        raise PartyImportError(problems)
+    return rows
+
+
+def _read_rows(text: str) -> tuple[list[dict[str, str]], list[RowProblem]]:
+    """The rows of a party table and the problems of their shape (a missing column raises)."""
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
     missing = [c for c in PARTY_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         raise PartyImportError(
@@ -54,7 +701,9 @@ def read_party_table(text: str) -> list[dict[str, str]]:
     names: dict[str, int] = {}
     codes: dict[str, int] = {}
     for number, raw in enumerate(reader, start=2):
-        row = {k: (raw.get(k) or "").strip() for k in PARTY_COLUMNS}
+        if None in raw:
+            problems.append(RowProblem(number, "-", "more cells than the header has columns"))
+        row = {k: (raw.get(k) or "").strip() for k in (*PARTY_COLUMNS, *OPTIONAL_COLUMNS)}
         if not row["party"]:
             problems.append(RowProblem(number, "party", "the name is empty"))
         elif row["party"].lower() in names:
@@ -77,30 +726,223 @@ def read_party_table(text: str) -> list[dict[str, str]]:
         if row["kind"] not in {k.value for k in PartyKind}:
             problems.append(RowProblem(number, "kind", "must be state, union or territory"))
         rows.append(row | {"_row": str(number)})
-    if problems:
-        raise PartyImportError(problems)
-    return rows
+    return rows, problems
+
+
+def _parse_row(row: dict[str, str], number: int, problems: list[RowProblem]) -> dict:
+    """The typed facts of one row; problems are appended, never raised."""
+    facts: dict = {"chapters": []}
+    for column in ("instrument_date", "entry_into_force"):
+        try:
+            facts[column] = PartialDate.parse(row[column]) if row[column] else None
+        except ValueError as exc:
+            problems.append(RowProblem(number, column, str(exc)))
+            facts[column] = None
+    if row["instrument"] and row["instrument"] not in {k.value for k in InstrumentKind}:
+        choices = ", ".join(k.value for k in InstrumentKind)
+        problems.append(
+            RowProblem(number, "instrument", f"“{row['instrument']}” is not one of {choices}")
+        )
+    member = row.get("wco_member", "").lower()
+    if member not in ("", "yes", "no"):
+        problems.append(RowProblem(number, "wco_member", "must be yes, no or empty"))
+    facts["wco_member"] = None if not member else member == "yes"
+    for part in filter(None, (p.strip() for p in row["specific_annex_chapters"].split(";"))):
+        label, _, when = part.partition("@")
+        notified = None
+        if when:
+            try:
+                notified = PartialDate.parse(when)
+            except ValueError as exc:
+                problems.append(RowProblem(number, "specific_annex_chapters", f"{label}: {exc}"))
+                continue
+        elif facts["instrument_date"] is None:
+            problems.append(
+                RowProblem(
+                    number,
+                    "specific_annex_chapters",
+                    f"{label}: no notification date: write {label}@YYYY-MM-DD, or give the "
+                    "instrument_date (chapters without a date are taken as accepted with the "
+                    "instrument)",
+                )
+            )
+            continue
+        facts["chapters"].append(ChapterClaim(label.strip(), notified))
+    return facts
+
+
+def import_party_table(text: str, *, check_only: bool = False) -> ImportReport:
+    """Import a party table: create missing parties, record the facts not yet recorded.
+
+    Every row is checked against the register with the same rules as the forms; all
+    problems come back at once in one :class:`PartyImportError`, with row numbers, and
+    then nothing is stored. A row for a party already recorded adds only what is new: a
+    date given more precisely than recorded refines it; a date that contradicts the record
+    is a problem. ``check_only`` checks everything and stores nothing.
+    """
+    rows, problems = _read_rows(text)
+    parsed = [(int(row["_row"]), row, _parse_row(row, int(row["_row"]), problems)) for row in rows]
+    report = ImportReport()
+    # Rows are applied with the operations themselves (the same checks as the forms) inside
+    # a savepoint, which is rolled back when any row is wrong: nothing is half-stored.
+    savepoint = db.session.begin_nested()
+    for number, row, facts in parsed:
+        if any(p.row == number for p in problems):
+            continue
+        try:
+            _import_row(row, facts, report)
+        except PartyError as exc:
+            column = _COLUMN_OF_FIELD.get(exc.field, exc.field)
+            problems.append(RowProblem(number, column, str(exc)))
+    if problems or check_only:
+        savepoint.rollback()
+        if problems:
+            raise PartyImportError(problems)
+        return report
+    savepoint.commit()
+    audit.record(
+        "party.import",
+        "party",
+        None,
+        created=len(report.created),
+        events=report.events,
+        refined=report.refined,
+    )
+    return report
+
+
+#: Operation field -> the CSV column a problem is reported under.
+_COLUMN_OF_FIELD = {
+    "name": "party",
+    "iso3": "iso3",
+    "kind": "kind",
+    "instrument": "instrument",
+    "deposited_on": "instrument_date",
+    "in_force_on": "entry_into_force",
+    "chapter": "specific_annex_chapters",
+    "notified_on": "specific_annex_chapters",
+}
+
+
+def _import_row(row: dict[str, str], facts: dict, report: ImportReport) -> None:
+    party = queries.party_by_name_or_code(row["party"], row["iso3"] or None)
+    before = report.events + report.refined
+    if party is None:
+        party = create_party(
+            name=row["party"],
+            iso3=row["iso3"] or None,
+            kind=row["kind"],
+            is_wco_member=facts["wco_member"],
+            note=row["note"],
+            source_url=row["source_url"],
+        )
+        report.created.append(party.name)
+    else:
+        if (party.name, party.iso3 or "") != (row["party"], row["iso3"]):
+            raise PartyError(
+                "name",
+                f"the register has {party.name} ({party.iso3 or 'no code'}); the row says "
+                f"{row['party']} ({row['iso3'] or 'no code'}): correct one of them first",
+            )
+        if party.kind.value != row["kind"]:
+            raise PartyError("kind", f"the register says {party.name} is a {party.kind.value}")
+        if party.is_wco_member is None and facts["wco_member"] is not None:
+            party.is_wco_member = facts["wco_member"]
+    deposit, recorded = facts["instrument_date"], facts["entry_into_force"]
+    instrument = row["instrument"] or None
+    created = party.name in report.created
+    membership = None if created else _standing(party).membership
+    if membership is None:
+        record_instrument(
+            party,
+            instrument=instrument,
+            deposited_on=deposit,
+            in_force_on=recorded,
+            source=row["source_url"],
+            note=row["note"],
+        )
+        report.events += 1
+    else:
+        _reconcile_instrument(party, membership.instrument, instrument, deposit, recorded, report)
+    for claim in facts["chapters"]:
+        notified = claim.notified_on or deposit
+        chapter = _chapter(claim.label, notified)
+        existing = _standing(party).chapter(chapter.key)
+        if existing is not None and existing.is_current:
+            _refine(
+                party,
+                existing.acceptance,
+                "event_on",
+                notified,
+                "notified_on",
+                chapter.label,
+                report,
+            )
+            continue
+        record_acceptance(party, chapter.key, notified_on=notified, source=row["source_url"])
+        report.events += 1
+    if report.events + report.refined == before and not created:
+        report.unchanged.append(party.name)
+
+
+def _reconcile_instrument(
+    party: Party,
+    event: PartyEvent,
+    instrument: str | None,
+    deposit: PartialDate | None,
+    recorded: PartialDate | None,
+    report: ImportReport,
+) -> None:
+    if instrument and event.instrument is None:
+        event.instrument = InstrumentKind(instrument)
+        report.refined += 1
+    elif instrument and event.instrument and event.instrument.value != instrument:
+        raise PartyError(
+            "instrument",
+            f"the register records {party}'s instrument as {event.instrument.value}",
+        )
+    _refine(party, event, "event_on", deposit, "deposited_on", "its instrument", report)
+    if recorded is not None:
+        _check_recorded_entry(event.event_on, recorded)
+    _refine(party, event, "in_force_on", recorded, "in_force_on", "its entry into force", report)
+
+
+def _refine(
+    party: Party,
+    event: PartyEvent,
+    attribute: str,
+    given: PartialDate | None,
+    field_name: str,
+    what: str,
+    report: ImportReport,
+) -> None:
+    """Keep a recorded date, or replace it with a more precise one that lies within it."""
+    current = getattr(event, attribute)
+    if given is None or _same(current, given):
+        return
+    if current is None or (
+        current.earliest() <= given.earliest() and given.latest() <= current.latest()
+    ):
+        setattr(event, attribute, given)
+        db.session.flush()
+        audit.record(
+            "party.refine_date",
+            "party",
+            party.id,
+            event=event.id,
+            field=attribute,
+            before=str(current or ""),
+            after=str(given),
+        )
+        report.refined += 1
+        return
+    raise PartyError(
+        field_name,
+        f"the register records {what} for {party} as {current}; the row says {given}. "
+        "Retract the recorded event first if the register is wrong.",
+    )
 
 
 def seed_parties(text: str) -> int:
-    """Create the parties of a table that are not there yet; returns how many were created."""
-    rows = read_party_table(text)
-    existing = set(db.session.scalars(select(Party.name)))
-    created = 0
-    for row in rows:
-        if row["party"] in existing:
-            continue
-        db.session.add(
-            Party(
-                name=row["party"],
-                iso3=row["iso3"] or None,
-                kind=PartyKind(row["kind"]),
-                note=row["note"],
-                source_url=row["source_url"],
-            )
-        )
-        created += 1
-    db.session.flush()
-    if created:
-        audit.record("party.seed", "party", None, created=created)
-    return created
+    """Load the corpus's party table at `rkc init`; returns how many parties were created."""
+    return len(import_party_table(text).created)

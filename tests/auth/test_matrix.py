@@ -14,6 +14,7 @@ from rkc.auth import operations as auth_ops
 from rkc.extensions import db
 
 from ..helpers import create_people, csrf_token, log_in, user
+from ..parties.fixtures import party_context
 
 ROLES = ("anonymous", "delegate_a", "delegate_b", "observer", "secretariat", "admin")
 EVERYONE = frozenset(ROLES)
@@ -32,13 +33,25 @@ MATRIX: list[tuple[str, str, Url, frozenset[str]]] = [
     ("convention.node_history", "GET", "/n/ga/3/3.1/history", EVERYONE),
     ("convention.compare", "GET", "/w/rkc/compare", EVERYONE),
     ("convention.compare", "GET", "/w/rkc/compare?from=2006&to=review-draft", MEMBERS),
+    # Search is public; a draft asked for by someone who may not read it is simply not searched.
     ("editions.manage_edition", "GET", "/w/rkc/editions/2006/manage", frozenset({"secretariat"})),
     ("editions.open_draft", "POST", "/w/rkc/editions/2006/drafts", frozenset({"secretariat"})),
-    ("editions.freeze_edition", "POST", "/w/rkc/editions/review-draft/freeze", frozenset({"secretariat"})),
-    ("editions.record_in_force", "POST", "/w/rkc/editions/2006/in-force", frozenset({"secretariat"})),
+    (
+        "editions.freeze_edition",
+        "POST",
+        "/w/rkc/editions/review-draft/freeze",
+        frozenset({"secretariat"}),
+    ),
+    (
+        "editions.record_in_force",
+        "POST",
+        "/w/rkc/editions/2006/in-force",
+        frozenset({"secretariat"}),
+    ),
     ("editions.edition_changes", "GET", "/w/rkc/editions/2006/changes", EVERYONE),
     ("editions.edition_changes", "GET", "/w/rkc/editions/review-draft/changes", MEMBERS),
     ("editions.editions_feed", "GET", "/feeds/editions.atom", EVERYONE),
+    # Amendments: members only; drafts to their own party; each write to the roles that may.
     ("auth.login", "GET", "/login", EVERYONE),
     ("auth.account", "GET", "/account", MEMBERS),
     ("auth.update_profile", "POST", "/account/profile", MEMBERS),
@@ -66,6 +79,110 @@ MATRIX: list[tuple[str, str, Url, frozenset[str]]] = [
         frozenset({"admin"}),
     ),
     ("audit.list_events", "GET", "/audit/", frozenset({"secretariat", "admin"})),
+    # Contracting Parties: the register is public; the Secretariat records; admins edit parties.
+    ("parties.show_matrix", "GET", "/parties/", EVERYONE),
+    ("parties.download_matrix", "GET", "/parties/matrix.csv?kind=state", EVERYONE),
+    ("parties.show_charts", "GET", "/parties/charts", EVERYONE),
+    ("parties.chart_parties", "GET", "/parties/charts/parties-over-time.svg", EVERYONE),
+    ("parties.chart_acceptances", "GET", "/parties/charts/acceptances.svg", EVERYONE),
+    ("parties.show_chapter", "GET", "/parties/chapters/sa-b/1", EVERYONE),
+    ("parties.show_party", "GET", lambda ctx: f"/parties/{ctx['party_ident']}", EVERYONE),
+    (
+        "parties.show_binding_text",
+        "GET",
+        lambda ctx: f"/parties/{ctx['party_ident']}/binding?on=2012-01-01",
+        EVERYONE,
+    ),
+    ("parties.import_parties", "GET", "/parties/import", frozenset({"secretariat"})),
+    ("parties.import_parties", "POST", "/parties/import", frozenset({"secretariat"})),
+    (
+        "parties.record_instrument",
+        "GET",
+        "/parties/{party_ident}/instrument".format_map,
+        frozenset({"secretariat"}),
+    ),
+    (
+        "parties.record_instrument",
+        "POST",
+        "/parties/{party_ident}/instrument".format_map,
+        frozenset({"secretariat"}),
+    ),
+    (
+        "parties.record_acceptance",
+        "GET",
+        "/parties/{party_ident}/acceptances/new".format_map,
+        frozenset({"secretariat"}),
+    ),
+    (
+        "parties.record_acceptance",
+        "POST",
+        "/parties/{party_ident}/acceptances/new".format_map,
+        frozenset({"secretariat"}),
+    ),
+    (
+        "parties.record_reservation",
+        "GET",
+        "/parties/{party_ident}/reservations/new".format_map,
+        frozenset({"secretariat"}),
+    ),
+    (
+        "parties.record_reservation",
+        "POST",
+        "/parties/{party_ident}/reservations/new".format_map,
+        frozenset({"secretariat"}),
+    ),
+    (
+        "parties.withdraw_reservation",
+        "GET",
+        "/parties/{party_ident}/reservations/{reservation_id}/withdraw".format_map,
+        frozenset({"secretariat"}),
+    ),
+    (
+        "parties.withdraw_reservation",
+        "POST",
+        "/parties/{party_ident}/reservations/{reservation_id}/withdraw".format_map,
+        frozenset({"secretariat"}),
+    ),
+    (
+        "parties.record_extension",
+        "GET",
+        "/parties/{party_ident}/extensions/new".format_map,
+        frozenset({"secretariat"}),
+    ),
+    (
+        "parties.record_extension",
+        "POST",
+        "/parties/{party_ident}/extensions/new".format_map,
+        frozenset({"secretariat"}),
+    ),
+    (
+        "parties.record_denunciation",
+        "GET",
+        "/parties/{party_ident}/denunciations/new".format_map,
+        frozenset({"secretariat"}),
+    ),
+    (
+        "parties.record_denunciation",
+        "POST",
+        "/parties/{party_ident}/denunciations/new".format_map,
+        frozenset({"secretariat"}),
+    ),
+    ("parties.edit_party", "GET", "/parties/{party_ident}/edit".format_map, frozenset({"admin"})),
+    ("parties.edit_party", "POST", "/parties/{party_ident}/edit".format_map, frozenset({"admin"})),
+    (
+        "parties.retract_event",
+        "POST",
+        lambda ctx: f"/parties/{ctx['party_ident']}/events/{ctx['party_event_id']}/retract",
+        frozenset({"secretariat"}),
+    ),
+    (
+        "parties.retract_reservation",
+        "POST",
+        lambda ctx: f"/parties/{ctx['party_ident']}/reservations/{ctx['reservation_id']}/retract",
+        frozenset({"secretariat"}),
+    ),
+    ("parties.create_party", "GET", "/parties/new", frozenset({"admin"})),
+    ("parties.create_party", "POST", "/parties/new", frozenset({"admin"})),
     ("api.me", "GET", "/api/v1/me", MEMBERS),
     # Last: it ends the session the other rows rely on.
     ("auth.logout", "POST", "/logout", EVERYONE),
@@ -94,6 +211,7 @@ def test_each_role_gets_exactly_what_the_matrix_allows(small_app, role):
         token, _secret = auth_ops.issue_token(user(people["delegate_b"]), "b's token")
     db.session.commit()
     ctx = {"token_of_b": token.id, "observer_id": people["observer"].user_id}
+    ctx.update(party_context(people))
     client = small_app.test_client()
     if role != "anonymous":
         assert log_in(client, people[role].username).status_code == 302

@@ -16,7 +16,7 @@ def _log_in(page: Page, base: str, username: str) -> None:
     page.goto(f"{base}/login")
     page.fill("#username", username)
     page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")  # not the header's search button
 
 
 def _assert_nothing_ran(page: Page) -> None:

@@ -1,0 +1,109 @@
+"""Contracting Parties: the matrix page and a party's binding text.
+
+Figures:
+
+1. The matrix page (`GET /parties/`) with the corpus's 67 parties, each of which has accepted
+   a handful of the 25 Specific Annex chapters (recorded with the real operations): every
+   standing, chapter entry into force and count is computed from the record on each request.
+   Goal: median under 150 ms. Reference: a trivial route on the same app.
+2. The text binding one party on one day (`GET /parties/<iso3>/binding?on=...`): the in-force
+   edition restricted to its chapters, with a deadline on every provision. Goal: median under
+   300 ms. Reference: the whole Convention's table of contents page (`GET /w/rkc`).
+"""
+
+from __future__ import annotations
+
+import random
+import tempfile
+from pathlib import Path
+
+from flask.testing import FlaskClient
+
+from bench.report import Options, Row, measure_interleaved, ratio
+from bench.support import SetupError, dispose, make_app, progress, rkc_init
+from rkc.audit import Actor, acting_as
+from rkc.extensions import db
+from rkc.parties import operations, queries
+
+PING = "/_bench/ping"
+MATRIX_GOAL_MS = 150.0
+BINDING_GOAL_MS = 300.0
+CHAPTERS_PER_PARTY = (0, 6)
+
+
+def run(options: Options | None = None) -> list[Row]:
+    options = options or Options()
+    with tempfile.TemporaryDirectory(prefix="rkc-bench-parties-") as tmp:
+        app = make_app(Path(tmp), options.corpus)
+        try:
+            app.add_url_rule(PING, "bench_ping", lambda: "ok")
+            progress("rkc init (corpus and its party table)")
+            rkc_init(app)
+            with app.app_context():
+                accepted, busiest = _accept_chapters()
+            client = app.test_client()
+            binding = f"/parties/{busiest}/binding?on=2024-01-01"
+            requests = options.reps(60, 6)
+            progress(f"matrix, binding text, references ({requests} rounds)")
+            pages = measure_interleaved(
+                {
+                    "ping": lambda: _get(client, PING),
+                    "matrix": lambda: _get(client, "/parties/"),
+                    "toc": lambda: _get(client, "/w/rkc"),
+                    "binding": lambda: _get(client, binding),
+                },
+                repeat=requests,
+                warmup=options.reps(3, 1),
+            )
+        finally:
+            dispose(app)
+    ping, matrix, toc, bound = pages["ping"], pages["matrix"], pages["toc"], pages["binding"]
+    return [
+        Row(
+            figure=f"party matrix page, 67 parties, {accepted} chapter acceptances",
+            goal=f"median < {MATRIX_GOAL_MS:.0f} ms",
+            measured=matrix.ms(),
+            reference=f"trivial route: {ping.median * 1000:.2f} ms",
+            ratio=f"matrix/trivial {ratio(matrix.median, ping.median)}",
+            met=matrix.median * 1000 < MATRIX_GOAL_MS,
+        ),
+        Row(
+            figure=f"binding text of {busiest} on 2024-01-01",
+            goal=f"median < {BINDING_GOAL_MS:.0f} ms",
+            measured=bound.ms(),
+            reference=f"Convention contents page: {toc.median * 1000:.1f} ms",
+            ratio=f"binding/contents {ratio(bound.median, toc.median)}",
+            met=bound.median * 1000 < BINDING_GOAL_MS,
+        ),
+    ]
+
+
+def _accept_chapters() -> tuple[int, str]:
+    """Each party with a known date accepts a few chapters at its deposit; returns how many
+    acceptances were recorded and the code of the party with the most."""
+    chance = random.Random(6)  # the same record every run
+    register = queries.load_register()
+    if len(register.chapters) != 25:
+        raise SetupError(f"expected 25 Specific Annex chapters, found {len(register.chapters)}")
+    total, busiest, most = 0, "", -1
+    with acting_as(Actor(None, "bench", "system")):
+        for standing in register.parties:
+            membership = standing.membership
+            assert membership is not None
+            deposit = membership.instrument.event_on
+            if deposit is None or not standing.party.iso3:
+                continue
+            chosen = chance.sample(register.chapters, chance.randint(*CHAPTERS_PER_PARTY))
+            for chapter in chosen:
+                operations.record_acceptance(standing.party, chapter.key, notified_on=deposit)
+            total += len(chosen)
+            if len(chosen) > most:
+                busiest, most = standing.party.iso3, len(chosen)
+    db.session.commit()
+    return total, busiest
+
+
+def _get(client: FlaskClient, url: str) -> None:
+    response = client.get(url)
+    if response.status_code != 200:
+        raise SetupError(f"GET {url} answered {response.status_code}")

@@ -1,0 +1,129 @@
+"""Forms for recording what parties did, importing party tables and editing parties.
+
+Dates are typed as text at the precision known (YYYY, YYYY-MM or YYYY-MM-DD) and checked by
+the operations, which name the field in their messages; a browser date picker would force a
+day nobody knows.
+"""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from rkc.parties.models import InstrumentKind, PartyKind
+
+DATE_HINT = "YYYY, YYYY-MM or YYYY-MM-DD: only as precise as the record"
+
+
+def _date_field(label: str, *, required: bool = True) -> StringField:
+    validators = [DataRequired()] if required else [Optional()]
+    return StringField(
+        label,
+        validators=[*validators, Length(max=10)],
+        description=DATE_HINT if required else DATE_HINT + "; empty if not known",
+    )
+
+
+def _source() -> StringField:
+    return StringField(
+        "Source", validators=[Optional(), Length(max=2000)], description="where the fact is from"
+    )
+
+
+class InstrumentForm(FlaskForm):
+    instrument = SelectField(
+        "Instrument",
+        choices=[SelectChoice(value="", label="not known")]
+        + [SelectChoice(value=k.value, label=k.label) for k in InstrumentKind],
+    )
+    deposited_on = _date_field("Deposited on", required=False)
+    in_force_on = StringField(
+        "Entry into force, as the depositary recorded it",
+        validators=[Optional(), Length(max=10)],
+        description="only when the record says so; empty lets rkc compute it (3 months)",
+    )
+    source = _source()
+    note = StringField("Note", validators=[Optional(), Length(max=2000)])
+
+
+class AcceptanceForm(FlaskForm):
+    chapter = SelectField("Specific Annex chapter", choices=[])
+    notified_on = _date_field("Notified on")
+    in_force_on = StringField(
+        "Entry into force for the party, as the depositary recorded it",
+        validators=[Optional(), Length(max=10)],
+        description="only when the record says so; empty lets rkc compute it",
+    )
+    source = _source()
+    note = StringField("Note", validators=[Optional(), Length(max=2000)])
+
+
+class ReservationForm(FlaskForm):
+    provision = SelectField("Recommended Practice", choices=[])
+    entered_on = _date_field("Entered on")
+    text = TextAreaField(
+        "How national law differs",
+        validators=[DataRequired(), Length(max=20000)],
+        description="Markdown",
+    )
+    source = _source()
+
+
+class WithdrawalForm(FlaskForm):
+    withdrawn_on = _date_field("Withdrawn on")
+    source = _source()
+
+
+class ExtensionForm(FlaskForm):
+    provision = StringField(
+        "Provision or chapter",
+        validators=[DataRequired(), Length(max=200)],
+        description="its key, e.g. ga/3/3.11 or sa-b/1 (every provision of the chapter)",
+    )
+    granted_on = _date_field("Granted on")
+    months = IntegerField(
+        "Months", validators=[DataRequired(), NumberRange(min=1, max=12)], default=12
+    )
+    source = _source()
+    note = StringField("Note", validators=[Optional(), Length(max=2000)])
+
+
+class DenunciationForm(FlaskForm):
+    chapter = SelectField("What is denounced", choices=[])
+    notice_on = _date_field("Notice received on")
+    source = _source()
+    note = StringField("Note", validators=[Optional(), Length(max=2000)])
+
+
+class RetractForm(FlaskForm):
+    reason = StringField("Why the record is wrong", validators=[DataRequired(), Length(max=2000)])
+
+
+class ImportForm(FlaskForm):
+    table = FileField("Party table (CSV, UTF-8)", validators=[FileRequired()])
+    check_only = BooleanField("Only check it; store nothing")
+
+
+WCO_MEMBER_CHOICES = [
+    SelectChoice(value="", label="not recorded"),
+    SelectChoice(value="yes", label="yes"),
+    SelectChoice(value="no", label="no"),
+]
+
+
+class PartyForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    iso3 = StringField(
+        "ISO 3166-1 alpha-3 code",
+        validators=[Optional(), Length(max=3)],
+        description="empty for a union such as the European Union",
+    )
+    kind = SelectField(
+        "Kind", choices=[SelectChoice(value=k.value, label=k.value) for k in PartyKind]
+    )
+    wco_member = SelectField("WCO Member", choices=WCO_MEMBER_CHOICES)
+    note = TextAreaField("Note", validators=[Optional(), Length(max=5000)])
+    source_url = StringField("Source", validators=[Optional(), Length(max=2000)])
