@@ -10,4 +10,5 @@ from __future__ import annotations
 BENCHMARKS: list[str] = [
     "text_store",
     "parties",
+    "amendments",
 ]

@@ -43,6 +43,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_auth(app)
 
     # 5. Areas, lowest first.
+    from rkc.amendments.views import bp as amendments_bp
     from rkc.api.views import bp as api_bp
     from rkc.audit.views import bp as audit_bp
     from rkc.auth.views import admin_bp
@@ -54,6 +55,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(convention_bp)
     app.register_blueprint(parties_bp)
     app.register_blueprint(editions_bp)
+    app.register_blueprint(amendments_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(audit_bp)

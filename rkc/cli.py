@@ -86,10 +86,15 @@ def init_command(corpus_dir: str | None, demo: bool) -> None:
 
 
 def _create_demo() -> None:
-    from rkc.demo import create_demo_accounts
+    from rkc.demo import create_demo_accounts, create_demo_amendments
 
     accounts = create_demo_accounts()
     db.session.commit()
+    amendments = create_demo_amendments()
+    db.session.commit()
+    if amendments:
+        states = ", ".join(f"{n} {status.replace('_', ' ')}" for status, n in amendments.items())
+        click.echo(f"demonstration amendments: {states}")
     if not accounts:
         click.echo("demo accounts exist already")
         return

@@ -10,6 +10,7 @@ MODEL_MODULES = (
     "rkc.parties.models",
     "rkc.auth.models",
     "rkc.audit.models",
+    "rkc.amendments.models",
 )
 
 

@@ -27,6 +27,7 @@ class Action(enum.StrEnum):
     CO_SPONSOR = "co_sponsor"
     TAKE_POSITION = "take_position"
     COMMENT = "comment"
+    RESOLVE_COMMENT = "resolve_comment"
     RUN_WORKFLOW = "run_workflow"
     MERGE = "merge"
     PUBLISH = "publish"
@@ -88,6 +89,28 @@ def _co_sponsor(user: Any, amendment: Any) -> bool:
     )
 
 
+def _take_position(user: Any, amendment: Any) -> bool:
+    """A delegate of a party other than the proposing one (a party does not judge its own)."""
+    return _co_sponsor(user, amendment) and not getattr(amendment, "is_draft", False)
+
+
+def _comment(user: Any, amendment: Any) -> bool:
+    if amendment is not None and not _read_amendment(user, amendment):
+        return False
+    return _delegate_with_party(user, amendment) or role_of(user) is Role.SECRETARIAT
+
+
+def _resolve_comment(user: Any, comment: Any) -> bool:
+    """The thread's author, a delegate of the amendment's party, or the Secretariat."""
+    if role_of(user) is Role.SECRETARIAT:
+        return True
+    if comment is None or role_of(user) is None:
+        return False
+    if getattr(comment, "author_id", None) == user.id:
+        return True
+    return _same_party_delegate(user, getattr(comment, "amendment", None))
+
+
 RULES: dict[Action, Callable[[Any, Any], bool]] = {
     Action.READ_EDITION: _read_edition,
     Action.READ_WORKING_DOCUMENTS: _members,
@@ -95,10 +118,9 @@ RULES: dict[Action, Callable[[Any, Any], bool]] = {
     Action.EDIT_AMENDMENT: _same_party_delegate,
     Action.READ_AMENDMENT: _read_amendment,
     Action.CO_SPONSOR: _co_sponsor,
-    Action.TAKE_POSITION: _delegate_with_party,
-    Action.COMMENT: lambda user, obj: (
-        _delegate_with_party(user, obj) or role_of(user) is Role.SECRETARIAT
-    ),
+    Action.TAKE_POSITION: _take_position,
+    Action.COMMENT: _comment,
+    Action.RESOLVE_COMMENT: _resolve_comment,
     Action.RUN_WORKFLOW: _roles(Role.SECRETARIAT),
     Action.MERGE: _roles(Role.SECRETARIAT),
     Action.PUBLISH: _roles(Role.SECRETARIAT),

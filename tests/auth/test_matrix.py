@@ -13,6 +13,7 @@ from rkc.audit import Actor, acting_as
 from rkc.auth import operations as auth_ops
 from rkc.extensions import db
 
+from ..amendments.fixtures import amendment_context
 from ..helpers import create_people, csrf_token, log_in, user
 from ..parties.fixtures import party_context
 
@@ -52,6 +53,97 @@ MATRIX: list[tuple[str, str, Url, frozenset[str]]] = [
     ("editions.edition_changes", "GET", "/w/rkc/editions/review-draft/changes", MEMBERS),
     ("editions.editions_feed", "GET", "/feeds/editions.atom", EVERYONE),
     # Amendments: members only; drafts to their own party; each write to the roles that may.
+    ("amendments.list_amendments", "GET", "/amendments/", MEMBERS),
+    ("amendments.list_amendments", "GET", "/amendments/?scope=mine&chapter=ga/3", MEMBERS),
+    ("amendments.list_changes", "GET", "/amendments/changes", MEMBERS),
+    ("amendments.mark_seen", "POST", "/amendments/changes/seen", MEMBERS),
+    ("amendments.show_provision", "GET", "/amendments/provision/ga/3/3.1", MEMBERS),
+    ("amendments.show_compilation", "GET", "/amendments/compilation?chapter=ga/3", MEMBERS),
+    ("amendments.print_compilation", "GET", "/amendments/compilation/print", MEMBERS),
+    (
+        "amendments.propose_amendment",
+        "GET",
+        "/amendments/propose/ga/3/3.1?change=modify",
+        frozenset({"delegate_a", "delegate_b"}),
+    ),
+    (
+        "amendments.propose_amendment",
+        "POST",
+        "/amendments/propose/ga/3/3.1",
+        frozenset({"delegate_a", "delegate_b"}),
+    ),
+    (
+        "amendments.show_amendment",
+        "GET",
+        lambda ctx: f"/amendments/{ctx['tabled_id']}",
+        MEMBERS,
+    ),
+    (
+        "amendments.show_amendment",
+        "GET",
+        lambda ctx: f"/amendments/{ctx['draft_id']}",
+        frozenset({"delegate_a"}),
+    ),
+    (
+        "amendments.revise_amendment",
+        "GET",
+        lambda ctx: f"/amendments/{ctx['tabled_id']}/revise",
+        frozenset({"delegate_a"}),
+    ),
+    (
+        "amendments.revise_amendment",
+        "POST",
+        lambda ctx: f"/amendments/{ctx['tabled_id']}/revise",
+        frozenset({"delegate_a"}),
+    ),
+    (
+        "amendments.change_status",
+        "POST",
+        lambda ctx: f"/amendments/{ctx['tabled_id']}/status",
+        frozenset({"delegate_a", "secretariat"}),
+    ),
+    (
+        "amendments.change_status",
+        "POST",
+        lambda ctx: f"/amendments/{ctx['draft_id']}/status",
+        frozenset({"delegate_a"}),
+    ),
+    (
+        "amendments.request_sponsorship",
+        "POST",
+        lambda ctx: f"/amendments/{ctx['tabled_id']}/sponsors",
+        frozenset({"delegate_b"}),
+    ),
+    (
+        "amendments.answer_sponsorship",
+        "POST",
+        lambda ctx: f"/amendments/{ctx['tabled_id']}/sponsors/{ctx['party_b']}",
+        frozenset({"delegate_a"}),
+    ),
+    (
+        "amendments.take_position",
+        "POST",
+        lambda ctx: f"/amendments/{ctx['tabled_id']}/position",
+        frozenset({"delegate_b"}),
+    ),
+    (
+        "amendments.change_position",
+        "POST",
+        lambda ctx: f"/amendments/{ctx['tabled_id']}/position/change",
+        frozenset({"delegate_b"}),
+    ),
+    (
+        "amendments.add_comment",
+        "POST",
+        lambda ctx: f"/amendments/{ctx['tabled_id']}/comments",
+        frozenset({"delegate_a", "delegate_b", "secretariat"}),
+    ),
+    (
+        "amendments.resolve_comment",
+        "POST",
+        lambda ctx: f"/amendments/{ctx['tabled_id']}/comments/{ctx['comment_id']}/resolve",
+        frozenset({"delegate_a", "delegate_b", "secretariat"}),
+    ),
     ("auth.login", "GET", "/login", EVERYONE),
     ("auth.account", "GET", "/account", MEMBERS),
     ("auth.update_profile", "POST", "/account/profile", MEMBERS),
@@ -211,6 +303,7 @@ def test_each_role_gets_exactly_what_the_matrix_allows(small_app, role):
         token, _secret = auth_ops.issue_token(user(people["delegate_b"]), "b's token")
     db.session.commit()
     ctx = {"token_of_b": token.id, "observer_id": people["observer"].user_id}
+    ctx.update(amendment_context(people))
     ctx.update(party_context(people))
     client = small_app.test_client()
     if role != "anonymous":

@@ -1,0 +1,1 @@
+"""Amendments: proposals to a working draft, their discussion, rebasing and compilations."""

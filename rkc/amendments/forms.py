@@ -1,0 +1,85 @@
+"""Forms for amendments (CSRF via Flask-WTF). Checks of substance live in the operations;
+the forms only bound sizes and shapes, so that every refusal names the field the same way."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, Length, Optional
+
+from rkc.amendments.models import Stance
+from rkc.amendments.operations import MAX_CONCEPT, MAX_NOTE, MAX_TEXT, MAX_TITLE
+from rkc.convention.kinds import KIND_LABELS
+
+#: Submit buttons are named "action": "preview" shows the redline, "save" stores.
+PREVIEW, SAVE = "preview", "save"
+
+
+class ProposalForm(FlaskForm):
+    """Propose (or revise) an amendment. Which fields show depends on the kind of change."""
+
+    change = HiddenField(validators=[AnyOf(["modify", "insert", "delete", "heading"])])
+    #: The revision of the target the form showed (optimistic concurrency).
+    base_revision_id = IntegerField(validators=[Optional()])
+    #: The amendment version the revise form showed (revise only).
+    expected_seq = IntegerField(validators=[Optional()])
+    text = TextAreaField("Proposed text", validators=[Length(max=MAX_TEXT)])
+    title = StringField("Heading", validators=[Length(max=MAX_TITLE)])
+    kind = SelectField("Kind of the new unit", choices=[], validate_choice=False)
+    number = StringField("Number of the new unit", validators=[Length(max=40)])
+    after = SelectField("Place", choices=[], validate_choice=False)
+    key = StringField(
+        "Key (optional: leave empty to have one suggested)", validators=[Length(max=200)]
+    )
+    justification = TextAreaField("Justification (Markdown)", validators=[Length(max=MAX_TEXT)])
+    concept = StringField("Concept or topic (optional)", validators=[Length(max=MAX_CONCEPT)])
+
+    def set_kind_choices(self, kinds: list[str]) -> None:
+        self.kind.choices = [SelectChoice(value=k, label=KIND_LABELS.get(k, k)) for k in kinds]
+
+
+class TransitionForm(FlaskForm):
+    to = HiddenField(validators=[Length(max=40)])
+    reason = TextAreaField("Reason (optional)", validators=[Length(max=MAX_NOTE)])
+    superseded_by = StringField(
+        "Superseded by (number of the compromise, optional)", validators=[Length(max=20)]
+    )
+
+
+class SponsorRequestForm(FlaskForm):
+    note = TextAreaField(
+        "Note to the proposing party (optional)", validators=[Length(max=MAX_NOTE)]
+    )
+
+
+class SponsorAnswerForm(FlaskForm):
+    decision = HiddenField(validators=[AnyOf(["confirm", "decline"])])
+
+
+STANCE_CHOICES = [SelectChoice(value=s.value, label=s.label) for s in Stance]
+
+
+class PositionForm(FlaskForm):
+    stance = RadioField("Position", choices=STANCE_CHOICES)
+    statement = TextAreaField("Statement (optional, Markdown)", validators=[Length(max=MAX_NOTE)])
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField("Comment (Markdown)", validators=[Length(max=MAX_NOTE)])
+    reply_to = IntegerField(validators=[Optional()])
+
+
+class ResolveForm(FlaskForm):
+    resolved = HiddenField(validators=[AnyOf(["1", "0"])])
+
+
+class EmptyForm(FlaskForm):
+    """Only a CSRF token: protects a button."""

@@ -1,0 +1,36 @@
+"""Amendments other test modules need (the route matrix): made with the real operations."""
+
+from __future__ import annotations
+
+from rkc.amendments import operations as ops
+from rkc.audit import Actor, acting_as
+from rkc.auth.models import User
+from rkc.convention import queries as text_queries
+from rkc.extensions import db
+
+from ..helpers import Person
+
+
+def amendment_context(people: dict[str, Person]) -> dict[str, int]:
+    """A tabled and a draft amendment of delegate_a's party, delegate_b's comment on the tabled
+    one; committed. Returns their ids and delegate_b's party id."""
+    work = text_queries.work_by_key("rkc")
+    draft = text_queries.edition_by_slug(work, "review-draft")
+    node = text_queries.node_by_key("ga/3/3.1")
+    a = db.session.get(User, people["delegate_a"].user_id)
+    b = db.session.get(User, people["delegate_b"].user_id)
+    with acting_as(Actor(None, "test-setup", "system")):
+        current = ops._current(draft, node)
+        tabled = ops.propose_modification(
+            draft, node, user=a, text=current.text + " Matrix.", justification="For the matrix."
+        )
+        ops.change_status(tabled, "tabled", user=a)
+        held = ops.propose_deletion(draft, node, user=a, justification="Held back.")
+        comment = ops.add_comment(tabled, user=b, body="A question from B.")
+    db.session.commit()
+    return {
+        "tabled_id": tabled.id,
+        "draft_id": held.id,
+        "comment_id": comment.id,
+        "party_b": people["delegate_b"].party_id,
+    }
