@@ -11,4 +11,5 @@ BENCHMARKS: list[str] = [
     "text_store",
     "parties",
     "amendments",
+    "search",
 ]

@@ -42,6 +42,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     init_auth(app)
 
+    # 4b. Search: the index object and the change log that keeps it in step with commits.
+    from rkc.search import init_search
+
+    init_search(app)
+
     # 5. Areas, lowest first.
     from rkc.amendments.views import bp as amendments_bp
     from rkc.api.views import bp as api_bp
@@ -51,11 +56,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from rkc.convention.edition_views import bp as editions_bp
     from rkc.convention.views import bp as convention_bp
     from rkc.parties.views import bp as parties_bp
+    from rkc.search.views import bp as search_bp
 
     app.register_blueprint(convention_bp)
     app.register_blueprint(parties_bp)
     app.register_blueprint(editions_bp)
     app.register_blueprint(amendments_bp)
+    app.register_blueprint(search_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(audit_bp)

@@ -17,6 +17,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from rkc.audit import Actor, acting_as
 from rkc.extensions import db
+from rkc.search.cli import ensure_built, reindex_command
 
 
 def _cli_actor() -> Actor:
@@ -43,6 +44,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(init_command)
     app.cli.add_command(user_group)
     app.cli.add_command(parties_group)
+    app.cli.add_command(reindex_command)
     app.cli.add_command(serve_command)
     app.cli.add_command(load_corpus_command)
     app.cli.add_command(db_group)
@@ -82,6 +84,7 @@ def init_command(corpus_dir: str | None, demo: bool) -> None:
             _load(Path(corpus_dir or current_app.config["CORPUS_DIR"]))
         if demo:
             _create_demo()
+    ensure_built()
     click.echo(f"done in {time.perf_counter() - started:.1f} s")
 
 

@@ -25,6 +25,8 @@ class Defaults:
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
     #: Where the search index lives; empty means "<instance>/index".
     INDEX_DIR = ""
+    #: Seconds a search waits for another process that is writing the index (a rebuild).
+    SEARCH_LOCK_TIMEOUT = 30.0
     #: Where the corpus is read from by `rkc init`; empty means the repository's corpus/.
     CORPUS_DIR = ""
     #: Largest request body accepted (uploads included).

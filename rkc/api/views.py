@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify
+from flask import Blueprint, abort, jsonify, request
 from flask_login import current_user
 
 from rkc.auth.permissions import role_of
+from rkc.search.views import search_payload
 from rkc.web import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -24,3 +25,9 @@ def me():  # type: ignore[no-untyped-def]
         role=current_user.role.value,
         party=current_user.party.name if current_user.party else None,
     )
+
+
+@bp.get("/search")
+def search_text():  # type: ignore[no-untyped-def]
+    """The search page's answers as JSON: same parameters, same hits (rkc/search/views.py)."""
+    return jsonify(search_payload(request.args))

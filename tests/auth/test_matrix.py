@@ -35,6 +35,8 @@ MATRIX: list[tuple[str, str, Url, frozenset[str]]] = [
     ("convention.compare", "GET", "/w/rkc/compare", EVERYONE),
     ("convention.compare", "GET", "/w/rkc/compare?from=2006&to=review-draft", MEMBERS),
     # Search is public; a draft asked for by someone who may not read it is simply not searched.
+    ("search.search_text", "GET", "/search?q=customs", EVERYONE),
+    ("search.search_text", "GET", "/search?q=customs&edition=review-draft", EVERYONE),
     ("editions.manage_edition", "GET", "/w/rkc/editions/2006/manage", frozenset({"secretariat"})),
     ("editions.open_draft", "POST", "/w/rkc/editions/2006/drafts", frozenset({"secretariat"})),
     (
@@ -276,6 +278,7 @@ MATRIX: list[tuple[str, str, Url, frozenset[str]]] = [
     ("parties.create_party", "GET", "/parties/new", frozenset({"admin"})),
     ("parties.create_party", "POST", "/parties/new", frozenset({"admin"})),
     ("api.me", "GET", "/api/v1/me", MEMBERS),
+    ("api.search_text", "GET", "/api/v1/search?q=customs", EVERYONE),
     # Last: it ends the session the other rows rely on.
     ("auth.logout", "POST", "/logout", EVERYONE),
 ]

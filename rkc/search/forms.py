@@ -1,0 +1,79 @@
+"""Reading a search from the query string: every parameter optional, nothing ever refused.
+
+A value that cannot be used is replaced by its default and explained in a hint; the same
+parsing serves the page (`/search`) and the API (`/api/v1/search`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from rkc.search.queries import MAX_PAGE, MAX_PER_PAGE, PER_PAGE, SORTS, SearchRequest
+
+#: Longest value kept for a filter parameter, and most values per parameter.
+MAX_VALUE = 100
+MAX_VALUES = 20
+
+
+def _values(args: Any, name: str) -> tuple[str, ...]:
+    raw = args.getlist(name) if hasattr(args, "getlist") else [args.get(name, "")]
+    values: list[str] = []
+    for value in raw:
+        for part in str(value).split(","):
+            part = part.strip()[:MAX_VALUE]
+            if part and part not in values:
+                values.append(part)
+    return tuple(values[:MAX_VALUES])
+
+
+def _number(args: Mapping[str, Any], name: str, default: int, high: int, hints: list[str]) -> int:
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        hints.append(f"“{raw[:20]}” is not a number for {name}; {default} was used.")
+        return default
+    if value < 1:
+        hints.append(f"{name} starts at 1; {default} was used.")
+        return default
+    if value > high:
+        hints.append(f"{name} goes up to {high}; {high} was used.")
+        return high
+    return value
+
+
+def parse_search(args: Any) -> tuple[SearchRequest, list[str]]:
+    """The request described by query-string `args`, and hints about what was changed."""
+    hints: list[str] = []
+    on: date | None = None
+    raw_on = (args.get("on") or "").strip()
+    if raw_on:
+        try:
+            on = date.fromisoformat(raw_on)
+        except ValueError:
+            hints.append(
+                f"“{raw_on[:20]}” is not a date (write YYYY-MM-DD, e.g. 2006-02-03); the text "
+                "in force today was searched."
+            )
+    sort = (args.get("sort") or "relevance").strip()
+    if sort not in SORTS:
+        hints.append(f"Results can be sorted by {' or '.join(SORTS)}; relevance was used.")
+        sort = "relevance"
+    request = SearchRequest(
+        q=str(args.get("q") or ""),
+        works=_values(args, "work"),
+        editions=_values(args, "edition"),
+        on=on,
+        annex=_values(args, "annex"),
+        chapter=_values(args, "chapter"),
+        kind=_values(args, "kind"),
+        language=_values(args, "language"),
+        sort=sort,
+        page=_number(args, "page", 1, MAX_PAGE, hints),
+        per_page=_number(args, "per_page", PER_PAGE, MAX_PER_PAGE, hints),
+    )
+    return request, hints

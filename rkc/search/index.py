@@ -1,0 +1,519 @@
+"""The index on disk: open it, check it, catch it up from the change log, rebuild it.
+
+The database is the truth; the index is derived from it and can always be rebuilt.
+
+- **One writer at a time.** Every write (catch-up or rebuild) happens under an exclusive
+  `flock` on `<INDEX_DIR>.lock` (beside the index, so deleting the index leaves it alone), held
+  from reading the change log to the Whoosh commit. Gunicorn workers, CLI commands and threads
+  all queue on it; Whoosh's own write lock is taken inside it with a timeout as a second guard.
+- **Watermark inside the index.** A bookkeeping document (`STATE_DOC_ID`) records the last
+  change-log row the index reflects, the schema version and which database it was built from.
+  It is written in the same Whoosh commit as the documents, so the index and its watermark
+  never disagree. Catching up means "apply the rows after the watermark"; applying a row twice
+  is harmless (it reconciles an edition's manifest with the index), so a crash between the
+  Whoosh commit and anything else loses nothing.
+- **Checked at start.** The first use in a process opens every segment and reads every stored
+  document; a missing, unreadable, foreign or old-schema index is rebuilt under the lock (and a
+  process that finds the lock taken waits, then checks again before doing anything itself).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import gc
+import logging
+import os
+import shutil
+import threading
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, func, select
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh import writing
+from whoosh.searching import Searcher
+
+from rkc.search import documents
+from rkc.search.models import SearchChange
+from rkc.search.schema import (
+    FACET_FIELDS,
+    SCHEMA_VERSION,
+    STATE_DOC_ID,
+    build_schema,
+    weighting,
+)
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+#: Documents per batch when rebuilding (and per progress-bar step).
+BATCH = 250
+
+
+class IndexBusy(RuntimeError):
+    """Another process holds the index for writing longer than we were willing to wait."""
+
+
+class IndexProblem(RuntimeError):
+    """The index cannot be used as it is: missing, unreadable, old schema, other database."""
+
+
+@dataclass(frozen=True)
+class IndexState:
+    """What the bookkeeping document says, for one generation of the index."""
+
+    generation: int
+    applied_through: int
+    schema_version: int
+    origin: str
+    documents: int
+
+
+@dataclass
+class Report:
+    """What a catch-up or a rebuild did."""
+
+    action: str  # "none", "caught up", "rebuilt"
+    changes: int = 0
+    written: int = 0
+    deleted: int = 0
+    through: int = 0
+    reason: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class _Caches:
+    """Per-generation memory of things that only change when the index does."""
+
+    generation: int
+    edition_docs: dict[int, frozenset[int]] = field(default_factory=dict)
+    unions: dict[frozenset[int], frozenset[int]] = field(default_factory=dict)
+    facet_rows: list[tuple[str, ...]] | None = None
+    node_ids: list[int] | None = None
+
+
+class SearchIndex:
+    """One Whoosh index directory, as used by this process."""
+
+    def __init__(self, directory: str | os.PathLike[str], *, lock_timeout: float = 30.0):
+        self.directory = Path(directory)
+        self.lock_path = self.directory.with_name(self.directory.name + ".lock")
+        self.lock_timeout = lock_timeout
+        self._mutex = threading.RLock()
+        self._verified = False
+        self._state: IndexState | None = None
+        self._caches: _Caches | None = None
+
+    # ------------------------------------------------------------------ locking
+
+    @contextmanager
+    def writing_lock(self, timeout: float | None = None) -> Iterator[None]:
+        """Hold the exclusive write lock (across processes and threads) or raise IndexBusy."""
+        wait = self.lock_timeout if timeout is None else timeout
+        self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            deadline = time.monotonic() + wait
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise IndexBusy(
+                            f"the search index at {self.directory} is being written by another "
+                            f"process (waited {wait:.0f} s)"
+                        ) from None
+                    time.sleep(0.05)
+            try:
+                yield
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+    # ------------------------------------------------------------------ reading the index
+
+    def exists(self) -> bool:
+        """Whether an index was ever written here (it may still be damaged)."""
+        return self.directory.is_dir() and any(self.directory.glob("_MAIN_*.toc"))
+
+    def _open(self) -> Any:
+        if not self.exists():
+            raise IndexProblem("missing")
+        return _guarded(lambda: whoosh_index.open_dir(str(self.directory)))
+
+    def _read_state(self, searcher: Searcher) -> IndexState:
+        docnum = searcher.document_number(doc_id=STATE_DOC_ID)
+        if docnum is None:
+            raise IndexProblem("no bookkeeping document (an interrupted build?)")
+        stored = searcher.stored_fields(docnum)
+        return IndexState(
+            generation=searcher.reader().generation() or 0,
+            applied_through=int(stored.get("applied_through", 0)),
+            schema_version=int(stored.get("schema_version", 0)),
+            origin=str(stored.get("origin", "")),
+            documents=searcher.doc_count() - 1,
+        )
+
+    def _verify_everything(self, searcher: Searcher) -> None:
+        """Touch every stored document, term list and column: a truncated file fails here."""
+        reader = searcher.reader()
+        for _ in reader.all_stored_fields():
+            pass
+        for fieldname in ("editions", "text", "title"):
+            for term in reader.lexicon(fieldname):
+                reader.postings(fieldname, term).all_ids()
+        for fieldname in ("revision_id", "node_id", *FACET_FIELDS):
+            column = reader.column_reader(fieldname)
+            for docnum in range(reader.doc_count_all()):
+                column[docnum]
+
+    def state(self, *, deep: bool = False) -> IndexState:
+        """The index's bookkeeping, or IndexProblem saying why it cannot be used."""
+        ix = self._open()
+
+        def read() -> IndexState:
+            with ix.searcher() as searcher:
+                state = self._read_state(searcher)
+                if deep:
+                    self._verify_everything(searcher)
+                return state
+
+        state = _guarded(read)
+        if state.schema_version != SCHEMA_VERSION:
+            raise IndexProblem(
+                f"written with schema {state.schema_version}, this code uses {SCHEMA_VERSION}"
+            )
+        return state
+
+    # ------------------------------------------------------------------ the database side
+
+    @staticmethod
+    def _log_bounds(conn: Any) -> tuple[int, str]:
+        """The last change-log id and the identity of this database's change log."""
+        last = conn.scalar(select(func.max(SearchChange.id))) or 0
+        first = conn.execute(
+            select(SearchChange.id, SearchChange.created_at).order_by(SearchChange.id).limit(1)
+        ).first()
+        origin = f"{first[0]}@{first[1]}" if first else ""
+        return last, origin
+
+    # ------------------------------------------------------------------ keeping current
+
+    def ensure_current(self, engine: Engine, *, rebuild: bool = True) -> Report:
+        """Make the index usable and in step with committed data.
+
+        Called before every search (cheap when nothing changed: one look at the index's
+        generation and one `max(id)` on the change log) and after every commit that logged a
+        change (with `rebuild=False`: a broken index is left for the next search to rebuild).
+        """
+        with self._mutex:
+            problem, behind = self._diagnose(engine)
+            if problem is None and not behind:
+                return Report("none", through=self._state.applied_through if self._state else 0)
+            if problem is not None and not rebuild:
+                raise IndexProblem(problem)
+            timeout = None if rebuild else min(self.lock_timeout, 5.0)
+            with self.writing_lock(timeout):
+                # Someone else may have done the work while we waited for the lock.
+                problem, behind = self._diagnose(engine)
+                if problem is not None:
+                    if not rebuild:
+                        raise IndexProblem(problem)
+                    level = logging.INFO if problem == "missing" else logging.WARNING
+                    log.log(level, "search index %s: %s; rebuilding", self.directory, problem)
+                    return self._rebuild_locked(engine, fresh=True, reason=problem)
+                if behind:
+                    return self._catch_up_locked(engine)
+            return Report("none")
+
+    def _diagnose(self, engine: Engine) -> tuple[str | None, bool]:
+        """(problem or None, whether change-log rows wait to be applied)."""
+        try:
+            state = self._current_state()
+        except IndexProblem as exc:
+            return str(exc), False
+        with engine.connect() as conn:
+            last, origin = self._log_bounds(conn)
+        if state.origin != origin:
+            return "built from another database", False
+        if state.applied_through > last:
+            return "ahead of this database's change log", False
+        return None, state.applied_through < last
+
+    def _current_state(self) -> IndexState:
+        """The state, re-read only when the index's generation moved (deep-checked once)."""
+        if not self._verified:
+            self._state = self.state(deep=True)
+            self._verified = True
+            return self._state
+        try:
+            generation = self._open().latest_generation()
+        except IndexProblem:
+            self._verified = False
+            raise
+        if self._state is None or self._state.generation != generation:
+            self._state = self.state()
+        return self._state
+
+    def forget(self) -> None:
+        """Drop what this process remembers: the next use checks the index from scratch."""
+        with self._mutex:
+            self._verified = False
+            self._state = None
+            self._caches = None
+
+    def catch_up(self, engine: Engine) -> Report:
+        """Apply the change-log rows the index has not seen (under the write lock)."""
+        with self._mutex, self.writing_lock():
+            return self._catch_up_locked(engine)
+
+    def _catch_up_locked(self, engine: Engine) -> Report:
+        started = time.perf_counter()
+        ix = self._open()
+        with engine.connect() as conn, ix.searcher() as searcher:
+            state = self._read_state(searcher)
+            rows = conn.execute(
+                select(SearchChange.id, SearchChange.subject, SearchChange.subject_id)
+                .where(SearchChange.id > state.applied_through)
+                .order_by(SearchChange.id)
+            ).all()
+            everything = any(r.subject == "all" for r in rows)
+            if rows and not everything:
+                through = rows[-1].id
+                _last, origin = self._log_bounds(conn)
+                revision_ids = {r.subject_id for r in rows if r.subject == "revision"}
+                for edition_id in sorted({r.subject_id for r in rows if r.subject == "edition"}):
+                    in_db = documents.manifest_revision_ids(conn, edition_id)
+                    in_index = self._revision_ids_in_edition(searcher, edition_id)
+                    revision_ids |= in_db ^ in_index
+                revision_ids.discard(None)
+                docs, orphans = documents.documents(
+                    conn,
+                    sorted(revision_ids),
+                    documents.load_outline(conn),
+                    documents.work_keys(conn),
+                )
+        if not rows:
+            return Report("none", through=state.applied_through)
+        if everything:
+            return self._rebuild_locked(engine, fresh=False, reason="a change to everything")
+        writer = ix.writer(timeout=self.lock_timeout, delay=0.1)
+        try:
+            for doc in docs:
+                writer.update_document(**doc)
+            for revision_id in orphans:
+                writer.delete_by_term("doc_id", f"revision:{revision_id}")
+            writer.update_document(**_state_document(through, origin))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        self._state = None
+        return Report(
+            "caught up",
+            changes=len(rows),
+            written=len(docs),
+            deleted=len(orphans),
+            through=through,
+            seconds=time.perf_counter() - started,
+        )
+
+    @staticmethod
+    def _revision_ids_in_edition(searcher: Searcher, edition_id: int) -> set[int]:
+        column = searcher.reader().column_reader("revision_id")
+        return {
+            column[docnum]
+            for docnum in searcher.docs_for_query(wq.Term("editions", str(edition_id)))
+        }
+
+    # ------------------------------------------------------------------ rebuilding
+
+    def rebuild(
+        self,
+        engine: Engine,
+        *,
+        progress: Callable[[int], None] | None = None,
+        on_total: Callable[[int], None] | None = None,
+    ) -> Report:
+        """Rebuild from the database. A readable index is replaced in one commit (searches go
+        on meanwhile); a missing or broken one is recreated."""
+        with self._mutex, self.writing_lock():
+            try:
+                self.state()
+                fresh, reason = False, "asked for"
+            except IndexProblem as exc:
+                fresh, reason = True, str(exc)
+            return self._rebuild_locked(
+                engine, fresh=fresh, reason=reason, progress=progress, on_total=on_total
+            )
+
+    def _rebuild_locked(
+        self,
+        engine: Engine,
+        *,
+        fresh: bool,
+        reason: str,
+        progress: Callable[[int], None] | None = None,
+        on_total: Callable[[int], None] | None = None,
+    ) -> Report:
+        started = time.perf_counter()
+        with engine.connect() as conn:
+            # The watermark is read before the data: anything logged later is applied again
+            # later, which is harmless.
+            through, origin = self._log_bounds(conn)
+            revision_ids = documents.indexed_revision_ids(conn)
+            if on_total is not None:
+                on_total(len(revision_ids))
+            outline = documents.load_outline(conn)
+            works = documents.work_keys(conn)
+            if fresh:
+                if self.directory.exists():
+                    shutil.rmtree(self.directory)
+                self.directory.mkdir(parents=True)
+                ix = whoosh_index.create_in(str(self.directory), build_schema())
+            else:
+                ix = self._open()
+            writer = ix.writer(timeout=self.lock_timeout, delay=0.1, limitmb=128)
+            written = 0
+            try:
+                for part in documents.chunks(revision_ids, BATCH):
+                    docs, _orphans = documents.documents(conn, part, outline, works)
+                    for doc in docs:
+                        writer.add_document(**doc)
+                    written += len(docs)
+                    if progress is not None:
+                        progress(len(part))
+                writer.add_document(**_state_document(through, origin))
+            except BaseException:
+                writer.cancel()
+                raise
+        writer.commit(mergetype=writing.CLEAR)
+        self.forget()
+        return Report(
+            "rebuilt",
+            written=written,
+            through=through,
+            reason=reason,
+            seconds=time.perf_counter() - started,
+        )
+
+    # ------------------------------------------------------------------ searching
+
+    @contextmanager
+    def searcher(self) -> Iterator[IndexView]:
+        """A searcher on the latest generation, closed afterwards, with its caches."""
+        ix = self._open()
+        searcher = _guarded(lambda: ix.searcher(weighting=weighting()))
+        try:
+            generation = searcher.reader().generation() or 0
+            with self._mutex:
+                if self._caches is None or self._caches.generation != generation:
+                    self._caches = _Caches(generation)
+                caches = self._caches
+            yield IndexView(searcher, caches, self._mutex)
+        finally:
+            searcher.close()
+
+    def size_bytes(self) -> int:
+        return sum(p.stat().st_size for p in self.directory.glob("*") if p.is_file())
+
+
+def _guarded(read: Callable[[], T]) -> T:
+    """Call `read`; turn a failure to read the index's files into IndexProblem, leak-free.
+
+    Whoosh leaves a file open when it fails half-way through reading a damaged one. The
+    exception is dropped here (not chained: a chained traceback would keep the file alive) and
+    collected while ResourceWarning is silenced, so the file is closed now rather than in a
+    warning at some later moment.
+    """
+    problem = ""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            return read()
+        except IndexProblem:
+            raise
+        except Exception as exc:  # any damage: a truncated, missing or garbled file
+            problem = f"unreadable ({type(exc).__name__}: {exc})"
+        gc.collect()
+    raise IndexProblem(problem)
+
+
+def _state_document(through: int, origin: str) -> dict[str, Any]:
+    return {
+        "doc_id": STATE_DOC_ID,
+        "doctype": "_state",
+        "applied_through": through,
+        "schema_version": SCHEMA_VERSION,
+        "origin": origin,
+    }
+
+
+class IndexView:
+    """A searcher plus the per-generation caches that make filters and facets cheap."""
+
+    def __init__(self, searcher: Searcher, caches: _Caches, mutex: threading.RLock):
+        self.searcher = searcher
+        self._caches = caches
+        self._mutex = mutex
+
+    def edition_docs(self, edition_id: int) -> frozenset[int]:
+        """Document numbers of the revisions an edition holds (a term query, remembered)."""
+        cached = self._caches.edition_docs.get(edition_id)
+        if cached is None:
+            cached = frozenset(self.searcher.docs_for_query(wq.Term("editions", str(edition_id))))
+            with self._mutex:
+                self._caches.edition_docs[edition_id] = cached
+        return cached
+
+    def editions_docs(self, edition_ids: list[int]) -> frozenset[int]:
+        """Document numbers of the revisions any of these editions holds (remembered)."""
+        key = frozenset(edition_ids)
+        cached = self._caches.unions.get(key)
+        if cached is None:
+            union: set[int] = set()
+            for edition_id in key:
+                union |= self.edition_docs(edition_id)
+            cached = frozenset(union)
+            with self._mutex:
+                if len(self._caches.unions) >= 64:  # a bound on odd combinations of editions
+                    self._caches.unions.clear()
+                self._caches.unions[key] = cached
+        return cached
+
+    def facet_rows(self) -> list[tuple[str, ...]]:
+        """Per document number, its values of FACET_FIELDS (read once per generation)."""
+        rows = self._caches.facet_rows
+        if rows is None:
+            reader = self.searcher.reader()
+            total = reader.doc_count_all()
+            columns = [reader.column_reader(name) for name in FACET_FIELDS]
+            rows = [tuple(_text(c[d]) for c in columns) for d in range(total)]
+            with self._mutex:
+                self._caches.facet_rows = rows
+        return rows
+
+    def node_ids(self) -> list[int]:
+        ids = self._caches.node_ids
+        if ids is None:
+            reader = self.searcher.reader()
+            column = reader.column_reader("node_id")
+            ids = [column[d] for d in range(reader.doc_count_all())]
+            with self._mutex:
+                self._caches.node_ids = ids
+        return ids
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bytes):
+        return value.decode("utf-8")
+    return value or ""
