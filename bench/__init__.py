@@ -12,4 +12,5 @@ BENCHMARKS: list[str] = [
     "parties",
     "amendments",
     "search",
+    "interchange",
 ]

@@ -55,6 +55,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from rkc.auth.views import bp as auth_bp
     from rkc.convention.edition_views import bp as editions_bp
     from rkc.convention.views import bp as convention_bp
+    from rkc.interchange.views import bp as interchange_bp
     from rkc.parties.views import bp as parties_bp
     from rkc.search.views import bp as search_bp
 
@@ -62,6 +63,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(parties_bp)
     app.register_blueprint(editions_bp)
     app.register_blueprint(amendments_bp)
+    app.register_blueprint(interchange_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)

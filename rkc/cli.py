@@ -17,6 +17,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from rkc.audit import Actor, acting_as
 from rkc.extensions import db
+from rkc.interchange.cli import export_group, import_command
 from rkc.search.cli import ensure_built, reindex_command
 
 
@@ -45,6 +46,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(user_group)
     app.cli.add_command(parties_group)
     app.cli.add_command(reindex_command)
+    app.cli.add_command(export_group)
+    app.cli.add_command(import_command)
     app.cli.add_command(serve_command)
     app.cli.add_command(load_corpus_command)
     app.cli.add_command(db_group)

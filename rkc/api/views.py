@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, jsonify, request
 from flask_login import current_user
 
+from rkc.api import texts
 from rkc.auth.permissions import role_of
 from rkc.search.views import search_payload
 from rkc.web import csrf
@@ -12,6 +13,8 @@ from rkc.web import csrf
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # The API authenticates each request with a bearer token, not a cookie: no CSRF token needed.
 csrf.exempt(bp)
+# Works, editions, units, diffs, parties and the OpenAPI document (rkc/api/texts.py).
+texts.register(bp)
 
 
 @bp.get("/me")

@@ -36,6 +36,7 @@ class Action(enum.StrEnum):
     MANAGE_USERS = "manage_users"
     MANAGE_PARTIES = "manage_parties"
     MANAGE_OWN_ACCOUNT = "manage_own_account"
+    IMPORT_TEXT = "import_text"
 
 
 def role_of(user: Any) -> Role | None:
@@ -129,6 +130,7 @@ RULES: dict[Action, Callable[[Any, Any], bool]] = {
     Action.MANAGE_USERS: _roles(Role.ADMIN),
     Action.MANAGE_PARTIES: _roles(Role.ADMIN),
     Action.MANAGE_OWN_ACCOUNT: _members,
+    Action.IMPORT_TEXT: _roles(Role.SECRETARIAT),
 }
 
 

@@ -1,0 +1,174 @@
+"""`rkc export ...` and `rkc import ...`: the interchange formats from the command line.
+
+    rkc export corpus --work rkc --edition 2006 DIR
+    rkc export akn|docx|pdf --work rkc --edition 2006 [--node ga/3] FILE
+    rkc import akn|docx FILE --work rkc --base 2006 --slug authentic --title "..." [--authentic]
+
+An import is one transaction: a refused file stores nothing and every problem is printed
+with where it stands.
+"""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from rkc.audit import Actor, acting_as
+from rkc.extensions import db
+
+
+def _fail(message: str) -> None:
+    db.session.rollback()
+    click.secho(message, fg="red", err=True)
+    sys.exit(1)
+
+
+def _edition(work_key: str, slug: str):  # type: ignore[no-untyped-def]
+    from rkc.convention import queries
+
+    work = queries.work_by_key(work_key)
+    if work is None:
+        _fail(f"no work {work_key!r} (works: {', '.join(w.key for w in queries.all_works())})")
+    edition = queries.edition_by_slug(work, slug)
+    if edition is None:
+        slugs = ", ".join(e.slug for e in queries.editions_of(work, include_drafts=True))
+        _fail(f"{work_key} has no edition {slug!r} (editions: {slugs})")
+    return edition
+
+
+@click.group("export")
+def export_group() -> None:
+    """Export an edition: corpus directory, Akoma Ntoso, Word or PDF."""
+
+
+def _options(command):  # type: ignore[no-untyped-def]
+    command = click.option("--edition", "slug", required=True, help="Edition slug, e.g. 2006.")(
+        command
+    )
+    return click.option("--work", "work_key", default="rkc", show_default=True)(command)
+
+
+@export_group.command("corpus")
+@_options
+@click.argument("directory", type=click.Path(file_okay=False))
+@with_appcontext
+def export_corpus(work_key: str, slug: str, directory: str) -> None:
+    """Write the edition in the corpus format into DIRECTORY (loadable by `rkc load-corpus`)."""
+    from rkc.interchange.corpus_format import ExportError, export_edition, write_directory
+
+    edition = _edition(work_key, slug)
+    try:
+        files = export_edition(edition)
+    except ExportError as exc:
+        _fail(str(exc))
+        return
+    written = write_directory(files, Path(directory))
+    click.echo(f"wrote {len(written)} files into {directory}")
+
+
+def _export_file(fmt: str, work_key: str, slug: str, node_key: str | None, target: str) -> None:
+    from rkc.convention import queries
+    from rkc.interchange import akn, docx_export, pdf
+    from rkc.interchange.queries import snapshot
+
+    edition = _edition(work_key, slug)
+    node = None
+    if node_key:
+        node = queries.node_by_key(node_key)
+        if node is None or node.work_id != edition.work_id:
+            _fail(f"{work_key} has no unit {node_key!r}")
+    snap = snapshot(edition, node)
+    if snap is None:
+        _fail(f"{node_key} is not part of edition {slug!r}")
+        return
+    if fmt == "akn":
+        data = akn.export(snap)
+    elif fmt == "docx":
+        data = docx_export.export(snap)
+    else:
+        data = pdf.to_pdf(pdf.edition_html(snap))
+    Path(target).write_bytes(data)
+    click.echo(f"wrote {target} ({len(data)} bytes)")
+
+
+_node_option = click.option("--node", "node_key", default=None, help="Only this unit, e.g. ga/3.")
+_target = click.argument("target", type=click.Path(dir_okay=False))
+
+
+@export_group.command("akn")
+@_options
+@_node_option
+@_target
+@with_appcontext
+def export_akn(work_key: str, slug: str, node_key: str | None, target: str) -> None:
+    """Write the edition (or one unit) as Akoma Ntoso 3.0 XML into TARGET."""
+    _export_file("akn", work_key, slug, node_key, target)
+
+
+@export_group.command("docx")
+@_options
+@_node_option
+@_target
+@with_appcontext
+def export_docx(work_key: str, slug: str, node_key: str | None, target: str) -> None:
+    """Write the edition (or one unit) as a Word document into TARGET."""
+    _export_file("docx", work_key, slug, node_key, target)
+
+
+@export_group.command("pdf")
+@_options
+@_node_option
+@_target
+@with_appcontext
+def export_pdf(work_key: str, slug: str, node_key: str | None, target: str) -> None:
+    """Write the edition (or one unit) as PDF into TARGET."""
+    _export_file("pdf", work_key, slug, node_key, target)
+
+
+@click.command("import")
+@click.argument("fmt", type=click.Choice(["akn", "docx"]))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--work", "work_key", default="rkc", show_default=True)
+@click.option("--base", "base_slug", required=True, help="The edition the new draft starts from.")
+@click.option("--slug", required=True, help="Slug of the new working draft.")
+@click.option("--title", required=True, help="Title of the new working draft.")
+@click.option("--authentic", is_flag=True, help="The file is the authentic text.")
+@with_appcontext
+def import_command(
+    fmt: str, file: str, work_key: str, base_slug: str, slug: str, title: str, authentic: bool
+) -> None:
+    """Import FILE (Akoma Ntoso or Word) into a new working draft."""
+    from rkc.interchange.operations import import_file
+    from rkc.interchange.report import ImportRefused
+    from rkc.interchange.views import DEFAULT_IMPORT_LIMIT
+
+    base = _edition(work_key, base_slug)
+    path = Path(file)
+    actor = Actor(user_id=None, username=f"cli:{getpass.getuser()}", role="system")
+    with acting_as(actor):
+        try:
+            summary = import_file(
+                base.work,
+                fmt,
+                path.read_bytes(),
+                source=path.name,
+                base=base,
+                slug=slug,
+                title=title,
+                limit=DEFAULT_IMPORT_LIMIT * 4,
+                is_authentic=authentic,
+            )
+        except ImportRefused as refused:
+            for finding in refused.findings:
+                click.echo(f"{path.name}: {finding}", err=True)
+            _fail(f"{len(refused.findings)} problem(s) in {path.name}; nothing was stored")
+            return
+        db.session.commit()
+    click.echo(
+        f"new working draft {slug!r}: {summary.added} added, {summary.changed} changed, "
+        f"{summary.unchanged} unchanged, {summary.removed} left out"
+    )

@@ -1,0 +1,329 @@
+"""Word (.docx) import of a text laid out by the convention in `rkc.interchange.docx_common`.
+
+The file is checked as a zip archive first (not a zip, no document part, too large once
+unpacked, a DTD in the document part: each refused with a report), then read paragraph by
+paragraph into an `Outline`, whose findings name paragraph numbers. No Flask here.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.oxml.ns import qn
+from lxml import etree
+
+from rkc.convention.models import Edition
+from rkc.interchange import blocks as md
+from rkc.interchange.docx_common import (
+    BULLET_STYLES,
+    CONTINUE_STYLES,
+    MAX_HEADING,
+    NUMBER_STYLES,
+    style_depth,
+)
+from rkc.interchange.outline import Outline
+from rkc.interchange.report import check_size, refuse
+from rkc.interchange.safe_xml import parse as parse_xml
+
+#: An unpacked .docx may be this many times larger than the upload limit (text compresses
+#: well; a "zip bomb" compresses far better).
+UNPACKED_FACTOR = 20
+MAX_MEMBERS = 2000
+_ORDERED = re.compile(r"^\s*(\d{1,9})[.)]\s+")
+_HEADING_STYLE = re.compile(r"^Heading ([1-9])$")
+
+
+def open_package(data: bytes, source: str, *, limit: int):  # type: ignore[no-untyped-def]
+    """The python-docx Document of an upload, after checking the archive is safe to read."""
+    check_size(source, data, limit)
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise refuse(source, "", "not a Word .docx file: it is not a zip archive")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_MEMBERS:
+                raise refuse(source, "", f"the archive holds {len(members)} parts; too many")
+            unpacked = sum(m.file_size for m in members)
+            if unpacked > limit * UNPACKED_FACTOR:
+                raise refuse(
+                    source,
+                    "",
+                    f"the archive unpacks to {unpacked // (1024 * 1024)} MiB; that is too large",
+                )
+            names = {m.filename for m in members}
+            if "word/document.xml" not in names:
+                raise refuse(source, "", "not a Word .docx file: it has no word/document.xml")
+            for name in sorted(names):
+                if name.endswith((".xml", ".rels")):
+                    parse_xml(
+                        archive.read(name), f"{source} ({name})", limit=limit * UNPACKED_FACTOR
+                    )
+    except zipfile.BadZipFile as exc:
+        raise refuse(source, "", f"the zip archive is damaged: {exc}") from None
+    try:
+        return Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises many kinds for a damaged package
+        raise refuse(source, "", f"Word could not open this file: {exc}") from None
+
+
+@dataclass
+class _Text:
+    """The text paragraphs of the unit being read, turned into blocks at the end."""
+
+    where: str = ""
+    blocks: list[md.Block] = field(default_factory=list)
+    #: The lists open, outermost first: (ordered, items so far).
+    lists: list[tuple[bool, list[list[md.Block]]]] = field(default_factory=list)
+    #: The first number of the list open at each depth.
+    starts: dict[int, int] = field(default_factory=dict)
+
+    def paragraph(self, spans: tuple[md.Span, ...]) -> None:
+        self._close(0)
+        self.blocks.append(md.Paragraph(spans))
+
+    def item(self, depth: int, ordered: bool, spans: tuple[md.Span, ...], start: int) -> None:
+        depth = min(depth, len(self.lists) + 1)
+        self._close(depth)
+        if len(self.lists) < depth or self.lists[depth - 1][0] != ordered:
+            self._close(depth - 1)
+            self.lists.append((ordered, []))
+            self.starts[depth] = start
+        self.lists[depth - 1][1].append([md.Paragraph(spans)])
+
+    def continuation(self, depth: int, spans: tuple[md.Span, ...]) -> None:
+        if not self.lists:
+            self.paragraph(spans)
+            return
+        depth = min(depth, len(self.lists))
+        self._close(depth)
+        self.lists[depth - 1][1][-1].append(md.Paragraph(spans))
+
+    def _close(self, depth: int) -> None:
+        while len(self.lists) > depth:
+            ordered, items = self.lists.pop()
+            block = md.ListBlock(
+                ordered, self.starts.get(len(self.lists) + 1, 1), tuple(tuple(i) for i in items)
+            )
+            if self.lists:
+                self.lists[-1][1][-1].append(block)
+            else:
+                self.blocks.append(block)
+
+    def markdown(self) -> str:
+        self._close(0)
+        return md.render(self.blocks)
+
+
+def read(data: bytes, source: str, *, limit: int) -> Outline:
+    """Read a .docx into an outline (checked later by `Outline.units`)."""
+    document = open_package(data, source, limit=limit)
+    outline = Outline(source)
+    body = document.element.body
+    text: _Text | None = None
+    started = False
+    number = 0
+    for child in body.iterchildren():
+        tag = child.tag
+        if tag == qn("w:sectPr"):
+            continue
+        number += 1
+        where = f"paragraph {number}"
+        if tag == qn("w:tbl"):
+            if started:
+                outline.problem(where, "a table: rkc texts hold paragraphs and lists only")
+            continue
+        if tag != qn("w:p"):
+            if started:
+                outline.problem(where, f"unexpected <{etree.QName(child).localname}> element")
+            continue
+        problems = _refused_content(child)
+        style = _style_name(document, child)
+        heading = _HEADING_STYLE.match(style)
+        if heading and int(heading.group(1)) == 1:
+            started = True
+        if not started:
+            continue
+        for problem in problems:
+            outline.problem(where, problem)
+        if heading:
+            if text is not None:
+                outline.text(text.markdown(), text.where)
+            level = int(heading.group(1))
+            if level > MAX_HEADING:
+                outline.problem(where, f"Heading {level}: rkc uses Heading 1 to Heading 6")
+                text = None
+                continue
+            outline.raw_heading(level, _plain(child, include_hidden=True), where)
+            text = _Text(where=where)
+            continue
+        if text is None:
+            continue
+        spans = _spans(child)
+        if not spans and not _plain(child, include_hidden=False).strip():
+            continue
+        if style in BULLET_STYLES:
+            text.item(style_depth(style), False, spans, 1)
+        elif style in NUMBER_STYLES:
+            text.item(style_depth(style), True, spans, 1)
+        elif style in CONTINUE_STYLES:
+            match = _ORDERED.match(_plain(child, include_hidden=False))
+            if match:
+                text.item(
+                    style_depth(style), True, _strip_prefix(spans, match.end()), int(match.group(1))
+                )
+            else:
+                text.continuation(style_depth(style), spans)
+        else:
+            text.paragraph(spans)
+    if text is not None:
+        outline.text(text.markdown(), text.where)
+    if not started:
+        outline.problem("", "no paragraph styled Heading 1: nothing to import")
+    return outline
+
+
+def supply_root_keys(outline: Outline, base: Edition) -> None:
+    """Give a top-level heading without a key the key of the base's unit with that heading."""
+    from rkc.interchange.docx_export import heading_text
+    from rkc.interchange.queries import snapshot
+
+    snap = snapshot(base)
+    assert snap is not None
+    by_heading = {_norm(heading_text(root)): root.item.key for root in snap.roots}
+    outline.supply_root_keys(lambda line: by_heading.get(_norm(line)))
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _style_name(document, paragraph) -> str:  # type: ignore[no-untyped-def]
+    style_id = paragraph.style
+    if not style_id:
+        return "Normal"
+    try:
+        return document.styles.get_by_id(style_id, WD_STYLE_TYPE.PARAGRAPH).name or "Normal"
+    except (KeyError, ValueError):
+        return "Normal"
+
+
+def _refused_content(paragraph) -> list[str]:  # type: ignore[no-untyped-def]
+    problems = []
+    if (
+        paragraph.find(".//" + qn("w:ins")) is not None
+        or paragraph.find(".//" + qn("w:del")) is not None
+    ):
+        problems.append("tracked changes: accept or reject them before importing the text")
+    if (
+        paragraph.find(".//" + qn("w:drawing")) is not None
+        or paragraph.find(".//" + qn("w:pict")) is not None
+    ):
+        problems.append("a picture or text box: rkc texts hold paragraphs and lists only")
+    return problems
+
+
+def _runs(paragraph):  # type: ignore[no-untyped-def]
+    """The paragraph's runs in order, including those inside hyperlinks."""
+    yield from paragraph.iter(qn("w:r"))
+
+
+def _is_hidden(run) -> bool:  # type: ignore[no-untyped-def]
+    vanish = run.find(qn("w:rPr") + "/" + qn("w:vanish"))
+    return vanish is not None and vanish.get(qn("w:val")) not in ("0", "false")
+
+
+def _flag(run, name: str) -> bool:  # type: ignore[no-untyped-def]
+    element = run.find(qn("w:rPr") + "/" + qn(name))
+    return element is not None and element.get(qn("w:val")) not in ("0", "false")
+
+
+def _run_text(run) -> str:  # type: ignore[no-untyped-def]
+    parts = []
+    for child in run:
+        if child.tag == qn("w:t"):
+            parts.append(child.text or "")
+        elif child.tag == qn("w:tab"):
+            parts.append("\t")
+        elif child.tag in (qn("w:br"), qn("w:cr")):
+            parts.append("\n")
+    return "".join(parts)
+
+
+def _plain(paragraph, *, include_hidden: bool) -> str:  # type: ignore[no-untyped-def]
+    return "".join(
+        _run_text(run) for run in _runs(paragraph) if include_hidden or not _is_hidden(run)
+    )
+
+
+def _spans(paragraph) -> tuple[md.Span, ...]:  # type: ignore[no-untyped-def]
+    spans: list[md.Span] = []
+    for run in _runs(paragraph):
+        if _is_hidden(run) or run.getparent().tag == qn("w:del"):
+            continue
+        value = _run_text(run)
+        if not value:
+            continue
+        pieces = value.split("\n")
+        for index, piece in enumerate(pieces):
+            if index:
+                spans.append(md.Span("softbreak"))
+            if not piece:
+                continue
+            span = md.Span("text", piece)
+            if _flag(run, "w:b"):
+                span = md.Span("strong", children=(span,))
+            if _flag(run, "w:i"):
+                span = md.Span("em", children=(span,))
+            _append(spans, span)
+    while spans and spans[-1].kind == "softbreak":
+        spans.pop()
+    return _trim(tuple(spans))
+
+
+def _append(spans: list[md.Span], span: md.Span) -> None:
+    """Add a span, merging it into the previous one when both have the same markup."""
+    if spans and spans[-1].kind == span.kind:
+        last = spans[-1]
+        if span.kind == "text":
+            spans[-1] = md.Span("text", last.text + span.text)
+            return
+        if span.kind in ("em", "strong"):
+            children = list(last.children)
+            for child in span.children:
+                _append(children, child)
+            spans[-1] = md.Span(span.kind, children=tuple(children))
+            return
+    spans.append(span)
+
+
+def _trim(spans: tuple[md.Span, ...]) -> tuple[md.Span, ...]:
+    """Drop leading and trailing white space, as Markdown would."""
+    if not spans:
+        return spans
+    items = list(spans)
+    if items[0].kind == "text":
+        items[0] = md.Span("text", items[0].text.lstrip())
+    if items[-1].kind == "text":
+        items[-1] = md.Span("text", items[-1].text.rstrip())
+    return tuple(s for s in items if not (s.kind == "text" and not s.text))
+
+
+def _strip_prefix(spans: tuple[md.Span, ...], length: int) -> tuple[md.Span, ...]:
+    """Remove the first `length` characters of plain text (an item's literal number)."""
+    out: list[md.Span] = []
+    remaining = length
+    for span in spans:
+        if remaining and span.kind == "text":
+            cut = min(remaining, len(span.text))
+            remaining -= cut
+            rest = span.text[cut:]
+            if rest:
+                out.append(md.Span("text", rest))
+            continue
+        out.append(span)
+    return _trim(tuple(out))

@@ -1,0 +1,52 @@
+"""What importers say about a file they refuse: every finding, each with where it is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing wrong in an imported file: where (line, paragraph, element) and why."""
+
+    where: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.reason}" if self.where else self.reason
+
+
+class ImportRefused(ValueError):
+    """Raised with every finding; nothing has been stored."""
+
+    def __init__(self, source: str, findings: list[Finding]):
+        self.source = source
+        self.findings = findings
+        count = len(findings)
+        super().__init__(
+            f"{source}: {count} problem{'s' if count != 1 else ''}, nothing was stored\n"
+            + "\n".join(str(f) for f in findings)
+        )
+
+
+def refuse(source: str, where: str, reason: str) -> ImportRefused:
+    """A refusal with a single finding."""
+    return ImportRefused(source, [Finding(where, reason)])
+
+
+def check_size(source: str, data: bytes, limit: int) -> None:
+    """Refuse a file larger than `limit` bytes before reading any of it."""
+    if len(data) > limit:
+        raise refuse(
+            source,
+            "",
+            f"the file is {_size(len(data))}; files up to {_size(limit)} are accepted",
+        )
+
+
+def _size(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.1f} MiB"
+    if n >= 1024:
+        return f"{n / 1024:.0f} KiB"
+    return f"{n} bytes"

@@ -1,0 +1,272 @@
+"""Downloads (Word, PDF, Akoma Ntoso, corpus zip) and the Secretariat's import page."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
+from wtforms.fields.choices import SelectChoice
+
+from rkc.auth.permissions import Action, can, ensure
+from rkc.clock import today
+from rkc.convention import queries
+from rkc.convention.models import Edition, Node, Work
+from rkc.interchange import akn, corpus_format, docx_export, pdf
+from rkc.interchange.forms import ImportForm
+from rkc.interchange.operations import import_file
+from rkc.interchange.queries import snapshot
+from rkc.interchange.report import Finding, ImportRefused
+from rkc.web import NotFoundHere, transactional
+
+bp = Blueprint("interchange", __name__)
+
+#: Largest file the import accepts (bytes); `IMPORT_MAX_BYTES` in the configuration.
+DEFAULT_IMPORT_LIMIT = 4 * 1024 * 1024
+
+EXPORT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "akn": "application/akn+xml",
+    "zip": "application/zip",
+}
+EXTENSIONS = {"docx": "docx", "pdf": "pdf", "akn": "akn.xml", "zip": "zip"}
+
+
+def import_limit() -> int:
+    return int(current_app.config.get("IMPORT_MAX_BYTES", DEFAULT_IMPORT_LIMIT))
+
+
+def _work(key: str) -> Work:
+    work = queries.work_by_key(key)
+    if work is None:
+        raise NotFoundHere("No such work", f"There is no work called “{key}”.")
+    return work
+
+
+def _edition(work: Work, slug: str) -> Edition:
+    edition = queries.edition_by_slug(work, slug)
+    if edition is None or not can(current_user, Action.READ_EDITION, edition):
+        raise NotFoundHere(
+            "No such edition", f"{work.short_title} has no published edition “{slug}”."
+        )
+    return edition
+
+
+def _edition_asked(work: Work) -> Edition:
+    """?edition=slug, else the edition in force ?on=date, else the one in force today."""
+    if request.args.get("edition"):
+        return _edition(work, request.args["edition"])
+    raw = request.args.get("on")
+    try:
+        day = date.fromisoformat(raw) if raw else today()
+    except ValueError:
+        raise NotFoundHere("Not a date", f"“{raw}” is not a date; write YYYY-MM-DD.") from None
+    edition = queries.in_force_on(work, day)
+    if edition is None:
+        raise NotFoundHere(
+            "No edition in force", f"No edition of the {work.short_title} is in force on {day}."
+        )
+    return edition
+
+
+def _node(work: Work) -> Node | None:
+    key = request.args.get("node")
+    if not key:
+        return None
+    node = queries.node_by_key(key)
+    if node is None or node.work_id != work.id:
+        raise NotFoundHere("No such provision", f"{work.short_title} has no unit “{key}”.")
+    return node
+
+
+#: Bump when an exporter's output changes, so that clients fetch the new files.
+EXPORT_VERSION = "1"
+
+
+def _published_etag(editions: list[Edition | None], *parts: str) -> str | None:
+    """A validator for downloads of published editions, known before the file is built.
+
+    Published editions never change their text, so the edition's identity and dates (plus
+    the format, scope and exporter version) name the file. Built files are not byte-stable
+    (Word and PDF stamp times), so hashing the bytes would defeat conditional GET.
+    """
+    if not editions or any(e is None or not e.is_published for e in editions):
+        return None
+    raw = "|".join(
+        [EXPORT_VERSION, *parts]
+        + [f"{e.id}:{e.slug}:{e.title}:{e.adopted_on}:{e.in_force_from}" for e in editions if e]
+    )
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def _not_modified(etag: str | None) -> Response | None:
+    if etag is not None and etag in request.if_none_match:
+        response = Response(status=304)
+        response.set_etag(etag)
+        response.headers["Cache-Control"] = "no-cache"
+        return response
+    return None
+
+
+def _download(data: bytes, fmt: str, name: str, etag: str | None) -> Response:
+    response = Response(data, mimetype=EXPORT_TYPES[fmt])
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{EXTENSIONS[fmt]}"'
+    if etag is not None:
+        response.set_etag(etag)
+        response.headers["Cache-Control"] = "no-cache"
+        return response
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/w/<work_key>/export.<fmt>")
+def export_text(work_key: str, fmt: str):  # type: ignore[no-untyped-def]
+    """An edition, or one unit of it (?node=key), as docx, pdf, akn (XML) or zip (corpus)."""
+    work = _work(work_key)
+    if fmt not in EXPORT_TYPES:
+        raise NotFoundHere(
+            "No such format", f"Texts download as {', '.join(sorted(EXPORT_TYPES))}, not “{fmt}”."
+        )
+    edition = _edition_asked(work)
+    node = _node(work)
+    name = f"{work.key}-{edition.slug}" + (f"-{node.key.replace('/', '-')}" if node else "")
+    etag = _published_etag([edition], fmt, node.key if node else "")
+    cached = _not_modified(etag)
+    if cached is not None:
+        return cached
+    if fmt == "zip":
+        if node is not None:
+            raise NotFoundHere(
+                "Whole editions only",
+                "The corpus format holds whole editions; download the edition without ?node=.",
+            )
+        files = corpus_format.export_edition(edition)
+        return _download(corpus_format.zip_bytes(files, name), fmt, name + "-corpus", etag)
+    snap = snapshot(edition, node)
+    if snap is None:
+        assert node is not None
+        raise NotFoundHere("Not in this edition", f"{node.key} is not part of “{edition.title}”.")
+    if fmt == "docx":
+        data = docx_export.export(snap)
+    elif fmt == "pdf":
+        data = pdf.to_pdf(pdf.edition_html(snap))
+    else:
+        data = akn.export(snap)
+    return _download(data, fmt, name, etag)
+
+
+@bp.get("/w/<work_key>/compare.pdf")
+def export_compare(work_key: str):  # type: ignore[no-untyped-def]
+    """The comparison redline of two editions as PDF (same parameters as the compare page)."""
+    work = _work(work_key)
+    views = queries.edition_views(
+        work, today(), include_drafts=can(current_user, Action.READ_WORKING_DOCUMENTS)
+    )
+    published = [v.edition for v in views]
+    from_slug = request.args.get("from") or (published[0].slug if published else "")
+    to_slug = request.args.get("to") or (published[-1].slug if published else "")
+    old, new = _edition(work, from_slug), _edition(work, to_slug)
+    node = _node(work)
+    show = request.args.get("show", "")
+    etag = _published_etag([old, new], "compare.pdf", node.key if node else "", show)
+    cached = _not_modified(etag)
+    if cached is not None:
+        return cached
+    comparison = queries.compare(old, new, node=node)
+    rows = comparison.rows if request.args.get("show") == "all" else comparison.changed_rows
+    data = pdf.to_pdf(pdf.compare_html(comparison, rows, scope=node.key if node else None))
+    name = f"{work.key}-compare-{old.slug}-{new.slug}"
+    return _download(data, "pdf", name, etag)
+
+
+# --------------------------------------------------------------------------- import
+
+
+def _import_page(work: Work, form: ImportForm, findings=None, status: int = 200):  # type: ignore[no-untyped-def]
+    return (
+        render_template(
+            "interchange/import.html",
+            work=work,
+            form=form,
+            findings=findings or [],
+            limit_mib=import_limit() / (1024 * 1024),
+        ),
+        status,
+    )
+
+
+def _import_form(work: Work, *, empty: bool = False) -> ImportForm:
+    form = ImportForm(formdata=None) if empty else ImportForm()
+    editions = queries.editions_of(work, include_drafts=True)
+    form.base.choices = [SelectChoice(e.slug, e.title) for e in reversed(editions)]
+    return form
+
+
+@bp.route("/w/<work_key>/import", methods=["GET", "POST"])
+@transactional
+def import_text(work_key: str):  # type: ignore[no-untyped-def]
+    """Import a Word or Akoma Ntoso text into a new working draft (Secretariat)."""
+    ensure(Action.IMPORT_TEXT)
+    work = _work(work_key)
+    form = _import_form(work)
+    if request.method == "GET":
+        return _import_page(work, form)
+    if not form.validate_on_submit():
+        return _import_page(work, form, status=400)
+    upload = form.file.data
+    base = queries.edition_by_slug(work, form.base.data)
+    assert base is not None  # the choice list only holds this work's editions
+    source = upload.filename or f"upload.{form.format.data}"
+    try:
+        summary = import_file(
+            work,
+            form.format.data,
+            upload.read(),
+            source=source,
+            base=base,
+            slug=form.slug.data.strip(),
+            title=form.title.data.strip(),
+            limit=import_limit(),
+            is_authentic=form.is_authentic.data,
+        )
+    except ImportRefused as refused:
+        return _import_page(work, form, refused.findings, 400)
+    flash(
+        f"Imported {source} into the new working draft “{summary.edition.title}”: "
+        f"{summary.added} unit(s) added, {summary.changed} changed, {summary.unchanged} unchanged, "
+        f"{summary.removed} left out compared with “{base.title}”.",
+        "info",
+    )
+    return redirect(
+        url_for("convention.show_work", work_key=work.key, edition=summary.edition.slug)
+    )
+
+
+@bp.app_errorhandler(RequestEntityTooLarge)
+def _too_large(error: RequestEntityTooLarge):  # type: ignore[no-untyped-def]
+    """An upload over MAX_CONTENT_LENGTH: on the import page, a report; elsewhere as usual."""
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    message = (
+        f"The upload is larger than {limit / (1024 * 1024):.0f} MiB, the most this site "
+        "accepts. Nothing was stored."
+    )
+    if request.endpoint == "interchange.import_text" and request.view_args:
+        work = queries.work_by_key(request.view_args.get("work_key", ""))
+        if work is not None and can(current_user, Action.IMPORT_TEXT):
+            form = _import_form(work, empty=True)
+            return _import_page(work, form, [Finding(request.path, message)], 413)
+    if request.path.startswith("/api/"):
+        return {"error": error.name, "message": message}, 413
+    return render_template("errors/error.html", code=413, title=error.name, message=message), 413
