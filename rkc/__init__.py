@@ -48,6 +48,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_search(app)
 
     # 5. Areas, lowest first.
+    from rkc.amendments.merge_views import bp as merge_bp
     from rkc.amendments.views import bp as amendments_bp
     from rkc.api.views import bp as api_bp
     from rkc.audit.views import bp as audit_bp
@@ -57,12 +58,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from rkc.convention.views import bp as convention_bp
     from rkc.interchange.views import bp as interchange_bp
     from rkc.parties.views import bp as parties_bp
+    from rkc.procedure.views import bp as procedure_bp
     from rkc.search.views import bp as search_bp
 
     app.register_blueprint(convention_bp)
     app.register_blueprint(parties_bp)
     app.register_blueprint(editions_bp)
+    app.register_blueprint(procedure_bp)
     app.register_blueprint(amendments_bp)
+    app.register_blueprint(merge_bp)
     app.register_blueprint(interchange_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(auth_bp)

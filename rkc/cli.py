@@ -45,12 +45,13 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(init_command)
     app.cli.add_command(user_group)
     app.cli.add_command(parties_group)
-    app.cli.add_command(reindex_command)
-    app.cli.add_command(export_group)
-    app.cli.add_command(import_command)
+    app.cli.add_command(procedure_group)
     app.cli.add_command(serve_command)
     app.cli.add_command(load_corpus_command)
     app.cli.add_command(db_group)
+    app.cli.add_command(reindex_command)
+    app.cli.add_command(export_group)
+    app.cli.add_command(import_command)
 
 
 def _fail(message: str) -> None:
@@ -395,3 +396,37 @@ def user_set_password(username: str, password: str) -> None:
             return
         db.session.commit()
     click.echo(f"password of {username} changed")
+
+
+# --------------------------------------------------------------------------- procedure
+
+
+@click.group("procedure")
+def procedure_group() -> None:
+    """The Convention's amendment procedure."""
+
+
+@procedure_group.command("apply")
+@click.option(
+    "--on", "on", default=None, help="Evaluate as of this date (YYYY-MM-DD; default today)."
+)
+@with_appcontext
+def procedure_apply(on: str | None) -> None:
+    """Re-evaluate open recommendations; record in-force dates the law now gives (run daily)."""
+    from datetime import date
+
+    from rkc.clock import today
+    from rkc.procedure.operations import apply_all
+
+    try:
+        as_of = date.fromisoformat(on) if on else today()
+    except ValueError:
+        _fail(f"--on: {on!r} is not a date (YYYY-MM-DD)")
+        return
+    with acting_as(_cli_actor()):
+        results = apply_all(as_of)
+        db.session.commit()
+    for rec, outcome in results:
+        when = f", in force {outcome.in_force_on}" if outcome.in_force_on else ""
+        click.echo(f"recommendation {rec.id} ({rec.edition.title}): {outcome.status.value}{when}")
+    click.echo(f"{len(results)} open recommendation(s) evaluated as of {as_of}")

@@ -11,6 +11,7 @@ MODEL_MODULES = (
     "rkc.auth.models",
     "rkc.audit.models",
     "rkc.amendments.models",
+    "rkc.procedure.models",
     "rkc.search.models",
 )
 

@@ -139,7 +139,12 @@ TRANSITIONS: dict[AmendmentStatus, tuple[frozenset[AmendmentStatus], str, str]] 
         "run_workflow",
         "Record as not agreed",
     ),
-    AmendmentStatus.SUPERSEDED: (OPEN, "run_workflow", "Record as superseded"),
+    # An agreed amendment waiting for the merge may still give way to a compromise text.
+    AmendmentStatus.SUPERSEDED: (
+        OPEN | {AmendmentStatus.AGREED},
+        "run_workflow",
+        "Record as superseded",
+    ),
     AmendmentStatus.MERGED: (frozenset({AmendmentStatus.AGREED}), "merge", "Mark as merged"),
 }
 
@@ -387,3 +392,16 @@ class AmendmentReader(db.Model):
 
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
     seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class RevisionSource(db.Model):
+    """Which amendments a draft revision came from (merged, or superseded by a compromise)."""
+
+    __tablename__ = "revision_source"
+
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revision.id"), primary_key=True)
+    amendment_id: Mapped[int] = mapped_column(ForeignKey("amendment.id"), primary_key=True)
+    #: "merged": the revision carries the amendment; "compromise": it supersedes it.
+    role: Mapped[str] = mapped_column(String(20))
+
+    amendment: Mapped[Amendment] = relationship()

@@ -14,6 +14,7 @@ from rkc.convention import operations as ops
 from rkc.convention import queries
 from rkc.convention.edition_forms import FreezeForm, InForceForm, OpenDraftForm
 from rkc.convention.models import Edition, Work, utcnow
+from rkc.procedure import queries as procedure_queries
 from rkc.web import NotFoundHere, transactional
 
 bp = Blueprint("editions", __name__)
@@ -141,6 +142,8 @@ def edition_changes(work_key: str, slug: str):  # type: ignore[no-untyped-def]
         previous=previous,
         comparison=comparison,
         provenance=queries.provenance(comparison.changed_rows) if comparison else {},
+        # Views sit on top of every area: the recommendation that carries this edition.
+        recommendation=procedure_queries.for_edition(edition),
         state=next(
             (
                 v

@@ -6,12 +6,16 @@ A new route fails `test_every_route_is_in_the_matrix` until its row is added her
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 
 from rkc.audit import Actor, acting_as
 from rkc.auth import operations as auth_ops
+from rkc.convention import operations as text_ops
+from rkc.convention import queries
 from rkc.extensions import db
+from rkc.procedure import operations as procedure_ops
 
 from ..amendments.fixtures import amendment_context
 from ..helpers import create_people, csrf_token, log_in, user
@@ -55,6 +59,27 @@ MATRIX: list[tuple[str, str, Url, frozenset[str]]] = [
     ("editions.edition_changes", "GET", "/w/rkc/editions/2006/changes", EVERYONE),
     ("editions.edition_changes", "GET", "/w/rkc/editions/review-draft/changes", MEMBERS),
     ("editions.editions_feed", "GET", "/feeds/editions.atom", EVERYONE),
+    ("procedure.list_recommendations", "GET", "/recommendations/", EVERYONE),
+    ("procedure.new_recommendation", "GET", "/recommendations/new", frozenset({"secretariat"})),
+    ("procedure.new_recommendation", "POST", "/recommendations/new", frozenset({"secretariat"})),
+    (
+        "procedure.show_recommendation",
+        "GET",
+        lambda ctx: f"/recommendations/{ctx['rec_id']}",
+        EVERYONE,
+    ),
+    (
+        "procedure.record_response",
+        "POST",
+        lambda ctx: f"/recommendations/{ctx['rec_id']}/responses",
+        frozenset({"secretariat"}),
+    ),
+    (
+        "procedure.apply_recommendation",
+        "POST",
+        lambda ctx: f"/recommendations/{ctx['rec_id']}/apply",
+        frozenset({"secretariat"}),
+    ),
     # Amendments: members only; drafts to their own party; each write to the roles that may.
     ("amendments.list_amendments", "GET", "/amendments/", MEMBERS),
     ("amendments.list_amendments", "GET", "/amendments/?scope=mine&chapter=ga/3", MEMBERS),
@@ -146,6 +171,15 @@ MATRIX: list[tuple[str, str, Url, frozenset[str]]] = [
         "POST",
         lambda ctx: f"/amendments/{ctx['tabled_id']}/comments/{ctx['comment_id']}/resolve",
         frozenset({"delegate_a", "delegate_b", "secretariat"}),
+    ),
+    ("merge.list_drafts", "GET", "/merge/", frozenset({"secretariat"})),
+    ("merge.show_queue", "GET", "/merge/rkc/review-draft", frozenset({"secretariat"})),
+    ("merge.merge_amendments", "POST", "/merge/rkc/review-draft", frozenset({"secretariat"})),
+    (
+        "merge.write_compromise",
+        "POST",
+        "/merge/rkc/review-draft/compromise",
+        frozenset({"secretariat"}),
     ),
     ("auth.login", "GET", "/login", EVERYONE),
     ("auth.account", "GET", "/account", MEMBERS),
@@ -335,8 +369,20 @@ def test_each_role_gets_exactly_what_the_matrix_allows(small_app, role):
     people = create_people()
     with acting_as(Actor(None, "test-setup", "system")):
         token, _secret = auth_ops.issue_token(user(people["delegate_b"]), "b's token")
+        work = queries.work_by_key("rkc")
+        adopted = text_ops.open_draft(
+            queries.edition_by_slug(work, "2006"), slug="matrix", title="M"
+        )
+        text_ops.freeze(adopted, adopted_on=date(2026, 1, 1))
+        rec = procedure_ops.recommend(
+            adopted,
+            procedure="annex",
+            session="MC",
+            decided_on=date(2026, 1, 1),
+            communicated_on=date(2026, 2, 1),
+        )
     db.session.commit()
-    ctx = {"token_of_b": token.id, "observer_id": people["observer"].user_id}
+    ctx = {"token_of_b": token.id, "observer_id": people["observer"].user_id, "rec_id": rec.id}
     ctx.update(amendment_context(people))
     ctx.update(party_context(people))
     client = small_app.test_client()

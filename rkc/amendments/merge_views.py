@@ -1,0 +1,176 @@
+"""The Secretariat's merge queue: agreed amendments per chapter, merged in one transaction."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from rkc.amendments import merging
+from rkc.amendments import queries as aq
+from rkc.amendments.models import AmendmentAction, AmendmentStatus
+from rkc.auth.permissions import Action, ensure
+from rkc.convention import operations as text_store
+from rkc.convention import queries as text_queries
+from rkc.convention.models import Edition
+from rkc.web import NotFoundHere, transactional
+
+bp = Blueprint("merge", __name__, url_prefix="/merge")
+
+
+class MergeForm(FlaskForm):
+    """CSRF only: the amendments and expected revisions are read from the request."""
+
+
+def _draft(param: str) -> Edition:
+    edition = aq.draft_by_param(param)
+    if edition is None:
+        raise NotFoundHere("No such working draft", f"There is no working draft “{param}”.")
+    return edition
+
+
+def _me():  # type: ignore[no-untyped-def]
+    return current_user._get_current_object()
+
+
+def _queue_page(edition: Edition, status: int = 200, error: str | None = None, conflict=None):  # type: ignore[no-untyped-def]
+    chapter = request.values.get("chapter", "")
+    agreed = aq.find(
+        _me(),
+        aq.AmendmentFilter(
+            edition_id=edition.id, statuses=(AmendmentStatus.AGREED,), chapter_key=chapter
+        ),
+    )
+    open_ones = aq.find(
+        _me(),
+        aq.AmendmentFilter(
+            edition_id=edition.id,
+            statuses=(
+                AmendmentStatus.TABLED,
+                AmendmentStatus.UNDER_DISCUSSION,
+                AmendmentStatus.AGREED,
+            ),
+            chapter_key=chapter,
+        ),
+    )
+    # Provisions with more than one modification in play: candidates for a compromise text.
+    by_node: OrderedDict[int, list] = OrderedDict()
+    for change in open_ones:
+        a = change.amendment
+        if a.action is AmendmentAction.MODIFY and change.target.current is not None:
+            by_node.setdefault(a.node_id, []).append(change)
+    competing = [group for group in by_node.values() if len(group) > 1]
+    return (
+        render_template(
+            "merge/queue.html",
+            edition=edition,
+            draft_param=aq.draft_param(edition),
+            chapter=chapter,
+            chapters=aq.chapter_choices(edition),
+            agreed=agreed,
+            competing=competing,
+            form=MergeForm(),
+            error=error,
+            conflict=conflict,
+        ),
+        status,
+    )
+
+
+@bp.get("/")
+def list_drafts():  # type: ignore[no-untyped-def]
+    ensure(Action.MERGE)
+    drafts = [(d, aq.draft_param(d)) for d in aq.working_drafts()]
+    return render_template("merge/drafts.html", drafts=drafts)
+
+
+@bp.get("/<path:draft>")
+def show_queue(draft: str):  # type: ignore[no-untyped-def]
+    ensure(Action.MERGE)
+    return _queue_page(_draft(draft))
+
+
+def _expected() -> dict[int, int]:
+    result = {}
+    for name, value in request.form.items():
+        if name.startswith("expected-") and value.isdigit() and name[9:].isdigit():
+            result[int(name[9:])] = int(value)
+    return result
+
+
+def _conflict_view(edition: Edition, exc: text_store.StaleRevisionError | merging.MergeConflict):  # type: ignore[no-untyped-def]
+    node = text_queries.node_by_key(exc.node_key)
+    current = text_store.current_revision(edition, node) if node is not None else None
+    return {"key": exc.node_key, "message": str(exc), "current": current}
+
+
+@bp.post("/<path:draft>")
+@transactional
+def merge_amendments(draft: str):  # type: ignore[no-untyped-def]
+    ensure(Action.MERGE)
+    edition = _draft(draft)
+    if not MergeForm().validate_on_submit():
+        return _queue_page(edition, 400, "The form expired: reload the queue and merge again.")
+    ids = [int(x) for x in request.form.getlist("amendment") if x.isdigit()]
+    chosen = [aq.amendment_by_id(i) for i in ids]
+    if any(a is None for a in chosen):
+        return _queue_page(edition, 400, "One of the chosen amendments does not exist.")
+    try:
+        outcome = merging.merge(edition, chosen, expected=_expected(), user=_me())
+    except (text_store.StaleRevisionError, merging.MergeConflict) as exc:
+        return _failed(edition, 409, str(exc), _conflict_view(edition, exc))
+    except (merging.MergeError, merging.amendment_ops.AmendmentError) as exc:
+        return _failed(edition, 400, str(exc))
+    labels = ", ".join(a.label for a in outcome.merged)
+    note = (
+        f" Now in conflict: {'; '.join(outcome.conflicts_flagged)}."
+        if outcome.conflicts_flagged
+        else ""
+    )
+    flash(f"Merged {labels} into “{edition.title}”.{note}", "info")
+    return redirect(url_for(".show_queue", draft=draft, chapter=request.form.get("chapter", "")))
+
+
+def _failed(edition: Edition, status: int, message: str, conflict=None):  # type: ignore[no-untyped-def]
+    # The transaction is rolled back by @transactional (status >= 400): show the queue as it is.
+    from rkc.extensions import db
+
+    db.session.rollback()
+    return _queue_page(edition, status, message, conflict)
+
+
+@bp.post("/<path:draft>/compromise")
+@transactional
+def write_compromise(draft: str):  # type: ignore[no-untyped-def]
+    ensure(Action.MERGE)
+    edition = _draft(draft)
+    if not MergeForm().validate_on_submit():
+        return _queue_page(edition, 400, "The form expired: reload the queue and try again.")
+    node = text_queries.node_by_key(request.form.get("node", ""))
+    ids = [int(x) for x in request.form.getlist("amendment") if x.isdigit()]
+    chosen = [a for a in (aq.amendment_by_id(i) for i in ids) if a is not None]
+    expected = request.form.get("expected", "")
+    try:
+        if node is None:
+            raise merging.MergeError("node", "Provision: unknown.")
+        if not expected.isdigit():
+            raise merging.MergeError(
+                "expected", "Say which text of the provision you started from."
+            )
+        merging.compromise(
+            edition,
+            node,
+            chosen,
+            text=request.form.get("text", ""),
+            expected_revision_id=int(expected),
+            user=_me(),
+            reason=request.form.get("reason", ""),
+        )
+    except (text_store.StaleRevisionError, merging.MergeConflict) as exc:
+        return _failed(edition, 409, str(exc), _conflict_view(edition, exc))
+    except (merging.MergeError, merging.amendment_ops.AmendmentError) as exc:
+        return _failed(edition, 400, str(exc))
+    flash(f"Compromise text merged into {node.key}; {len(chosen)} amendment(s) superseded.", "info")
+    return redirect(url_for(".show_queue", draft=draft, chapter=request.form.get("chapter", "")))

@@ -1,0 +1,1 @@
+"""The Convention's amendment procedure: recommendations, party responses, entry into force."""

@@ -1,0 +1,44 @@
+"""Forms for recommendations and party responses."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
+
+from rkc.parties.law import Procedure, ResponseKind
+from rkc.procedure.models import PROCEDURE_LABELS, RESPONSE_LABELS
+
+
+class RecommendationForm(FlaskForm):
+    edition_id = SelectField("Adopted edition it brings into force", coerce=int, choices=[])
+    procedure = SelectField(
+        "Procedure",
+        choices=[SelectChoice(value=p.value, label=PROCEDURE_LABELS[p]) for p in Procedure],
+    )
+    session = StringField("Committee session", validators=[InputRequired(), Length(max=300)])
+    decided_on = DateField("Decided on", validators=[InputRequired()])
+    communicated_on = DateField("Communicated by the depositary on", validators=[InputRequired()])
+    set_in_force_on = DateField(
+        "Date of entry into force set by it (annexes only)", validators=[Optional()]
+    )
+    parties_present = SelectMultipleField(
+        "Parties present (Body amendments)", coerce=int, choices=[]
+    )
+    chapter_id = SelectField("Specific Annex chapter concerned (if one)", coerce=int, choices=[])
+    note = TextAreaField("Note", validators=[Optional(), Length(max=5000)])
+
+
+class ResponseForm(FlaskForm):
+    party_id = SelectField("Party", coerce=int, choices=[])
+    kind = SelectField(
+        "Response",
+        choices=[SelectChoice(value=k.value, label=RESPONSE_LABELS[k]) for k in ResponseKind],
+    )
+    responded_on = DateField("Notified on", validators=[InputRequired()])
+    note = StringField("Note", validators=[Optional(), Length(max=1000)])
+
+
+class ApplyForm(FlaskForm):
+    """Empty: its CSRF token protects the re-evaluation button."""

@@ -1,0 +1,107 @@
+"""Recommendations of the Management Committee and the parties' responses to them.
+
+A recommendation carries an adopted edition through the procedure of arts. 15 and 16. What
+the law makes of the recorded facts is computed by `rkc.parties.law.evaluate_recommendation`;
+the columns `status` ... `failed_because` cache the last evaluation for lists and feeds.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from rkc.convention.models import Edition, Node, utcnow
+from rkc.extensions import db
+from rkc.parties.law import Procedure, ResponseKind, Status
+from rkc.parties.models import Party
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    return Enum(
+        cls,
+        native_enum=False,
+        length=24,
+        validate_strings=True,
+        values_callable=lambda e: [m.value for m in e],
+    )
+
+
+PROCEDURE_LABELS = {
+    Procedure.BODY: "Amendment of the Body (Article 15)",
+    Procedure.ANNEX: "Amendment of the Annexes (Article 16)",
+    Procedure.RECOMMENDED_PRACTICE: "Recommended Practices decided by the Committee (Article 16)",
+    Procedure.GUIDELINES: "Guidelines adopted by the Committee",
+}
+
+RESPONSE_LABELS = {
+    ResponseKind.ACCEPTANCE: "Acceptance",
+    ResponseKind.OBJECTION: "Objection",
+    ResponseKind.CONDITIONS_NOT_MET: "Conditions for acceptance not yet met",
+    ResponseKind.RESERVATION: "Reservation",
+}
+
+
+class Recommendation(db.Model):
+    __tablename__ = "recommendation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The adopted edition this recommendation would bring into force (one each).
+    edition_id: Mapped[int] = mapped_column(ForeignKey("edition.id"), unique=True)
+    procedure: Mapped[Procedure] = mapped_column(_enum(Procedure))
+    #: The Committee session, e.g. "Management Committee, 26th meeting".
+    session: Mapped[str] = mapped_column(String(300))
+    decided_on: Mapped[date] = mapped_column(Date)
+    #: The day the depositary communicated it to the parties (for Guidelines: adopted).
+    communicated_on: Mapped[date] = mapped_column(Date)
+    #: Another date of entry into force set by the recommendation (annex amendments only).
+    set_in_force_on: Mapped[date | None] = mapped_column(Date)
+    #: For a Body amendment: the parties present at the recommending session (ids).
+    parties_present: Mapped[str] = mapped_column(Text, default="")
+    #: For matters of one Specific Annex chapter: the chapter (its parties alone may object).
+    chapter_id: Mapped[int | None] = mapped_column(ForeignKey("node.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    # The last evaluation (a cache of what law.py computed; see rkc.procedure.operations).
+    status: Mapped[Status] = mapped_column(_enum(Status), default=Status.PENDING)
+    deemed_accepted_on: Mapped[date | None] = mapped_column(Date)
+    in_force_on: Mapped[date | None] = mapped_column(Date)
+    failed_because: Mapped[str] = mapped_column(Text, default="")
+    evaluated_on: Mapped[date | None] = mapped_column(Date)
+
+    edition: Mapped[Edition] = relationship()
+    chapter: Mapped[Node | None] = relationship()
+    responses: Mapped[list[RecommendationResponse]] = relationship(
+        back_populates="recommendation", order_by="RecommendationResponse.responded_on"
+    )
+
+    @property
+    def present_ids(self) -> list[int]:
+        return [int(x) for x in self.parties_present.split(",") if x]
+
+    @property
+    def label(self) -> str:
+        return PROCEDURE_LABELS[self.procedure]
+
+
+class RecommendationResponse(db.Model):
+    __tablename__ = "recommendation_response"
+    __table_args__ = (UniqueConstraint("recommendation_id", "party_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(ForeignKey("recommendation.id"), index=True)
+    party_id: Mapped[int] = mapped_column(ForeignKey("party.id"))
+    kind: Mapped[ResponseKind] = mapped_column(_enum(ResponseKind))
+    responded_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    recommendation: Mapped[Recommendation] = relationship(back_populates="responses")
+    party: Mapped[Party] = relationship()
+
+    @property
+    def label(self) -> str:
+        return RESPONSE_LABELS[self.kind]
