@@ -65,10 +65,30 @@ class LiveServer:
     database_url: str
 
 
+def _buffered(app: Flask):  # type: ignore[no-untyped-def]
+    """Serve each response from memory, its iterable closed before the first byte is sent.
+
+    The development server leaves a static file open when chromium drops a connection it
+    no longer needs (e.g. a stylesheet fetched twice); the garbage collector then warns about
+    the open file in whatever test runs next. Production servers close it; here we make sure.
+    """
+
+    def wsgi(environ, start_response):  # type: ignore[no-untyped-def]
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+
+    return wsgi
+
+
 def _serve(factory: DatabaseFactory, instance: Path) -> Iterator[LiveServer]:
     database_url = factory.copy()
     app = make_app(database_url, instance)
-    server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
+    server: BaseWSGIServer = make_server("127.0.0.1", 0, _buffered(app), threaded=True)
     thread = threading.Thread(
         target=server.serve_forever,
         kwargs={"poll_interval": 0.05},
