@@ -13,4 +13,6 @@ BENCHMARKS: list[str] = [
     "amendments",
     "search",
     "interchange",
+    "procedure",
+    "serving",
 ]

@@ -289,6 +289,15 @@ def _compilation(options: Options, app: Flask, people: dict[str, int], draft_id:
         warmup=options.reps(3, 1),
     )
     compiled, chapter_page = timings["compilation"], timings["chapter"]
+    progress("the same compilation as Word (tracked changes) and PDF")
+    files = measure_interleaved(
+        {
+            fmt: (lambda fmt=fmt: _get(client, f"/amendments/compilation.{fmt}?chapter={CHAPTER}"))
+            for fmt in ("docx", "pdf")
+        },
+        repeat=options.reps(5, 1),
+        warmup=1,
+    )
     return [
         Row(
             figure=f"compilation page, {CHAPTER}, {total} amendments",
@@ -297,7 +306,16 @@ def _compilation(options: Options, app: Flask, people: dict[str, int], draft_id:
             reference=f"{CHAPTER} reading page: {chapter_page.median * 1000:.1f} ms",
             ratio=f"compilation/chapter {ratio(compiled.median, chapter_page.median)}",
             met=compiled.median * 1000 < COMPILATION_GOAL_MS,
-        )
+        ),
+        *(
+            Row(
+                figure=f"compilation as {label}, {CHAPTER}, {total} amendments",
+                measured=files[fmt].s(),
+                reference=f"compilation page: {compiled.median * 1000:.1f} ms",
+                ratio=f"file/page {ratio(files[fmt].median, compiled.median)}",
+            )
+            for fmt, label in (("docx", "Word with tracked changes"), ("pdf", "PDF"))
+        ),
     ]
 
 

@@ -2,25 +2,37 @@
 
 Figures (information, plus one goal): each export of the 2006 Convention edition (corpus
 format, Akoma Ntoso, Word, PDF) and of General Annex chapter 3 as PDF, and an Akoma Ntoso
-import of the whole edition into a new working draft. Goal: a chapter PDF (the heaviest
-download a reader clicks) under 2 s.
+import of the whole edition into a new working draft, and draft amendments from the working
+draft's chapter 3 marked up in Word (a tracked change in every provision that says "shall";
+reference: that chapter's Word export). Goal: a chapter PDF (the heaviest download a reader
+clicks) under 2 s.
 
 Reference: reading the edition's contents (`queries.contents`), which every export starts from.
 """
 
 from __future__ import annotations
 
+import io
+import secrets
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
+
+from docx import Document
+from docx.oxml.ns import qn
+from sqlalchemy import select
 
 from bench.report import Options, Row, measure, ratio
 from bench.support import dispose, make_app, progress, rkc_init
 from rkc.audit import Actor, acting_as
+from rkc.auth import operations as auth_ops
 from rkc.convention import queries
 from rkc.extensions import db
-from rkc.interchange import akn, corpus_format, docx_export, pdf
-from rkc.interchange.operations import import_file
+from rkc.interchange import akn, corpus_format, docx_export, docx_tracked, pdf
+from rkc.interchange.operations import import_file, import_tracked_amendments
 from rkc.interchange.queries import snapshot
+from rkc.parties.models import Party
+from rkc.text.diff import word_diff
 
 CHAPTER_PDF_GOAL_S = 2.0
 
@@ -113,4 +125,61 @@ def _measure(options: Options) -> list[Row]:
             ratio=ratio(imported.median, reference.median),
         )
     )
+    rows.append(_word_amendments(work, chapter, reps))
     return rows
+
+
+def _word_amendments(work, chapter, reps: int) -> Row:  # type: ignore[no-untyped-def]
+    """Draft amendments from GA chapter 3 of the working draft, every provision marked up."""
+    progress("amendments from a marked-up Word chapter")
+    draft = queries.edition_by_slug(work, "review-draft")
+    assert draft is not None
+    part = snapshot(draft, chapter)
+    assert part is not None
+    exported = docx_export.export(part)
+    document = Document(io.BytesIO(exported))
+    changed = 0
+    for paragraph in document.paragraphs:
+        old = paragraph.text
+        if paragraph.style.name != "Normal" or " shall " not in old:
+            continue
+        for run in list(paragraph._p.findall(qn("w:r"))):
+            paragraph._p.remove(run)
+        docx_tracked.append_tracked_runs(
+            paragraph,
+            word_diff(old, old.replace(" shall ", " must ", 1)),
+            author="Bench delegate",
+            date=datetime(2026, 1, 1, tzinfo=UTC),
+        )
+        changed += 1
+    buffer = io.BytesIO()
+    document.save(buffer)
+    marked = buffer.getvalue()
+    with acting_as(Actor(None, "bench", "system")):
+        party = db.session.scalar(select(Party).order_by(Party.id))
+        assert party is not None
+        delegate = auth_ops.create_user(
+            username="bench-word",
+            display_name="Bench delegate",
+            password=secrets.token_urlsafe(16),
+            role="delegate",
+            party=party,
+        )
+    db.session.commit()
+
+    def import_once() -> None:
+        with acting_as(Actor(delegate.id, delegate.username, "delegate", party.id)):
+            result = import_tracked_amendments(
+                marked, source="bench.docx", user=delegate, limit=50 * 1024 * 1024
+            )
+        assert len(result.proposed) == changed
+        db.session.rollback()
+
+    export_timing = measure(lambda: docx_export.export(part), repeat=reps)
+    timing = measure(import_once, repeat=reps)
+    return Row(
+        f"{changed} draft amendments from a marked-up GA chapter 3 (.docx)",
+        measured=timing.s(),
+        reference=f"chapter 3 Word export: {export_timing.median * 1000:.0f} ms",
+        ratio=ratio(timing.median, export_timing.median),
+    )

@@ -60,6 +60,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from rkc.parties.views import bp as parties_bp
     from rkc.procedure.views import bp as procedure_bp
     from rkc.search.views import bp as search_bp
+    from rkc.web import health_bp
 
     app.register_blueprint(convention_bp)
     app.register_blueprint(parties_bp)
@@ -73,6 +74,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(health_bp)
 
     # 6. Command line.
     from rkc.cli import register_commands

@@ -29,6 +29,8 @@ class Defaults:
     SEARCH_LOCK_TIMEOUT = 30.0
     #: Where the corpus is read from by `rkc init`; empty means the repository's corpus/.
     CORPUS_DIR = ""
+    #: Bytes of rendered reading pages each process keeps for anonymous readers (0: none).
+    READING_CACHE_BYTES = 32 * 1024 * 1024
     #: Largest request body accepted (uploads included).
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True

@@ -2,9 +2,37 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, render_template, request
+import hashlib
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from functools import wraps
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as package_version
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    g,
+    make_response,
+    render_template,
+    request,
+    session,
+)
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import text
+from sqlalchemy.exc import (
+    DBAPIError,
+    InterfaceError,
+    InternalError,
+    OperationalError,
+    SQLAlchemyError,
+)
 from werkzeug.exceptions import HTTPException
 
 from rkc.clock import today
@@ -37,6 +65,8 @@ class NotFoundHere(HTTPException):
 
 def init_web(app: Flask) -> None:
     csrf.init_app(app)
+    app.extensions[PAGE_CACHE] = PageCache(int(app.config.get("READING_CACHE_BYTES", 0)))
+    app.extensions[BUILD_TOKEN] = _build_token(app)
     app.jinja_env.filters["markdown"] = render_markdown
     from rkc.auth.permissions import Action, can
 
@@ -67,58 +97,99 @@ def init_web(app: Flask) -> None:
 
     @app.errorhandler(NotFoundHere)
     def _not_found_here(error: NotFoundHere):  # type: ignore[no-untyped-def]
-        return (
-            render_template(
-                "errors/not_found.html",
-                title=error.title,
-                explanation=error.explanation,
-                suggestions=error.suggestions,
-            ),
+        return _error_page(
+            "errors/not_found.html",
             404,
+            title=error.title,
+            explanation=error.explanation,
+            suggestions=error.suggestions,
         )
 
     @app.errorhandler(CSRFError)
     def _csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]
-        return render_template(
+        return _error_page(
             "errors/error.html",
+            400,
             code=400,
             title="Form expired",
             message=(
                 "The form could not be accepted because its security token was missing or out of "
                 "date. Nothing was saved. Go back, reload the page and submit it again."
             ),
-        ), 400
+        )
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):  # type: ignore[no-untyped-def]
         if request.path.startswith("/api/"):
             return {"error": error.name, "message": error.description}, error.code
-        return (
-            render_template(
-                "errors/error.html",
-                code=error.code,
-                title=error.name,
-                message=error.description,
-            ),
+        return _error_page(
+            "errors/error.html",
             error.code or 500,
+            code=error.code,
+            title=error.name,
+            message=error.description,
         )
 
     @app.errorhandler(OperationalError)
-    def _database_unavailable(error: OperationalError):  # type: ignore[no-untyped-def]
-        app.logger.error("database unavailable: %s", error)
-        message = (
-            "The database cannot be reached or cannot be written just now. Nothing was "
-            "half-written: try again in a moment."
-        )
-        if request.path.startswith("/api/"):
-            return {"error": "Service Unavailable", "message": message}, 503
-        return (
-            render_template(
-                "errors/error.html", code=503, title="Service unavailable", message=message
-            ),
-            503,
-            {"Retry-After": "30"},
-        )
+    @app.errorhandler(InterfaceError)
+    @app.errorhandler(InternalError)
+    def _database_error(error: DBAPIError):  # type: ignore[no-untyped-def]
+        if not database_unavailable(error):
+            raise error  # a real fault of ours: the usual 500, logged with its traceback
+        return _unavailable(error)
+
+
+def _error_page(template: str, status: int, **context):  # type: ignore[no-untyped-def]
+    """An error page; if drawing it needs the database (it looks at the visitor) and the
+    database is unavailable, the 503 page instead of a second error."""
+    try:
+        return render_template(template, **context), status
+    except DBAPIError as error:
+        if not database_unavailable(error):
+            raise
+        return _unavailable(error)
+
+
+def _unavailable(error: DBAPIError):  # type: ignore[no-untyped-def]
+    """503: the database cannot be reached or written. HTML, or JSON under /api/."""
+    from rkc.extensions import db
+
+    current_app.logger.error("database unavailable: %s", error)
+    # Nothing of this request's transaction may remain, and the page must not ask the database
+    # again (drawing it looks at the visitor): it is drawn as for an anonymous visitor.
+    db.session.rollback()
+    g._login_user = current_app.login_manager.anonymous_user()  # type: ignore[attr-defined]
+    message = (
+        "The database cannot be reached or cannot be written just now. Nothing was "
+        "half-written: try again in a moment."
+    )
+    headers = {"Retry-After": "30", "Cache-Control": "no-store"}
+    if request.path.startswith("/api/"):
+        return {"error": "Service Unavailable", "message": message}, 503, headers
+    page = render_template(
+        "errors/error.html", code=503, title="Service unavailable", message=message
+    )
+    return page, 503, headers
+
+
+#: SQLSTATE classes and codes that mean "the database is not available to us just now":
+#: 08 connection exceptions, 57P operator intervention (shutdown, restart, not yet accepting
+#: connections), 53 insufficient resources, 25006 a read-only transaction (the database or
+#: the server was made read-only).
+UNAVAILABLE_SQLSTATES = ("08", "57P", "53", "25006")
+
+
+def database_unavailable(error: DBAPIError) -> bool:
+    """Whether a database error means "unavailable" (503) rather than a fault of ours (500).
+
+    Every OperationalError counts (the drivers raise it for a refused or lost connection, a
+    locked or read-only SQLite file, a server shutting down), as does an InterfaceError (a
+    connection already closed) and any error whose SQLSTATE says so.
+    """
+    if isinstance(error, OperationalError | InterfaceError) or error.connection_invalidated:
+        return True
+    sqlstate = str(getattr(error.orig, "sqlstate", "") or "")
+    return bool(sqlstate) and sqlstate.startswith(UNAVAILABLE_SQLSTATES)
 
 
 def transactional(view):  # type: ignore[no-untyped-def]
@@ -147,3 +218,162 @@ def transactional(view):  # type: ignore[no-untyped-def]
         return response
 
     return wrapped
+
+
+# --------------------------------------------------------------------------- health
+
+
+health_bp = Blueprint("health", __name__)
+
+
+@health_bp.get("/healthz")
+def check_health():  # type: ignore[no-untyped-def]
+    """For load balancers, process managers and the benchmarks: 200 when the database answers
+    with a migrated schema, 503 (JSON either way) when it does not."""
+    from rkc.extensions import db
+
+    headers = {"Cache-Control": "no-store"}
+    try:
+        schema = db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        db.session.rollback()
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        current_app.logger.warning("health check: database unavailable: %s", error)
+        body = {"status": "unavailable", "database": type(error).__name__}
+        return body, 503, {**headers, "Retry-After": "30"}
+    if schema is None:
+        return {"status": "unavailable", "database": "no schema"}, 503, headers
+    return {"status": "ok", "database": "ok", "schema": schema}, 200, headers
+
+
+# --------------------------------------------------------------------------- reading pages
+
+PAGE_CACHE = "rkc_page_cache"
+BUILD_TOKEN = "rkc_build_token"  # noqa: S105 (an extension name, not a secret)
+ANONYMOUS = "anonymous"
+
+
+class PageCache:
+    """Rendered pages for anonymous readers, in this process, least recently used first out.
+
+    Keys are validators (see `reading_page`) that already name everything a page depends on,
+    so an entry is never stale: after a change to the text store nobody asks for its key again
+    and it ages out. Bounded by the bytes of the bodies it holds; 0 turns it off.
+    """
+
+    def __init__(self, limit_bytes: int):
+        self.limit_bytes = max(0, limit_bytes)
+        self._entries: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> tuple[bytes, str] | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key: str, body: bytes, content_type: str) -> None:
+        if len(body) > self.limit_bytes // 4:  # one page never crowds out the rest
+            return
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._size -= len(old[0])
+            self._entries[key] = (body, content_type)
+            self._size += len(body)
+            while self._size > self.limit_bytes:
+                _key, (dropped, _type) = self._entries.popitem(last=False)
+                self._size -= len(dropped)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def _build_token(app: Flask) -> str:
+    """Names this deployment's code and templates: a new release changes every page's ETag.
+
+    Every worker started from the same files computes the same token.
+    """
+    try:
+        release = package_version("rkc")
+    except PackageNotFoundError:
+        release = "unknown"
+    latest = 0
+    for root in (Path(__file__).resolve().parent, Path(app.root_path, app.template_folder or "")):
+        for folder, _dirs, files in os.walk(root):
+            for name in files:
+                if name.endswith((".py", ".html", ".css", ".js", ".svg")):
+                    latest = max(latest, os.stat(os.path.join(folder, name)).st_mtime_ns)
+    return f"{release}:{latest}"
+
+
+def _viewer() -> str:
+    """Who the page is drawn for, as far as it changes the page: the account (its role, name,
+    party and the session's CSRF secret, which the log-out form carries) or nobody."""
+    user = current_user
+    if not getattr(user, "is_authenticated", False):
+        return ANONYMOUS
+    party = user.party.name if user.party is not None else ""
+    return "|".join(
+        (
+            str(user.id),
+            user.role.value,
+            user.display_name,
+            party,
+            str(session.get("csrf_token", "")),
+        )
+    )
+
+
+def reading_page(version: Callable[[], object]):  # type: ignore[no-untyped-def]
+    """Conditional GET and a page cache for a view whose answer depends on nothing but the
+    URL, the viewer, the day and `version()`, a counter that moves on every committed change
+    to what the view shows (the reading views pass the text store's change log).
+
+    The validator is a hash of those (and of the build token). A request whose If-None-Match
+    holds it gets 304 before the view runs; anonymous readers are served from `PageCache`.
+    Only 200 answers that set no cookie are validated or kept. A session carrying flashed
+    messages skips all of this: the page must show and consume them.
+    """
+
+    def decorate(view):  # type: ignore[no-untyped-def]
+        @wraps(view)
+        def wrapped(*args, **kwargs):  # type: ignore[no-untyped-def]
+            if request.method not in ("GET", "HEAD") or "_flashes" in session:
+                return view(*args, **kwargs)
+            viewer = _viewer()
+            parts = (
+                current_app.extensions[BUILD_TOKEN],
+                request.full_path,
+                viewer,
+                today().isoformat(),
+                str(version()),
+            )
+            key = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:40]
+            private = viewer != ANONYMOUS
+            if request.if_none_match.contains_weak(key):
+                return _validated(Response(status=304), key, private)
+            cache: PageCache = current_app.extensions[PAGE_CACHE]
+            use_cache = not private and cache.limit_bytes > 0
+            if use_cache and (hit := cache.get(key)) is not None:
+                body, content_type = hit
+                return _validated(Response(body, content_type=content_type), key, private)
+            response = make_response(view(*args, **kwargs))
+            if response.status_code != 200 or session.modified or "Set-Cookie" in response.headers:
+                return response
+            if use_cache and not response.is_streamed:
+                cache.put(key, response.get_data(), response.content_type or "text/html")
+            return _validated(response, key, private)
+
+        return wrapped
+
+    return decorate
+
+
+def _validated(response: Response, key: str, private: bool) -> Response:
+    response.set_etag(key, weak=True)
+    response.headers["Cache-Control"] = "private, no-cache" if private else "no-cache"
+    response.vary.add("Cookie")
+    return response

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
@@ -29,6 +30,13 @@ CORPUS = ROOT / "corpus"
 SMALL_CORPUS = Path(__file__).resolve().parent / "data" / "corpus_small"
 
 PG_URL = os.environ.get("RKC_TEST_DATABASE_URL", "")
+
+# Property-based tests (hypothesis): the normal run is deterministic (derandomized, no example
+# database) and moderate; `HYPOTHESIS_PROFILE=long` hunts with fresh random examples, many
+# more of them (tests scale their counts with tests.properties.examples).
+settings.register_profile("rkc", derandomize=True, database=None, deadline=None, print_blob=True)
+settings.register_profile("long", database=None, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "rkc"))
 
 
 def make_app(database_url: str, instance: Path, **extra: object) -> Flask:

@@ -70,6 +70,7 @@ def _queue_page(edition: Edition, status: int = 200, error: str | None = None, c
             chapter=chapter,
             chapters=aq.chapter_choices(edition),
             agreed=agreed,
+            groups=aq.by_chapter(edition, agreed),
             competing=competing,
             form=MergeForm(),
             error=error,
@@ -101,9 +102,23 @@ def _expected() -> dict[int, int]:
 
 
 def _conflict_view(edition: Edition, exc: text_store.StaleRevisionError | merging.MergeConflict):  # type: ignore[no-untyped-def]
+    """What the 409 page shows: the provision, its text now, and what went wrong in words.
+
+    A stale revision means someone else changed the provision after the queue was drawn (its
+    message speaks of revision ids, which mean nothing to the reader: it is not shown); a
+    MergeConflict says which amendment no longer applies.
+    """
     node = text_queries.node_by_key(exc.node_key)
     current = text_store.current_revision(edition, node) if node is not None else None
-    return {"key": exc.node_key, "message": str(exc), "current": current}
+    label = merging.amendment_ops.revision_label(current) if current is not None else exc.node_key
+    is_stale = isinstance(exc, text_store.StaleRevisionError)
+    return {
+        "key": exc.node_key,
+        "label": label,
+        "is_stale": is_stale,
+        "message": "" if is_stale else str(exc),
+        "current": current,
+    }
 
 
 @bp.post("/<path:draft>")

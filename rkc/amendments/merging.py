@@ -107,7 +107,7 @@ def merge(
 
     `expected` maps each amended node id to the revision id the Secretariat saw.
     """
-    batch = _order(edition, list(amendments))
+    batch = _order(edition, list(dict.fromkeys(amendments)))  # each once, even if named twice
     _check_batch(edition, batch, user)
     seen_now: dict[int, int] = {}  # node id -> revision this batch wrote
     revisions: list[Revision] = []
@@ -119,7 +119,11 @@ def merge(
                 f"{amendment.label} no longer applies cleanly after the other amendments of "
                 "this batch: merge it separately or write a compromise text.",
             )
+        structural = amendment.action in (AmendmentAction.INSERT, AmendmentAction.DELETE)
+        before = _manifest(edition) if structural else None
         revision = _merge_one(edition, amendment, expected, seen_now, user)
+        if before is not None:
+            _follow_moves(edition, before, expected, seen_now)
         if revision is not None:
             revisions.append(revision)
             db.session.add(
@@ -140,6 +144,51 @@ def merge(
         revisions=[r.id for r in revisions],
     )
     return MergeOutcome(tuple(batch), tuple(revisions), flagged)
+
+
+def _manifest(edition: Edition) -> dict[int, int]:
+    """node id -> revision id of the draft's English manifest."""
+    return dict(
+        db.session.execute(
+            select(EditionEntry.node_id, EditionEntry.revision_id).where(
+                EditionEntry.edition_id == edition.id, EditionEntry.language == "en"
+            )
+        ).all()
+    )
+
+
+def _follow_moves(
+    edition: Edition, before: Mapping[int, int], expected: Mapping[int, int], seen_now: dict
+) -> None:
+    """After an insertion or a deletion in the batch: the siblings it moved have new revisions
+    (a position is part of a revision's content). Where the batch expected a sibling's old
+    revision, it now expects the moved one, and the amendments that follow a moved sibling are
+    carried over to it, so that a later amendment of the same batch still applies.
+    """
+    after = _manifest(edition)
+    for node_id, old in before.items():
+        new = after.get(node_id)
+        if new is not None and new != old and seen_now.get(node_id, expected.get(node_id)) == old:
+            seen_now[node_id] = new
+    amendment_ops.rebase_stale(edition)
+
+
+def _check_current(edition: Edition, node: Node, amendment: Amendment, wanted: int) -> None:
+    """Refuse before writing: a provision that moved on since the Secretariat looked
+    (StaleRevisionError), or an amendment written against another text than the one it would
+    replace (it was not carried over: merging it would undo the change in between)."""
+    current = text_store.current_revision(edition, node)
+    if current is None:
+        raise MergeError("amendments", f"{amendment.label}: {node.key} is no longer in the draft.")
+    if current.id != wanted:
+        raise text_store.StaleRevisionError(node.key, wanted, current.id)
+    if amendment.base_revision_id != current.id:
+        raise MergeConflict(
+            amendment,
+            f"{amendment.label} was written against an earlier text of {node.key} and has not "
+            "been carried over to its current text: ask its party to revise it, or write a "
+            "compromise text.",
+        )
 
 
 def _expected_for(
@@ -170,10 +219,12 @@ def _merge_one(
             if amendment.action is AmendmentAction.MODIFY
             else {"title": amendment.proposed_title or ""}
         )
+        wanted = _expected_for(node, amendment, expected, seen_now)
+        _check_current(edition, node, amendment, wanted)
         revision, _report = amendment_ops.revise_provision(
             edition,
             node,
-            expected_revision_id=_expected_for(node, amendment, expected, seen_now),
+            expected_revision_id=wanted,
             merging=[amendment],
             user=user,
             origin="amendment",
@@ -214,12 +265,7 @@ def _merge_one(
     # Deletion: the unit leaves the draft (its node and revisions stay for history).
     node = amendment.node
     assert node is not None
-    current = text_store.current_revision(edition, node)
-    if current is None:
-        raise MergeError("amendments", f"{amendment.label}: {node.key} is no longer in the draft.")
-    wanted = _expected_for(node, amendment, expected, seen_now)
-    if current.id != wanted:
-        raise text_store.StaleRevisionError(node.key, wanted, current.id)
+    _check_current(edition, node, amendment, _expected_for(node, amendment, expected, seen_now))
     text_store.remove_node(edition, node)
     amendment_ops.mark_merged(amendment, None, user=user)
     return None

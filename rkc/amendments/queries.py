@@ -450,6 +450,44 @@ def find(user: object, flt: AmendmentFilter, *, order: str = "document") -> list
     return changes(amendments, found=found)
 
 
+@dataclass(frozen=True)
+class ChapterGroup:
+    """Changes that fall in one chapter (or annex, or the Body) of a draft, for the merge queue."""
+
+    key: str | None
+    label: str
+    changes: list[Change]
+
+
+def by_chapter(edition: Edition, found: Sequence[Change]) -> list[ChapterGroup]:
+    """`found` (in document order) grouped under the innermost chapter, annex or Body holding
+    each one's place in `edition`; places no longer in the draft come last."""
+    holders = [
+        i
+        for i in text_queries.table_of_contents(edition)
+        if i.kind in ("instrument", "annex", "chapter", "guidelines")
+    ]
+    groups: dict[str | None, ChapterGroup] = {}
+    for change in found:
+        position = change.target.order[0]
+        inside = [h for h in holders if h.ordinal <= position <= h.end_ordinal]
+        if inside:
+            inside.sort(key=lambda h: h.depth)
+            holder = inside[-1]
+            key = holder.key
+            label = unit_label(holder.kind, holder.number, None)
+            if holder.title:
+                label += f": {holder.title}"
+            if len(inside) > 1:  # "Annex B, Chapter 1: ...": chapter numbers repeat per annex
+                outer = inside[0]
+                name = unit_label(outer.kind, outer.number) if outer.number else outer.title
+                label = f"{name or outer.key}, {label}"
+        else:
+            key, label = None, "No longer in the draft"
+        groups.setdefault(key, ChapterGroup(key, label, [])).changes.append(change)
+    return sorted(groups.values(), key=lambda g: g.key is None)
+
+
 def seen_at(user: object) -> datetime | None:
     reader = db.session.get(AmendmentReader, getattr(user, "id", None))
     return reader.seen_at if reader is not None else None

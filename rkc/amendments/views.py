@@ -14,7 +14,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
@@ -44,6 +53,7 @@ from rkc.convention import queries as text_queries
 from rkc.convention.kinds import ALLOWED_CHILDREN, CONTAINER_KINDS, KIND_LABELS
 from rkc.convention.models import Edition, Node, Revision, Work, utcnow
 from rkc.extensions import db
+from rkc.interchange.compilation import FORMATS, compilation_file
 from rkc.text.diff import redline_html, word_diff
 from rkc.text.merge import rebase
 from rkc.web import NotFoundHere, transactional
@@ -870,14 +880,19 @@ def mark_seen():  # type: ignore[no-untyped-def]
 # --------------------------------------------------------------------------- compilations
 
 
-def _compilation(template: str):  # type: ignore[no-untyped-def]
+def _compiled() -> tuple[queries.Compilation, Filters]:
+    """The compilation the query string asks for (same filters for the page and the files)."""
     drafts = queries.working_drafts()
     if not drafts:
         raise NotFoundHere("No working draft", "No working draft is open for amendments.")
     default = next((d for d in drafts if d.work.key == "rkc"), drafts[0])
     filters = _filters(default_edition=default)
     assert filters.edition is not None
-    result = queries.compilation(filters.edition, filters.flt, current_user)
+    return queries.compilation(filters.edition, filters.flt, current_user), filters
+
+
+def _compilation(template: str):  # type: ignore[no-untyped-def]
+    result, filters = _compiled()
     return render_template(
         template,
         compilation=result,
@@ -897,3 +912,19 @@ def show_compilation():  # type: ignore[no-untyped-def]
 @require(Action.READ_WORKING_DOCUMENTS)
 def print_compilation():  # type: ignore[no-untyped-def]
     return _compilation("amendments/compilation_print.html")
+
+
+@bp.get("/compilation.<fmt>")
+@require(Action.READ_WORKING_DOCUMENTS)
+def export_compilation(fmt: str):  # type: ignore[no-untyped-def]
+    """The compilation as Word (real tracked changes) or PDF: rkc/interchange."""
+    if fmt not in FORMATS:
+        raise NotFoundHere(
+            "No such format", f"Compilations download as {' or '.join(FORMATS)}, not “{fmt}”."
+        )
+    result, _filters = _compiled()
+    data, mimetype, name = compilation_file(result, fmt, generated_at=utcnow())
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

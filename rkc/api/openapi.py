@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 KEY_PATTERN = r"^[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*$"
+#: A working draft named as work/slug, e.g. rkc/review-draft.
+DRAFT_PATTERN = r"^[a-z0-9][a-z0-9._-]*/[a-z0-9][a-z0-9._-]*$"
 
 
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
@@ -44,8 +46,70 @@ def _array(items: dict[str, Any]) -> dict[str, Any]:
     return {"type": "array", "items": items}
 
 
+ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+NULLABLE_ID = _nullable(ID)
+TIMESTAMP = {"type": "string", "format": "date-time"}
+NULLABLE_TIMESTAMP = _nullable(TIMESTAMP)
+#: A string a client may send: no NUL character (PostgreSQL cannot store one).
+TEXT = {"type": "string", "pattern": "^[^\\x00]*$", "maxLength": 100_000}
+NULLABLE_TEXT = _nullable(TEXT)
+ACTION = {"type": "string", "enum": ["modify", "insert", "delete", "heading"]}
+AMENDMENT_STATUS = {
+    "type": "string",
+    "enum": [
+        "draft",
+        "tabled",
+        "under_discussion",
+        "agreed",
+        "not_agreed",
+        "withdrawn",
+        "superseded",
+        "merged",
+    ],
+}
+STANCE = {"type": "string", "enum": ["support", "no_objection", "reservation", "objection"]}
+SEGMENT = {
+    "type": "object",
+    "properties": {
+        "op": {"type": "string", "enum": ["equal", "insert", "delete"]},
+        "text": STRING,
+    },
+    "required": ["op", "text"],
+}
+FINDING = {
+    "type": "object",
+    "properties": {"where": STRING, "reason": STRING},
+    "required": ["where", "reason"],
+}
+
 SCHEMAS: dict[str, Any] = {
-    "Error": _obj({"error": STRING, "message": STRING}),
+    "Error": {
+        "type": "object",
+        "properties": {
+            "error": STRING,
+            "message": STRING,
+            "field": {
+                **NULLABLE_STRING,
+                "description": "The body member (or upload field) at fault, for a refused write",
+            },
+            "current_revision": {
+                "type": "object",
+                "description": "409 for a stale base_revision: the provision as it stands now",
+                "properties": {"id": {"type": "integer"}, "title": NULLABLE_STRING, "text": STRING},
+                "required": ["id", "title", "text"],
+            },
+            "latest_seq": {
+                "type": "integer",
+                "description": "409 for a stale expected_seq: the amendment's latest version",
+            },
+            "findings": {
+                "type": "array",
+                "items": FINDING,
+                "description": "A refused upload: every problem, with where it stands",
+            },
+        },
+        "required": ["error", "message"],
+    },
     "Work": _obj(
         {
             "key": STRING,
@@ -88,6 +152,85 @@ SCHEMAS: dict[str, Any] = {
             "iso3": NULLABLE_STRING,
             "kind": NULLABLE_STRING,
             "url": NULLABLE_STRING,
+        }
+    ),
+    "Position": _obj(
+        {
+            "party": STRING,
+            "party_iso3": NULLABLE_STRING,
+            "stance": STANCE,
+            "statement": STRING,
+            "on_seq": {"type": "integer", "description": "The amendment version it was given on"},
+            "updated_at": TIMESTAMP,
+        }
+    ),
+    "Comment": _obj(
+        {
+            "id": {"type": "integer"},
+            "thread": {
+                "type": "integer",
+                "nullable": True,
+                "description": "The thread's first comment; null for a first comment",
+            },
+            "author": STRING,
+            "party": NULLABLE_STRING,
+            "body": {"type": "string", "description": "Markdown source"},
+            "created_at": TIMESTAMP,
+            "resolved_at": NULLABLE_TIMESTAMP,
+            "resolved_by": NULLABLE_STRING,
+        }
+    ),
+    "Amendment": _obj(
+        {
+            "id": {"type": "integer"},
+            "number": {**NULLABLE_STRING, "description": "Given when tabled, e.g. RD/001"},
+            "label": STRING,
+            "url": STRING,
+            "page_url": STRING,
+            "edition": {"type": "string", "description": "The working draft, as work/slug"},
+            "action": ACTION,
+            "status": AMENDMENT_STATUS,
+            "target": _obj(
+                {"key": NULLABLE_STRING, "label": STRING, "in_draft": {"type": "boolean"}}
+            ),
+            "node": NULLABLE_STRING,
+            "parent": NULLABLE_STRING,
+            "after": NULLABLE_STRING,
+            "base_revision": {"type": "integer", "nullable": True},
+            "current_revision": {"type": "integer", "nullable": True},
+            "proposed_text": {"type": "string", "description": "Markdown source"},
+            "proposed_title": NULLABLE_STRING,
+            "proposed_number": NULLABLE_STRING,
+            "proposed_kind": NULLABLE_STRING,
+            "proposed_key": NULLABLE_STRING,
+            "justification": {"type": "string", "description": "Markdown source"},
+            "concept": STRING,
+            "party": STRING,
+            "party_iso3": NULLABLE_STRING,
+            "delegate": STRING,
+            "sponsors": _array(STRING),
+            "positions": _array(_ref("Position")),
+            "seq": {"type": "integer", "description": "The latest version; send it to revise"},
+            "has_conflict": {"type": "boolean"},
+            "conflict": {
+                "type": "object",
+                "nullable": True,
+                "properties": {
+                    "reason": STRING,
+                    "regions": _array(
+                        _obj({"base": STRING, "current": STRING, "proposed": STRING})
+                    ),
+                },
+            },
+            "segments": {
+                **_array(SEGMENT),
+                "description": "The text's word redline against the provision",
+            },
+            "title_segments": _array(SEGMENT),
+            "created_at": TIMESTAMP,
+            "tabled_at": NULLABLE_TIMESTAMP,
+            "decided_at": NULLABLE_TIMESTAMP,
+            "activity_at": TIMESTAMP,
         }
     ),
 }
@@ -226,8 +369,12 @@ def document() -> dict[str, Any]:
                 "editions, and the Contracting Parties. Published data is public; working "
                 "drafts need a member's token (Authorization: Bearer <token>). Responses carry "
                 "an ETag; send it back in If-None-Match to get 304 Not Modified. Errors are "
-                "JSON objects with `error` and `message`. The text shipped with rkc is an "
-                "unofficial working text unless an edition says it is authentic."
+                "JSON objects with `error` and `message` (and `field`, naming the member of "
+                "the body at fault, for a refused write). Members read amendments with a token "
+                "or a session; writes need the token in the request (a session cookie alone "
+                "does not write), and a write based on something that moved on answers 409. "
+                "The text shipped with rkc is an unofficial working text unless an edition "
+                "says it is authentic."
             ),
         },
         "servers": [{"url": "/api/v1"}],
@@ -318,6 +465,8 @@ def document() -> dict[str, Any]:
                 _ref("Party"),
                 parameters=[_path("iso3", "ISO 3166-1 alpha-3 code, e.g. AUT", "AUT")],
             ),
+            "/search": _search(),
+            **_amendment_paths(),
             "/openapi.json": _get("This document", {"type": "object"}, errors=()),
             "/me": {
                 "get": {
@@ -338,5 +487,413 @@ def document() -> dict[str, Any]:
                     },
                 }
             },
+        },
+    }
+
+
+# --------------------------------------------------------------------------- search
+
+
+def _search() -> dict[str, Any]:
+    values = {"type": "string", "pattern": "^[^\\x00]*$", "maxLength": 200}
+    facet_value = _obj(
+        {
+            "value": STRING,
+            "label": STRING,
+            "count": {"type": "integer"},
+            "selected": {"type": "boolean"},
+        }
+    )
+    hit = _obj(
+        {
+            "key": STRING,
+            "url": STRING,
+            "work": STRING,
+            "edition": STRING,
+            "kind": STRING,
+            "kind_label": STRING,
+            "number": NULLABLE_STRING,
+            "number_alt": NULLABLE_STRING,
+            "title": NULLABLE_STRING,
+            "title_html": STRING,
+            "snippet_html": {"type": "string", "description": "Highlighted fragment, HTML"},
+            "snippet": STRING,
+            "place": _array(STRING),
+            "language": STRING,
+            "score": {"type": "number", "nullable": True},
+        }
+    )
+    payload = _obj(
+        {
+            "q": STRING,
+            "query": STRING,
+            "searched": {"type": "boolean"},
+            "total": {"type": "integer"},
+            "page": {"type": "integer"},
+            "pages": {"type": "integer"},
+            "per_page": {"type": "integer"},
+            "sort": {"type": "string", "enum": ["relevance", "document"]},
+            "on": NULLABLE_DATE,
+            "editions": _array(
+                _obj({"work": STRING, "edition": STRING, "title": STRING, "state": STRING})
+            ),
+            "hints": _array(STRING),
+            "suggestion": NULLABLE_STRING,
+            "any_words": {"type": "boolean"},
+            "facets": {"type": "object", "additionalProperties": _array(facet_value)},
+            "hits": _array(hit),
+        }
+    )
+    parameters = [
+        _query("q", "Words to find; quotes for a phrase, e.g. advance ruling", "customs", values),
+        _query(
+            "work", "Limit to works (rkc, guidelines); repeat or separate by commas", "rkc", values
+        ),
+        _query("edition", "Editions as work:slug, e.g. rkc:2006", "rkc:2006", values),
+        _query("on", "The editions in force on this date (YYYY-MM-DD)", "2010-01-01", values),
+        _query("annex", "Limit to annexes or the Body by key (body, ga, sa-b)", "ga", values),
+        _query("chapter", "Limit to chapters by key (ga/3)", "ga/3", values),
+        _query("kind", "Limit to kinds (standard, recommended_practice, ...)", "standard", values),
+        _query("language", "Limit to languages (en)", "en", values),
+        _query("sort", "relevance (default) or document order", "relevance", values),
+        _query("page", "Page of results, from 1", "1", values),
+        _query("per_page", "Results per page (up to 50)", "10", values),
+    ]
+    operation = _get(
+        "Search the text: the search page's answers as JSON. Nothing is refused: a value that "
+        "cannot be used is replaced by its default and explained in `hints`",
+        payload,
+        parameters=parameters,
+        errors=(),
+    )
+    del operation["get"]["responses"]["304"]
+    return operation
+
+
+# --------------------------------------------------------------------------- amendments
+
+
+SECURITY = [{"token": []}]
+AMENDMENT_ID = _path(
+    "amendment_id",
+    "An amendment's id",
+    "1",
+    {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+)
+AMENDMENT_ID["example"] = 1
+COMMENT_ID = _path(
+    "comment_id", "A comment's id", "1", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+)
+COMMENT_ID["example"] = 1
+
+
+def _write(
+    summary: str,
+    body: dict[str, Any],
+    example: dict[str, Any],
+    responses: dict[str, Any],
+    *,
+    parameters: Any = (),
+    errors: tuple[int, ...] = (400, 401, 403, 404, 409),
+) -> dict[str, Any]:
+    all_responses = dict(responses)
+    for code in errors:
+        all_responses[str(code)] = ERROR
+    return {
+        "summary": summary,
+        "security": SECURITY,
+        "parameters": list(parameters),
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": body, "example": example}},
+        },
+        "responses": all_responses,
+    }
+
+
+def _body(properties: dict[str, Any], required: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(required),
+        "additionalProperties": False,
+    }
+
+
+def _amendment_paths() -> dict[str, Any]:
+    detail = {
+        "allOf": [
+            _ref("Amendment"),
+            _obj(
+                {
+                    "versions": _array(
+                        _obj(
+                            {
+                                "seq": {"type": "integer"},
+                                "origin": {
+                                    "type": "string",
+                                    "enum": ["proposal", "revision", "rebase"],
+                                },
+                                "base_revision": {"type": "integer", "nullable": True},
+                                "proposed_text": STRING,
+                                "proposed_title": NULLABLE_STRING,
+                                "justification": STRING,
+                                "concept": STRING,
+                                "author": NULLABLE_STRING,
+                                "note": STRING,
+                                "created_at": TIMESTAMP,
+                            }
+                        )
+                    ),
+                    "transitions": _array(
+                        _obj(
+                            {
+                                "from": _nullable(AMENDMENT_STATUS),
+                                "to": AMENDMENT_STATUS,
+                                "by": NULLABLE_STRING,
+                                "reason": STRING,
+                                "at": TIMESTAMP,
+                            }
+                        )
+                    ),
+                    "comments": _array(_ref("Comment")),
+                    "actions": _obj(
+                        {
+                            "transitions": {
+                                **_array(AMENDMENT_STATUS),
+                                "description": "The statuses the reader may move it to now",
+                            },
+                            "revise": {"type": "boolean"},
+                            "take_position": {"type": "boolean"},
+                            "change_position": {"type": "boolean"},
+                            "comment": {"type": "boolean"},
+                        }
+                    ),
+                }
+            ),
+        ]
+    }
+    key = {"type": "string", "pattern": KEY_PATTERN, "maxLength": 200}
+    draft = {
+        "type": "string",
+        "pattern": DRAFT_PATTERN,
+        "maxLength": 200,
+    }
+    created = {"201": _response(detail, "Stored; Location names it")}
+    return {
+        "/amendments": {
+            "get": {
+                "summary": "The amendments the member may see, in document order (drafts: own "
+                "party only)",
+                "security": SECURITY,
+                "parameters": [
+                    _query("edition", "A working draft, as work/slug", "rkc/review-draft", draft),
+                    _query("status", "One status", "tabled", AMENDMENT_STATUS),
+                    _query(
+                        "party",
+                        "The proposing party's ISO 3166-1 alpha-3 code",
+                        "AUT",
+                        {"type": "string", "pattern": "^[A-Za-z]{3}$"},
+                    ),
+                    _query("chapter", "Only amendments inside this unit (a key)", "ga/3", key),
+                    _query(
+                        "concept",
+                        "The review's concept label",
+                        "Advance rulings",
+                        {"type": "string", "pattern": "^[^\\x00]*$", "maxLength": 200},
+                    ),
+                    _query(
+                        "scope",
+                        "all (default), mine (my party's) or tabled (numbered ones)",
+                        "all",
+                        {"type": "string", "enum": ["all", "mine", "tabled"]},
+                    ),
+                ],
+                "responses": {
+                    "200": _response(
+                        _obj(
+                            {"count": {"type": "integer"}, "amendments": _array(_ref("Amendment"))}
+                        )
+                    ),
+                    "304": NOT_MODIFIED,
+                    "400": ERROR,
+                    "401": ERROR,
+                    "404": ERROR,
+                },
+            },
+            "post": _write(
+                "Propose an amendment (a draft of the member's party). modify: node, text; "
+                "delete: node; heading: node, title (each with base_revision, the revision it "
+                "was written against: a stale one answers 409); insert: parent, after (null: "
+                "first), kind, number, title, text, key (a suggestion)",
+                _body(
+                    {
+                        "action": ACTION,
+                        "edition": {**draft, "description": "Default: the work's newest draft"},
+                        "node": key,
+                        "parent": key,
+                        "after": _nullable(key),
+                        "base_revision": NULLABLE_ID,
+                        "text": {**TEXT, "description": "Markdown"},
+                        "title": NULLABLE_TEXT,
+                        "kind": TEXT,
+                        "number": NULLABLE_TEXT,
+                        "key": _nullable(key),
+                        "justification": {**TEXT, "description": "Markdown; needed to table"},
+                        "concept": TEXT,
+                    },
+                    ("action",),
+                ),
+                {
+                    "action": "modify",
+                    "node": "ga/3/3.1",
+                    "text": "Customs shall designate and publish the offices at which goods may "
+                    "be produced or cleared.",
+                    "justification": "Traders need to know where to go.",
+                },
+                created,
+                errors=(400, 401, 403, 409),
+            ),
+        },
+        "/amendments/import": {
+            "post": {
+                "summary": "A chapter marked up in Word with tracked changes becomes draft "
+                "amendments of the member's party, one per changed unit; a refused file stores "
+                "nothing and its findings name the paragraphs",
+                "security": SECURITY,
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "multipart/form-data": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "file": {"type": "string", "format": "binary"},
+                                    "edition": {**draft, "description": "Default: from the file"},
+                                    "concept": TEXT,
+                                    "justification": TEXT,
+                                },
+                                "required": ["file"],
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "201": _response(
+                        _obj(
+                            {
+                                "edition": STRING,
+                                "source": STRING,
+                                "amendments": _array(_ref("Amendment")),
+                                "report": _array(
+                                    _obj(
+                                        {
+                                            "where": STRING,
+                                            "label": STRING,
+                                            "amendment": {"type": "integer"},
+                                            "note": STRING,
+                                        }
+                                    )
+                                ),
+                                "skipped": _array(FINDING),
+                            }
+                        ),
+                        "Draft amendments stored",
+                    ),
+                    "400": ERROR,
+                    "401": ERROR,
+                    "403": ERROR,
+                    "413": ERROR,
+                },
+            }
+        },
+        "/amendments/{amendment_id}": {
+            "get": {
+                "summary": "An amendment with its versions, status changes, positions, comments "
+                "and what the reader may do",
+                "security": SECURITY,
+                "parameters": [AMENDMENT_ID],
+                "responses": {
+                    "200": _response(detail),
+                    "304": NOT_MODIFIED,
+                    "401": ERROR,
+                    "404": ERROR,
+                },
+            }
+        },
+        "/amendments/{amendment_id}/revisions": {
+            "post": _write(
+                "A new version of a pending amendment (its party's delegates). expected_seq "
+                "is the version read (stale: 409, with latest_seq); members left out keep "
+                "their value",
+                _body(
+                    {
+                        "expected_seq": ID,
+                        "base_revision": NULLABLE_ID,
+                        "text": TEXT,
+                        "title": TEXT,
+                        "kind": TEXT,
+                        "number": TEXT,
+                        "key": key,
+                        "after": _nullable(key),
+                        "justification": TEXT,
+                        "concept": TEXT,
+                    },
+                    ("expected_seq",),
+                ),
+                {"expected_seq": 1, "justification": "Traders need to know where to go."},
+                created,
+                parameters=[AMENDMENT_ID],
+            ),
+        },
+        "/amendments/{amendment_id}/status": {
+            "post": _write(
+                "Change the status as the member may: a delegate tables or withdraws their "
+                "party's amendment; the Secretariat opens the discussion and records the outcome",
+                _body(
+                    {
+                        "to": AMENDMENT_STATUS,
+                        "reason": TEXT,
+                        "superseded_by": {**NULLABLE_TEXT, "description": "A number, e.g. RD/002"},
+                    },
+                    ("to",),
+                ),
+                {"to": "tabled"},
+                {"200": _response(detail)},
+                parameters=[AMENDMENT_ID],
+            ),
+        },
+        "/amendments/{amendment_id}/position": {
+            "put": _write(
+                "The member's party takes a position (201) or changes it (200); the history "
+                "of changes is kept",
+                _body({"stance": STANCE, "statement": TEXT}, ("stance",)),
+                {"stance": "support", "statement": "Clearer for traders."},
+                {
+                    "200": _response(_ref("Position"), "Changed"),
+                    "201": _response(_ref("Position"), "Taken"),
+                },
+                parameters=[AMENDMENT_ID],
+            ),
+        },
+        "/amendments/{amendment_id}/comments": {
+            "post": _write(
+                "A comment in Markdown, or a reply in the thread of reply_to",
+                _body({"body": TEXT, "reply_to": NULLABLE_ID}, ("body",)),
+                {"body": "Does this cover inland offices?"},
+                {"201": _response(_ref("Comment"), "Stored")},
+                parameters=[AMENDMENT_ID],
+                errors=(400, 401, 403, 404),
+            ),
+        },
+        "/amendments/{amendment_id}/comments/{comment_id}/resolve": {
+            "post": _write(
+                "Resolve a comment's thread, or open it again with resolved false",
+                _body({"resolved": {"type": "boolean"}}),
+                {"resolved": True},
+                {"200": _response(_ref("Comment"), "The thread's first comment")},
+                parameters=[AMENDMENT_ID, COMMENT_ID],
+                errors=(400, 401, 403, 404),
+            ),
         },
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, jsonify, request
 from flask_login import current_user
 
-from rkc.api import texts
+from rkc.api import amendments, texts
 from rkc.auth.permissions import role_of
 from rkc.search.views import search_payload
 from rkc.web import csrf
@@ -15,6 +15,8 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 # Works, editions, units, diffs, parties and the OpenAPI document (rkc/api/texts.py).
 texts.register(bp)
+# Amendments: read by members, written with a token (rkc/api/amendments.py).
+amendments.register(bp)
 
 
 @bp.get("/me")

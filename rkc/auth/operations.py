@@ -237,12 +237,14 @@ def revoke_token(user: User, token_id: int) -> ApiToken:
     return token
 
 
-def user_for_token(secret: str) -> User | None:
+def user_for_token(secret: str, *, record_use: bool = True) -> User | None:
+    """The owner of a valid token; `record_use` also notes when it was last used (a write)."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(secret)))
     if token is None or token.revoked_at is not None or token.user.is_disabled:
         return None
-    token.last_used_at = utcnow()
-    db.session.flush()
+    if record_use:
+        token.last_used_at = utcnow()
+        db.session.flush()
     return token.user

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flask import Flask, g, jsonify, redirect, request, url_for
 from flask_login import LoginManager, current_user
+from sqlalchemy.exc import DBAPIError
 
 from rkc.audit import Actor, reset_actor, set_actor
 from rkc.auth import operations
 from rkc.auth.models import User
 from rkc.extensions import db
+from rkc.web import database_unavailable
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
@@ -32,10 +34,19 @@ def _load_user_from_token(req) -> User | None:  # type: ignore[no-untyped-def]
     header = req.headers.get("Authorization", "")
     if not req.path.startswith("/api/") or not header.startswith("Bearer "):
         return None
-    user = operations.user_for_token(header.removeprefix("Bearer ").strip())
-    if user is not None:
-        db.session.commit()  # keeps the token's last-used time, before the request's own work
-    return user
+    secret = header.removeprefix("Bearer ").strip()
+    try:
+        user = operations.user_for_token(secret)
+        if user is not None:
+            db.session.commit()  # keeps the token's last-used time, before the request's own work
+        return user
+    except DBAPIError as error:
+        if not database_unavailable(error):
+            raise
+        db.session.rollback()
+    # The last-used time is bookkeeping: a database that can be read but not written (made
+    # read-only) still serves API reads. One that cannot be read fails here with the 503.
+    return operations.user_for_token(secret, record_use=False)
 
 
 def client_address() -> str:

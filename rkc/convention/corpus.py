@@ -14,7 +14,7 @@ import sys
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -265,6 +265,11 @@ def parse_file(source: str, filename: str) -> tuple[Unit | None, list[Problem]]:
 def _date(value: object, where: str, problems: list[Problem]) -> date | None:
     if value in (None, ""):
         return None
+    if isinstance(value, datetime):
+        problems.append(
+            Problem("corpus.toml", None, f"{where}: {value} has a time of day; write YYYY-MM-DD")
+        )
+        return None
     if isinstance(value, date):
         return value
     try:
@@ -276,6 +281,42 @@ def _date(value: object, where: str, problems: list[Problem]) -> date | None:
         return None
 
 
+def _tables(manifest: dict, name: str, problems: list[Problem]) -> list[dict]:
+    """The array of tables `[[name]]`; a problem for anything else."""
+    value = manifest.get(name, [])
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        problems.append(Problem("corpus.toml", None, f"{name} must be [[{name}]] tables"))
+        return []
+    return value
+
+
+def _strings(table: dict, names: tuple[str, ...], where: str, problems: list[Problem]) -> bool:
+    """Whether each of `names` the table gives is a string (a problem for each that is not)."""
+    fine = True
+    for name in names:
+        if name in table and not isinstance(table[name], str):
+            problems.append(Problem("corpus.toml", None, f"{where}.{name} must be a string"))
+            fine = False
+    return fine
+
+
+def _file_names(work: dict, where: str, problems: list[Problem]) -> list[str]:
+    files = work.get("files", [])
+    if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+        problems.append(Problem("corpus.toml", None, f"{where}.files must be a list of file names"))
+        return []
+    names = []
+    for name in files:
+        parts = Path(name).parts
+        if not name or Path(name).is_absolute() or ".." in parts or "\x00" in name:
+            problems.append(
+                Problem("corpus.toml", None, f"{where}: {name!r} is not a file of the corpus")
+            )
+        else:
+            names.append(name)
+    return names
+
+
 def load_corpus(directory: str | Path) -> Corpus:
     """Read and check a whole corpus; raise CorpusError listing every problem."""
     directory = Path(directory)
@@ -285,22 +326,26 @@ def load_corpus(directory: str | Path) -> Corpus:
         manifest = tomllib.loads(manifest_path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise CorpusError([Problem("corpus.toml", None, "file not found")]) from None
+    except UnicodeDecodeError:
+        raise CorpusError([Problem("corpus.toml", None, "not UTF-8 text")]) from None
     except tomllib.TOMLDecodeError as exc:
         raise CorpusError([Problem("corpus.toml", None, f"not valid TOML: {exc}")]) from None
 
     works: list[WorkSpec] = []
     seen_keys: dict[str, Unit] = {}
-    for w_index, work in enumerate(manifest.get("works", []), start=1):
+    for w_index, work in enumerate(_tables(manifest, "works", problems), start=1):
         where = f"works[{w_index}]"
+        if not _strings(work, ("key", "title", "short_title", "description"), where, problems):
+            continue
         if not work.get("key") or not work.get("title"):
             problems.append(Problem("corpus.toml", None, f"{where}: needs key and title"))
             continue
         roots: list[Unit] = []
-        for name in work.get("files", []):
+        for name in _file_names(work, where, problems):
             path = directory / name
             try:
                 source = path.read_text(encoding="utf-8")
-            except FileNotFoundError:
+            except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
                 problems.append(Problem("corpus.toml", None, f"{where}: file {name} not found"))
                 continue
             except UnicodeDecodeError:
@@ -348,8 +393,16 @@ def load_corpus(directory: str | Path) -> Corpus:
     work_keys = {w.key for w in works}
     slugs: set[tuple[str, str]] = set()
     statuses = {"working_draft", "adopted", "in_force"}
-    for e_index, raw in enumerate(manifest.get("editions", []), start=1):
+    for e_index, raw in enumerate(_tables(manifest, "editions", problems), start=1):
         where = f"editions[{e_index}]"
+        names = ("work", "slug", "title", "status", "based_on", "description")
+        if not _strings(raw, names, where, problems):
+            continue
+        if not isinstance(raw.get("authentic", False), bool):
+            problems.append(
+                Problem("corpus.toml", None, f"{where}.authentic must be true or false")
+            )
+            continue
         if raw.get("work") not in work_keys:
             problems.append(
                 Problem("corpus.toml", None, f"{where}: unknown work {raw.get('work')!r}")
@@ -385,10 +438,14 @@ def load_corpus(directory: str | Path) -> Corpus:
                 description=raw.get("description", ""),
             )
         )
+    settings = manifest.get("corpus", {})
+    if not isinstance(settings, dict) or not isinstance(settings.get("notice", ""), str):
+        problems.append(Problem("corpus.toml", None, "[corpus] notice must be a string"))
+        settings = {}
     if problems:
         raise CorpusError(problems)
     return Corpus(
-        notice=manifest.get("corpus", {}).get("notice", ""),
+        notice=settings.get("notice", ""),
         works=tuple(works),
         editions=tuple(editions),
     )

@@ -15,7 +15,13 @@ class OpenDraftForm(FlaskForm):
 
 
 class FreezeForm(FlaskForm):
-    title = StringField("Title of the adopted text", validators=[Optional(), Length(max=300)])
+    # Explicit ids: the manage page shows this form next to OpenDraftForm, whose `title` field
+    # would otherwise share the id "title" (and a label would point at the wrong input).
+    title = StringField(
+        "Title of the adopted text",
+        validators=[Optional(), Length(max=300)],
+        id="freeze-title",
+    )
     adopted_on = DateField("Adopted on", validators=[InputRequired()])
     in_force_from = DateField("In force from (if already known)", validators=[Optional()])
 

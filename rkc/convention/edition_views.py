@@ -14,7 +14,9 @@ from rkc.convention import operations as ops
 from rkc.convention import queries
 from rkc.convention.edition_forms import FreezeForm, InForceForm, OpenDraftForm
 from rkc.convention.models import Edition, Work, utcnow
+from rkc.procedure import operations as procedure_ops
 from rkc.procedure import queries as procedure_queries
+from rkc.procedure.models import STATUS_LABELS
 from rkc.web import NotFoundHere, transactional
 
 bp = Blueprint("editions", __name__)
@@ -131,6 +133,7 @@ def edition_changes(work_key: str, slug: str):  # type: ignore[no-untyped-def]
     work = _work(work_key)
     edition = _edition(work, slug)
     previous = edition.based_on
+    recommendation = procedure_queries.for_edition(edition)
     if previous is None or not can(current_user, Action.READ_EDITION, previous):
         comparison = None
     else:
@@ -142,8 +145,11 @@ def edition_changes(work_key: str, slug: str):  # type: ignore[no-untyped-def]
         previous=previous,
         comparison=comparison,
         provenance=queries.provenance(comparison.changed_rows) if comparison else {},
-        # Views sit on top of every area: the recommendation that carries this edition.
-        recommendation=procedure_queries.for_edition(edition),
+        # Views sit on top of every area: the recommendation that carries this edition, and
+        # where it stands today (evaluated now, not the cache the daily job refreshes).
+        recommendation=recommendation,
+        standing=procedure_ops.evaluate(recommendation, today()) if recommendation else None,
+        status_labels=STATUS_LABELS,
         state=next(
             (
                 v

@@ -12,9 +12,14 @@ from rkc.clock import today
 from rkc.convention import queries
 from rkc.convention.kinds import CONTAINER_KINDS
 from rkc.convention.models import Edition, Node, Work
-from rkc.web import NotFoundHere
+from rkc.search.changes import last_change_id
+from rkc.web import NotFoundHere, reading_page
 
 bp = Blueprint("convention", __name__)
+
+#: Every page here is drawn from the text store alone (for a viewer, on a day): the store's
+#: change log is its version, so the pages answer conditional GETs and are cached for the public.
+text_store_page = reading_page(version=last_change_id)
 
 
 # --------------------------------------------------------------------------- parsing helpers
@@ -136,6 +141,7 @@ def _edition_context(work: Work, edition: Edition, day: date | None) -> dict:
 
 
 @bp.get("/")
+@text_store_page
 def home():  # type: ignore[no-untyped-def]
     day = today()
     works = [
@@ -150,6 +156,7 @@ def home():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/w/<work_key>")
+@text_store_page
 def show_work(work_key: str):  # type: ignore[no-untyped-def]
     work = _work_or_404(work_key)
     edition, day = _resolve_edition(work)
@@ -158,6 +165,7 @@ def show_work(work_key: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/w/<work_key>/editions")
+@text_store_page
 def list_editions(work_key: str):  # type: ignore[no-untyped-def]
     work = _work_or_404(work_key)
     return render_template(
@@ -168,6 +176,7 @@ def list_editions(work_key: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/n/<path:key>")
+@text_store_page
 def show_node(key: str):  # type: ignore[no-untyped-def]
     node = _node_or_404(key)
     work = node.work
@@ -205,6 +214,7 @@ def show_node(key: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/n/<path:key>/history")
+@text_store_page
 def node_history(key: str):  # type: ignore[no-untyped-def]
     node = _node_or_404(key)
     steps = queries.history(node, include_drafts=_members())
@@ -220,6 +230,7 @@ def node_history(key: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/w/<work_key>/compare")
+@text_store_page
 def compare(work_key: str):  # type: ignore[no-untyped-def]
     work = _work_or_404(work_key)
     views = queries.edition_views(work, today(), include_drafts=_members())

@@ -541,7 +541,9 @@ def _list_of(outline: Outline, element: etree._Element) -> md.ListBlock:
         if num is not None:
             ordered = True
             if index == 0:
-                digits = "".join(c for c in _inline_text(num) if c.isdigit())
+                # ASCII digits only ("²" is a digit to str.isdigit, not to int()), and few
+                # enough to be a list number (int() refuses thousands of digits).
+                digits = "".join(c for c in _inline_text(num) if c in "0123456789")[:9]
                 start = int(digits) if digits else 1
         holder = etree.Element(_A + "content")
         holder.extend([c for c in _elements(item) if c.tag != _A + "num"])

@@ -3,6 +3,7 @@
     rkc export corpus --work rkc --edition 2006 DIR
     rkc export akn|docx|pdf --work rkc --edition 2006 [--node ga/3] FILE
     rkc import akn|docx FILE --work rkc --base 2006 --slug authentic --title "..." [--authentic]
+    rkc export --all ARCHIVE  /  rkc import ARCHIVE   (backup and restore: rkc.backup)
 
 An import is one transaction: a refused file stores nothing and every problem is printed
 with where it stands.
@@ -40,9 +41,30 @@ def _edition(work_key: str, slug: str):  # type: ignore[no-untyped-def]
     return edition
 
 
-@click.group("export")
-def export_group() -> None:
-    """Export an edition: corpus directory, Akoma Ntoso, Word or PDF."""
+@click.group("export", invoke_without_command=True)
+@click.option(
+    "--all",
+    "archive",
+    type=click.Path(dir_okay=False),
+    default=None,
+    metavar="ARCHIVE",
+    help="Back up the whole database into ARCHIVE (restore it with `rkc import ARCHIVE`).",
+)
+@click.pass_context
+def export_group(ctx: click.Context, archive: str | None) -> None:
+    """Export an edition (corpus directory, Akoma Ntoso, Word or PDF), or back up everything.
+
+    `rkc export --all ARCHIVE` writes every table into one archive (docs/backup.md).
+    """
+    if archive is None:
+        if ctx.invoked_subcommand is None:
+            click.echo(ctx.get_help())
+        return
+    if ctx.invoked_subcommand is not None:
+        _fail(f"--all backs up everything; it takes no {ctx.invoked_subcommand!r} sub-command")
+    from rkc.backup.cli import export_all
+
+    ctx.invoke(with_appcontext(export_all), archive)
 
 
 def _options(command):  # type: ignore[no-untyped-def]
@@ -130,23 +152,56 @@ def export_pdf(work_key: str, slug: str, node_key: str | None, target: str) -> N
 
 
 @click.command("import")
-@click.argument("fmt", type=click.Choice(["akn", "docx"]))
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("fmt", metavar="[akn|docx]")
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False))
 @click.option("--work", "work_key", default="rkc", show_default=True)
-@click.option("--base", "base_slug", required=True, help="The edition the new draft starts from.")
-@click.option("--slug", required=True, help="Slug of the new working draft.")
-@click.option("--title", required=True, help="Title of the new working draft.")
+@click.option("--base", "base_slug", default=None, help="The edition the new draft starts from.")
+@click.option("--slug", default=None, help="Slug of the new working draft.")
+@click.option("--title", default=None, help="Title of the new working draft.")
 @click.option("--authentic", is_flag=True, help="The file is the authentic text.")
 @with_appcontext
 def import_command(
-    fmt: str, file: str, work_key: str, base_slug: str, slug: str, title: str, authentic: bool
+    fmt: str,
+    file: str | None,
+    work_key: str,
+    base_slug: str | None,
+    slug: str | None,
+    title: str | None,
+    authentic: bool,
 ) -> None:
-    """Import FILE (Akoma Ntoso or Word) into a new working draft."""
+    """Import FILE (Akoma Ntoso or Word) into a new working draft, or restore a backup.
+
+    \b
+    rkc import akn|docx FILE --base 2006 --slug SLUG --title TITLE [--authentic]
+    rkc import ARCHIVE    (an archive of `rkc export --all`, into an empty database)
+    """
     from rkc.interchange.operations import import_file
     from rkc.interchange.report import ImportRefused
     from rkc.interchange.views import DEFAULT_IMPORT_LIMIT
 
-    base = _edition(work_key, base_slug)
+    if file is None:
+        if base_slug or slug or title or authentic:
+            _fail(
+                "a backup archive is restored whole: --base, --slug, --title and --authentic "
+                "belong to `rkc import akn|docx FILE`"
+            )
+        from rkc.backup.cli import restore
+
+        restore(fmt)
+        return
+    if fmt not in ("akn", "docx"):
+        _fail(
+            f"unknown format {fmt!r}: use `rkc import akn|docx FILE ...`, or "
+            "`rkc import ARCHIVE` to restore a backup"
+        )
+    missing = [
+        name
+        for name, value in (("--base", base_slug), ("--slug", slug), ("--title", title))
+        if not value
+    ]
+    if missing:
+        _fail(f"an Akoma Ntoso or Word import needs {', '.join(missing)}")
+    base = _edition(work_key, base_slug or "")
     path = Path(file)
     actor = Actor(user_id=None, username=f"cli:{getpass.getuser()}", role="system")
     with acting_as(actor):

@@ -66,7 +66,7 @@ def export(snap: Snapshot) -> bytes:
     for root in snap.roots:
         for node in root.walk():
             _unit(document, node, node.item.depth - base + 1)
-    _page_numbers(document)
+    page_numbers(document)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -146,7 +146,7 @@ def write_spans(paragraph: DocxParagraph, spans: Iterable[md.Span], *, italic=Fa
             paragraph.add_run().add_break(WD_BREAK.LINE)
 
 
-def _page_numbers(document) -> None:  # type: ignore[no-untyped-def]
+def page_numbers(document) -> None:  # type: ignore[no-untyped-def]
     """A centred "Page N of M" footer made of Word fields."""
     footer = document.sections[0].footer.paragraphs[0]
     footer.alignment = 1

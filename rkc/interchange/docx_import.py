@@ -10,11 +10,13 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
+from docx.oxml.styles import CT_Styles
 from lxml import etree
 
 from rkc.convention.models import Edition
@@ -27,7 +29,7 @@ from rkc.interchange.docx_common import (
     style_depth,
 )
 from rkc.interchange.outline import Outline
-from rkc.interchange.report import check_size, refuse
+from rkc.interchange.report import ImportRefused, check_size, refuse
 from rkc.interchange.safe_xml import parse as parse_xml
 
 #: An unpacked .docx may be this many times larger than the upload limit (text compresses
@@ -36,6 +38,20 @@ UNPACKED_FACTOR = 20
 MAX_MEMBERS = 2000
 _ORDERED = re.compile(r"^\s*(\d{1,9})[.)]\s+")
 _HEADING_STYLE = re.compile(r"^Heading ([1-9])$")
+
+
+#: What zipfile raises for a damaged archive besides BadZipFile (found by the hostile-input
+#: tests): a garbled deflate stream, a truncated member, an offset pointing outside the file,
+#: an unknown compression method, an encrypted member.
+_DAMAGED_ZIP = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+    OSError,
+)
 
 
 def open_package(data: bytes, source: str, *, limit: int):  # type: ignore[no-untyped-def]
@@ -63,12 +79,24 @@ def open_package(data: bytes, source: str, *, limit: int):  # type: ignore[no-un
                     parse_xml(
                         archive.read(name), f"{source} ({name})", limit=limit * UNPACKED_FACTOR
                     )
-    except zipfile.BadZipFile as exc:
+    except ImportRefused:
+        raise
+    except _DAMAGED_ZIP as exc:
         raise refuse(source, "", f"the zip archive is damaged: {exc}") from None
     try:
-        return Document(io.BytesIO(data))
+        document = Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many kinds for a damaged package
         raise refuse(source, "", f"Word could not open this file: {exc}") from None
+    if not isinstance(getattr(document.element, "body", None), etree._Element):
+        # The main part's root is not a <w:document> holding one <w:body>.
+        raise refuse(source, "", "not a Word document: word/document.xml has no document body")
+    try:
+        styles = document.styles.element
+    except Exception as exc:  # a styles part python-docx cannot read
+        raise refuse(source, "", f"Word could not read the styles of this file: {exc}") from None
+    if not isinstance(styles, CT_Styles):
+        raise refuse(source, "", "not a Word document: its styles part is not Word styles")
+    return document
 
 
 @dataclass
@@ -121,7 +149,15 @@ class _Text:
 
 def read(data: bytes, source: str, *, limit: int) -> Outline:
     """Read a .docx into an outline (checked later by `Outline.units`)."""
-    document = open_package(data, source, limit=limit)
+    return read_document(open_package(data, source, limit=limit), source)
+
+
+def read_document(document, source: str) -> Outline:  # type: ignore[no-untyped-def]
+    """Read an opened (and checked) python-docx Document into an outline.
+
+    Paragraphs are counted from 1 over the document's body, tables included, so that a
+    finding names the paragraph Word users count.
+    """
     outline = Outline(source)
     body = document.element.body
     text: _Text | None = None

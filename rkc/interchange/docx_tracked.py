@@ -23,7 +23,11 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
 from rkc.interchange.docx_import import open_package
-from rkc.text.diff import Op, Segment
+from rkc.text.diff import Op, Segment, word_diff
+
+#: Stands for a line break inside a paragraph in the texts `add_tracked_lines` compares
+#: ("\n" separates paragraphs there); written as w:br.
+LINE_BREAK = "\u2028"
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,7 @@ class TrackedParagraph:
         return max(dates) if dates else None
 
 
-class _Ids:
+class ChangeIds:
     """Word wants every w:ins / w:del of a document to carry its own w:id."""
 
     def __init__(self, document) -> None:  # type: ignore[no-untyped-def]
@@ -81,7 +85,7 @@ class _Ids:
 def _text_run(text: str, *, deleted: bool) -> OxmlElement:
     """A w:r holding `text`; line breaks become w:br; deleted text goes in w:delText."""
     run = OxmlElement("w:r")
-    for index, line in enumerate(text.split("\n")):
+    for index, line in enumerate(text.replace(LINE_BREAK, "\n").split("\n")):
         if index:
             run.append(OxmlElement("w:br"))
         if line:
@@ -92,7 +96,7 @@ def _text_run(text: str, *, deleted: bool) -> OxmlElement:
     return run
 
 
-def _stamp(element: OxmlElement, ids: _Ids, author: str, when: datetime) -> OxmlElement:
+def _stamp(element: OxmlElement, ids: ChangeIds, author: str, when: datetime) -> OxmlElement:
     element.set(qn("w:id"), ids.take())
     element.set(qn("w:author"), author)
     element.set(qn("w:date"), when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
@@ -109,7 +113,7 @@ def add_tracked_paragraph(
 ) -> Paragraph:
     """Append a paragraph showing `segments` as tracked changes by `author` on `date`."""
     paragraph = document.add_paragraph(style=style)
-    append_tracked_runs(paragraph, segments, author=author, date=date, ids=_Ids(document))
+    append_tracked_runs(paragraph, segments, author=author, date=date, ids=ChangeIds(document))
     return paragraph
 
 
@@ -119,11 +123,11 @@ def append_tracked_runs(
     *,
     author: str,
     date: datetime,
-    ids: _Ids | None = None,
+    ids: ChangeIds | None = None,
 ) -> None:
     """Append the runs of a redline to an existing paragraph."""
     if ids is None:
-        ids = _Ids(paragraph.part.document)
+        ids = ChangeIds(paragraph.part.document)
     for segment in segments:
         if segment.op is Op.EQUAL:
             paragraph._p.append(_text_run(segment.text, deleted=False))
@@ -137,13 +141,87 @@ def append_tracked_runs(
             paragraph._p.append(deletion)
 
 
+def add_tracked_lines(
+    document,  # type: ignore[no-untyped-def]
+    old: Sequence[tuple[str, str]],
+    new: Sequence[tuple[str, str]],
+    *,
+    author: str,
+    date: datetime,
+    ids: ChangeIds | None = None,
+) -> list[Paragraph]:
+    """Paragraphs showing the change from `old` to `new` as tracked changes.
+
+    `old` and `new` are paragraphs as (style name, text); a line break inside a text is
+    `LINE_BREAK`. Words are inserted and deleted inside paragraphs, and whole paragraphs are
+    inserted or deleted: a paragraph mark that only one side has is tracked too, so that
+    accepting every change gives exactly the paragraphs of `new` and rejecting them gives
+    those of `old`. A paragraph takes the style of its `new` paragraph, or of its `old` one
+    when it is only deleted.
+    """
+    if ids is None:
+        ids = ChangeIds(document)
+    segments = word_diff("\n".join(t for _, t in old), "\n".join(t for _, t in new))
+    pieces: list[tuple[Op, str]] = []
+    written: list[Paragraph] = []
+    index = {"old": 0, "new": 0}
+
+    def close(mark: Op | None) -> None:
+        """End the paragraph being built; `mark` None: it is the last one."""
+        ops = {op for op, text in pieces if text}
+        if mark is None:
+            # The last paragraph mark is the one both sides share, unless a side is empty.
+            mark = Op.INSERT if not old and new else Op.DELETE if old and not new else Op.EQUAL
+        only_deleted = ops <= {Op.DELETE} and mark is Op.DELETE
+        if not only_deleted and index["new"] < len(new):
+            style = new[index["new"]][0]
+        elif index["old"] < len(old):
+            style = old[index["old"]][0]
+        else:
+            style = new[-1][0] if new else "Normal"
+        paragraph = document.add_paragraph(style=style)
+        for op, text in pieces:
+            if not text:
+                continue
+            if op is Op.EQUAL:
+                paragraph._p.append(_text_run(text, deleted=False))
+            else:
+                wrapper = _stamp(
+                    OxmlElement("w:ins" if op is Op.INSERT else "w:del"), ids, author, date
+                )
+                wrapper.append(_text_run(text, deleted=op is Op.DELETE))
+                paragraph._p.append(wrapper)
+        if mark is not Op.EQUAL:
+            properties = OxmlElement("w:rPr")
+            properties.append(
+                _stamp(OxmlElement("w:ins" if mark is Op.INSERT else "w:del"), ids, author, date)
+            )
+            paragraph._p.get_or_add_pPr().append(properties)
+        written.append(paragraph)
+        pieces.clear()
+        if mark is not Op.INSERT:
+            index["old"] += 1
+        if mark is not Op.DELETE:
+            index["new"] += 1
+
+    for segment in segments:
+        first, *rest = segment.text.split("\n")
+        pieces.append((segment.op, first))
+        for part in rest:
+            close(segment.op)
+            pieces.append((segment.op, part))
+    if pieces or not written:
+        close(None)
+    return written
+
+
 def tracked_document(
     entries: Iterable[tuple[str, Sequence[Segment], str, datetime]], *, title: str
 ) -> bytes:
     """A .docx of headed redlines: (heading, segments, author, date) per entry."""
     document = Document()
     document.add_paragraph(title, style="Title")
-    ids = _Ids(document)
+    ids = ChangeIds(document)
     for heading, segments, author, when in entries:
         document.add_paragraph(heading, style="Heading 2")
         paragraph = document.add_paragraph()

@@ -1,4 +1,5 @@
-"""Writes of the interchange area: an imported text becomes a new working-draft edition.
+"""Writes of the interchange area: an imported text becomes a new working-draft edition; a
+delegate's marked-up Word chapter becomes draft amendments.
 
 No Flask here. The caller owns the transaction; every check runs before the first write, so
 a refused import stores nothing.
@@ -6,17 +7,34 @@ a refused import stores nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, insert, select
 
+from rkc.amendments.models import Amendment, AmendmentAction
+from rkc.amendments.operations import (
+    AmendmentError,
+    AmendmentRefused,
+    check_proposal,
+    propose_deletion,
+    propose_heading,
+    propose_insertion,
+    propose_modification,
+    revision_label,
+    unit_label,
+)
 from rkc.audit import record
+from rkc.auth.models import User
+from rkc.auth.permissions import Action, can
 from rkc.convention.corpus import Unit
-from rkc.convention.models import Edition, EditionEntry, Node, Revision, Work
+from rkc.convention.models import Edition, EditionEntry, EditionStatus, Node, Revision, Work
 from rkc.convention.operations import Content, TextStoreError, open_draft, reorder
+from rkc.convention.queries import entry_of
 from rkc.extensions import db
+from rkc.interchange.docx_changes import UnitChange, read_marked_up
 from rkc.interchange.report import Finding, ImportRefused
+from rkc.text.merge import rebase
 
 
 @dataclass(frozen=True)
@@ -312,3 +330,274 @@ def import_file(
         is_authentic=is_authentic,
         locations=outline.locations,
     )
+
+
+# --------------------------------------------------------------------------- marked-up Word
+
+
+@dataclass(frozen=True)
+class ProposedFromWord:
+    """One draft amendment made from a marked-up document: where it came from and what."""
+
+    where: str
+    label: str
+    amendment: Amendment
+    #: Said when the proposal was carried over to a draft that changed since the download.
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class WordAmendments:
+    """What `import_tracked_amendments` stored, and the changes that proposed nothing."""
+
+    edition: Edition
+    source: str
+    proposed: list[ProposedFromWord]
+    skipped: list[Finding]
+    authors: tuple[str, ...]
+
+
+def import_tracked_amendments(
+    data: bytes,
+    *,
+    source: str,
+    user: User,
+    limit: int,
+    edition: Edition | None = None,
+    concept: str = "",
+    justification: str = "",
+) -> WordAmendments:
+    """Draft amendments of `user`'s party from the tracked changes of a marked-up .docx.
+
+    One amendment per changed unit and kind of change (a new text, a new heading, a deletion,
+    an insertion; see `rkc.interchange.docx_changes`), each a draft for the delegation to
+    review, justify and table. `edition` is the working draft amended; None takes the newest
+    working draft of the work the document's units belong to.
+
+    When the text before the tracked changes is not the draft's current text but an earlier
+    text of the same unit (the document was downloaded before the draft moved on), the changes
+    are carried over by the three-way merge, or refused where they overlap what changed
+    meanwhile. A text before the changes that the unit never had (edits made with Track
+    Changes off) is refused. Every check runs before the first write: ImportRefused (naming
+    the paragraphs) stores nothing; AmendmentRefused when `user` may not propose.
+    """
+    if not can(user, Action.PROPOSE_AMENDMENT):
+        raise AmendmentRefused(
+            "user", "Only a delegate acting for a Contracting Party may propose amendments."
+        )
+    if edition is not None and edition.status is not EditionStatus.WORKING_DRAFT:
+        raise ImportRefused(
+            source, [Finding("", f"“{edition.title}” is not a working draft: choose one")]
+        )
+    root_key_for = None
+    if edition is not None:
+        from rkc.interchange.docx_export import heading_text
+        from rkc.interchange.queries import snapshot
+
+        snap = snapshot(edition)
+        assert snap is not None
+        by_heading = {" ".join(heading_text(r).split()).casefold(): r.item.key for r in snap.roots}
+
+        def root_key_for(line: str) -> str | None:
+            return by_heading.get(" ".join(line.split()).casefold())
+
+    marked = read_marked_up(
+        data,
+        source,
+        limit=limit,
+        known_keys=db.session.scalars(select(Node.key)),
+        root_key_for=root_key_for,
+    )
+    wanted = {
+        key
+        for change in marked.changes
+        for key in (change.key, change.parent_key, change.after_key)
+        if key
+    } | set(marked.root_keys)
+    nodes = {
+        n.key: n
+        for chunk in _chunks(sorted(wanted))
+        for n in db.session.scalars(select(Node).where(Node.key.in_(chunk)))
+    }
+    if edition is None:
+        root = next((nodes[k] for k in marked.root_keys if k in nodes), None)
+        drafts = [
+            e
+            for e in (root.work.editions if root is not None else [])
+            if e.status is EditionStatus.WORKING_DRAFT
+        ]
+        if not drafts:
+            raise ImportRefused(
+                source,
+                [
+                    Finding(
+                        "paragraph 1" if root is None else "",
+                        "no working draft holds the units of this document: download a "
+                        "chapter of a working draft as Word, mark it up and upload it",
+                    )
+                ],
+            )
+        edition = max(drafts, key=lambda e: e.id)
+
+    findings: list[Finding] = []
+    skipped: list[Finding] = []
+    plans: list[tuple[str, str, str, Callable[[], Amendment]]] = []
+    common = {"user": user, "justification": justification, "concept": concept}
+    for change in marked.changes:
+        try:
+            plan = _plan(edition, change, nodes, common, skipped)
+        except AmendmentRefused:
+            raise
+        except AmendmentError as exc:
+            findings.append(Finding(change.where, str(exc)))
+            continue
+        if plan is not None:
+            plans.append(plan)
+    if findings:
+        raise ImportRefused(source, findings)
+    if not plans and not skipped:
+        raise ImportRefused(source, [Finding("", "the tracked changes change no text")])
+    proposed = []
+    for where, label, note, make in plans:
+        try:
+            proposed.append(ProposedFromWord(where, label, make(), note))
+        except AmendmentError as exc:  # checked above; only a concurrent change gets here
+            raise ImportRefused(source, [Finding(where, str(exc))]) from None
+    authors = tuple(dict.fromkeys(a for c in marked.changes for a in c.authors))
+    record(
+        "amendment.import_word",
+        "edition",
+        edition.id,
+        source=source,
+        amendments=[p.amendment.id for p in proposed],
+        skipped=len(skipped),
+        authors=list(authors),
+    )
+    return WordAmendments(edition, source, proposed, skipped, authors)
+
+
+def _carry(
+    label: str, what: str, before: str, current: str, after: str, history: Iterable[str]
+) -> tuple[str, str]:
+    """(what to propose, a note): the delegate's change written against the current text."""
+    if before == current:
+        return after, ""
+    if before not in set(history):
+        raise AmendmentError(
+            "text",
+            f"{label}: the {what} before the tracked changes is not one this unit has had in "
+            "rkc, so the changes cannot be told apart from edits made with Track Changes off. "
+            "Download the chapter again and mark it up with Track Changes on.",
+        )
+    merged = rebase(before, current, after)
+    if not merged.is_clean or merged.text is None:
+        overlaps = "; ".join(f"“{c.base}” is now “{c.ours}”" for c in merged.conflicts)
+        raise AmendmentError(
+            "text",
+            f"{label}: the {what} changed in the working draft since this document was made, "
+            f"where the tracked changes change it too ({overlaps}). Download the chapter "
+            "again and mark up the current text.",
+        )
+    return merged.text, f"carried over to the current {what} of the working draft"
+
+
+def _plan(
+    edition: Edition,
+    change: UnitChange,
+    nodes: dict[str, Node],
+    common: dict,
+    skipped: list[Finding],
+) -> tuple[str, str, str, Callable[[], Amendment]] | None:
+    """Check one change against the draft (no writes): (where, label, note, how to store it)."""
+    if change.action == "insert":
+        assert change.after is not None
+        assert change.parent_key is not None
+        unit = change.after
+        label = "New " + unit_label(unit.kind, unit.number, unit.title)
+        parent = nodes.get(change.parent_key)
+        if parent is None or parent.work_id != edition.work_id:
+            raise AmendmentError("parent", f"{label}: {change.parent_key} is not in the draft.")
+        after = nodes.get(change.after_key) if change.after_key else None
+        fields = {
+            "kind": unit.kind,
+            "number": unit.number,
+            "title": unit.title,
+            "text": unit.text,
+        }
+        check_proposal(
+            edition,
+            AmendmentAction.INSERT,
+            parent=parent,
+            after=after,
+            justification=common["justification"],
+            concept=common["concept"],
+            **fields,
+        )
+        return (
+            change.where,
+            label,
+            "",
+            lambda: propose_insertion(edition, parent, after=after, **fields, **common),
+        )
+    node = nodes.get(change.key)
+    entry = entry_of(edition, node) if node is not None else None
+    if node is None or entry is None or node.work_id != edition.work_id:
+        name = change.before.kind if change.before else "unit"
+        raise AmendmentError(
+            "target", f"{change.key} ({name}) is not in the working draft “{edition.title}”."
+        )
+    current = entry.revision
+    label = revision_label(current)
+    history = db.session.execute(
+        select(Revision.text, Revision.title).where(Revision.node_id == node.id)
+    ).all()
+    if change.action == "delete":
+        check_proposal(edition, AmendmentAction.DELETE, node=node, **_checked(common))
+        return (
+            change.where,
+            label,
+            "",
+            lambda: propose_deletion(edition, node, expected_revision_id=current.id, **common),
+        )
+    assert change.before is not None
+    assert change.after is not None
+    if change.action == "heading":
+        title, note = _carry(
+            label,
+            "heading",
+            change.before.title or "",
+            current.title or "",
+            change.after.title or "",
+            (t or "" for _, t in history),
+        )
+        if title == (current.title or ""):
+            skipped.append(Finding(change.where, f"{label}: the draft's heading already reads so"))
+            return None
+        check_proposal(edition, AmendmentAction.HEADING, node=node, title=title, **_checked(common))
+        return (
+            change.where,
+            label + " (heading)",
+            note,
+            lambda: propose_heading(
+                edition, node, title=title, expected_revision_id=current.id, **common
+            ),
+        )
+    text, note = _carry(
+        label, "text", change.before.text, current.text, change.after.text, (t for t, _ in history)
+    )
+    if text == current.text:
+        skipped.append(Finding(change.where, f"{label}: the draft's text already reads so"))
+        return None
+    check_proposal(edition, AmendmentAction.MODIFY, node=node, text=text, **_checked(common))
+    return (
+        change.where,
+        label,
+        note,
+        lambda: propose_modification(
+            edition, node, text=text, expected_revision_id=current.id, **common
+        ),
+    )
+
+
+def _checked(common: dict) -> dict:
+    return {"justification": common["justification"], "concept": common["concept"]}

@@ -1,4 +1,5 @@
-"""PDF of an edition, a unit of it, or a comparison redline (WeasyPrint).
+"""PDF of an edition, a unit of it, a comparison redline or a compilation of amendments
+(WeasyPrint).
 
 The HTML is built here from finished values with markupsafe (every piece of text escaped;
 unit texts rendered only through `rkc.text.markdown`), then laid out by WeasyPrint with a
@@ -57,6 +58,9 @@ h2 { font-size: 14pt; } h3 { font-size: 12pt; } h4, h5, h6 { font-size: 11pt; }
 .cmp { border: .6pt solid #bbb; padding: 3pt 6pt; margin: 5pt 0; break-inside: avoid; }
 .cmp .badge { font: bold 8pt "DejaVu Sans", sans-serif; text-transform: uppercase; }
 .redline { white-space: pre-wrap; }
+.current { background: #f4f4f4; padding: 3pt 6pt; margin: 4pt 0; font-size: 9.5pt; }
+.amendment .badge { border: .6pt solid #888; padding: 0 2pt; margin-left: 3pt; }
+.justification p { margin: 1pt 0; }
 ins { background: #dff5e1; text-decoration: underline; }
 del { background: #fde2e1; text-decoration: line-through; }
 """
@@ -201,6 +205,90 @@ def compare_html(comparison: Comparison, rows, scope: str | None = None) -> str:
         facts,
         notice,
         Markup("").join(parts),
+    )
+
+
+def compilation_html(comp, *, generated_at) -> str:  # type: ignore[no-untyped-def]
+    """The printable HTML of a compilation of amendments (rkc.amendments.queries.Compilation):
+    per place of the draft, its current text once, then each amendment's redline,
+    sponsors, justification and positions, as on the compilation page."""
+    edition = comp.edition
+    parts: list[Markup] = []
+    for group in comp.groups:
+        current = Markup("")
+        if group.current is not None:
+            current = Markup(
+                '<div class="current"><p class="meta">Current text</p>{title}{text}</div>'
+            ).format(
+                title=Markup("<p><strong>{}</strong></p>").format(group.current.title)
+                if group.current.title
+                else "",
+                text=render_markdown(group.current.text) if group.current.text else "",
+            )
+        changes = Markup("").join(_compiled(change) for change in group.changes)
+        parts.append(
+            Markup("<h2>{label}{key}</h2>{current}{changes}").format(
+                label=group.label,
+                key=Markup(' <span class="meta">({})</span>').format(group.key)
+                if group.key
+                else "",
+                current=current,
+                changes=changes,
+            )
+        )
+    if not parts:
+        parts.append(Markup("<p>No tabled amendment matches.</p>"))
+    counts = ", ".join(f"{n} {s.label.lower()}" for s, n in comp.status_counts)
+    facts = [
+        f"{edition.work.short_title} · {edition.title} (working draft)",
+        f"{comp.count} amendment{'' if comp.count == 1 else 's'} in document order"
+        + (f" ({counts})" if counts else ""),
+        f"Compiled {generated_at:%-d %B %Y %H:%M} UTC from rkc. Working document for members.",
+    ]
+    title = "Compilation of amendments" + (f": {comp.chapter_label}" if comp.chapter_label else "")
+    return _document(
+        title,
+        "Working document" + ("" if edition.is_authentic else " · unofficial working text"),
+        facts,
+        not edition.is_authentic,
+        Markup("").join(parts),
+    )
+
+
+def _compiled(change) -> Markup:  # type: ignore[no-untyped-def]
+    a = change.amendment
+    badges = [a.status.label, a.action.label] + (["Conflict"] if a.has_conflict else [])
+    positions = [
+        Markup("<strong>{}:</strong> {}").format(stance.label, ", ".join(names))
+        for stance, names in change.summary
+        if names
+    ]
+    return Markup(
+        '<div class="cmp amendment"><p><strong>{number}</strong> {badges}{target}</p>'
+        "{title}{text}{against}"
+        '<p class="meta"><strong>Sponsors:</strong> {sponsors}</p>'
+        '<div class="justification"><p class="meta"><strong>Justification</strong></p>'
+        "{justification}</div>"
+        '<p class="meta"><strong>Positions:</strong> {positions}</p></div>'
+    ).format(
+        number=a.label,
+        badges=Markup(" ").join(Markup('<span class="badge">{}</span>').format(b) for b in badges),
+        target=Markup(" <em>{}</em>").format(change.target.label)
+        if a.action.value == "insert"
+        else "",
+        title=Markup('<p class="redline"><strong>{}</strong></p>').format(change.title_redline)
+        if change.title_redline is not None
+        else "",
+        text=Markup('<div class="redline">{}</div>').format(change.redline)
+        if change.redline is not None
+        else "",
+        against=Markup('<p class="meta">Shown against the text it was written on.</p>')
+        if change.against_base
+        else "",
+        sponsors=", ".join(change.sponsors)
+        + (f" (asked to co-sponsor: {', '.join(change.requested)})" if change.requested else ""),
+        justification=render_markdown(a.justification),
+        positions=Markup("; ").join(positions) if positions else "none yet",
     )
 
 

@@ -1,4 +1,5 @@
-"""Downloads (Word, PDF, Akoma Ntoso, corpus zip) and the Secretariat's import page."""
+"""Downloads (Word, PDF, Akoma Ntoso, corpus zip), the Secretariat's import page, and the
+delegates' upload of a marked-up Word chapter as draft amendments."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import date
 from flask import (
     Blueprint,
     Response,
+    abort,
     current_app,
     flash,
     redirect,
@@ -19,13 +21,15 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms.fields.choices import SelectChoice
 
-from rkc.auth.permissions import Action, can, ensure
+from rkc.amendments import queries as amendment_queries
+from rkc.amendments.operations import AmendmentRefused
+from rkc.auth.permissions import Action, can, ensure, require
 from rkc.clock import today
 from rkc.convention import queries
 from rkc.convention.models import Edition, Node, Work
 from rkc.interchange import akn, corpus_format, docx_export, pdf
-from rkc.interchange.forms import ImportForm
-from rkc.interchange.operations import import_file
+from rkc.interchange.forms import ImportForm, WordAmendmentsForm
+from rkc.interchange.operations import import_file, import_tracked_amendments
 from rkc.interchange.queries import snapshot
 from rkc.interchange.report import Finding, ImportRefused
 from rkc.web import NotFoundHere, transactional
@@ -254,6 +258,100 @@ def import_text(work_key: str):  # type: ignore[no-untyped-def]
     )
 
 
+# --------------------------------------------------------------------------- marked-up Word
+
+
+def _word_form(*, empty: bool = False) -> WordAmendmentsForm:
+    form = WordAmendmentsForm(formdata=None) if empty else WordAmendmentsForm()
+    form.edition.choices = [SelectChoice("", "The working draft the document comes from")] + [
+        SelectChoice(amendment_queries.draft_param(d), f"{d.work.short_title}: {d.title}")
+        for d in amendment_queries.working_drafts()
+    ]
+    return form
+
+
+def _word_page(form: WordAmendmentsForm, findings=None, status: int = 200):  # type: ignore[no-untyped-def]
+    drafts = [
+        (
+            draft,
+            [
+                (
+                    label,
+                    url_for(
+                        "interchange.export_text",
+                        work_key=draft.work.key,
+                        fmt="docx",
+                        edition=draft.slug,
+                        node=key,
+                    ),
+                )
+                for key, label in amendment_queries.chapter_choices(draft)
+            ],
+        )
+        for draft in amendment_queries.working_drafts()
+    ]
+    return (
+        render_template(
+            "interchange/import_amendments.html",
+            form=form,
+            drafts=drafts,
+            findings=findings or [],
+            limit_mib=import_limit() / (1024 * 1024),
+        ),
+        status,
+    )
+
+
+@bp.route("/amendments/import", methods=["GET", "POST"])
+@require(Action.PROPOSE_AMENDMENT)
+@transactional
+def import_amendments():  # type: ignore[no-untyped-def]
+    """A delegate's Word chapter marked up with tracked changes becomes draft amendments."""
+    form = _word_form()
+    if request.method == "GET":
+        return _word_page(form)
+    if not form.validate_on_submit():
+        return _word_page(form, status=400)
+    edition = None
+    if form.edition.data:
+        edition = amendment_queries.draft_by_param(form.edition.data)
+        if edition is None:  # frozen since the form was shown
+            form.edition.errors = ["This draft is no longer open for amendments; choose again."]
+            return _word_page(form, status=400)
+    upload = form.file.data
+    source = upload.filename or "upload.docx"
+    try:
+        result = import_tracked_amendments(
+            upload.read(),
+            source=source,
+            user=current_user._get_current_object(),
+            limit=import_limit(),
+            edition=edition,
+            concept=form.concept.data or "",
+            justification=form.justification.data or "",
+        )
+    except ImportRefused as refused:
+        return _word_page(form, refused.findings, 400)
+    except AmendmentRefused:
+        abort(403)
+    made = "; ".join(
+        f"{p.where}: {p.label}, {p.amendment.action.label.lower()}"
+        + (f" ({p.note})" if p.note else "")
+        for p in result.proposed
+    )
+    count = len(result.proposed)
+    message = (
+        f"{count} draft amendment{'' if count == 1 else 's'} made from {source} in "
+        f"“{result.edition.title}”"
+        + (f": {made}." if made else ".")
+        + " Only your party's delegates see them until they are tabled: justify and table each."
+    )
+    if result.skipped:
+        message += " Left out: " + "; ".join(str(f) for f in result.skipped) + "."
+    flash(message, "info")
+    return redirect(url_for("amendments.list_amendments", scope="mine"))
+
+
 @bp.app_errorhandler(RequestEntityTooLarge)
 def _too_large(error: RequestEntityTooLarge):  # type: ignore[no-untyped-def]
     """An upload over MAX_CONTENT_LENGTH: on the import page, a report; elsewhere as usual."""
@@ -267,6 +365,10 @@ def _too_large(error: RequestEntityTooLarge):  # type: ignore[no-untyped-def]
         if work is not None and can(current_user, Action.IMPORT_TEXT):
             form = _import_form(work, empty=True)
             return _import_page(work, form, [Finding(request.path, message)], 413)
+    if request.endpoint == "interchange.import_amendments" and can(
+        current_user, Action.PROPOSE_AMENDMENT
+    ):
+        return _word_page(_word_form(empty=True), [Finding(request.path, message)], 413)
     if request.path.startswith("/api/"):
         return {"error": error.name, "message": message}, 413
     return render_template("errors/error.html", code=413, title=error.name, message=message), 413

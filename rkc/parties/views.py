@@ -204,6 +204,12 @@ def show_chapter(key: str):  # type: ignore[no-untyped-def]
     )
 
 
+def _web_address(url: str) -> str | None:
+    """`url` when it is an http(s) address, safe to link to; None otherwise (shown as text:
+    a `javascript:` or `data:` address must never become a link)."""
+    return url if url.strip().lower().startswith(("https://", "http://")) else None
+
+
 @bp.get("/<ident>")
 def show_party(ident: str):  # type: ignore[no-untyped-def]
     party = _party_or_404(ident)
@@ -212,6 +218,7 @@ def show_party(ident: str):  # type: ignore[no-untyped-def]
     return render_template(
         "parties/party.html",
         party=party,
+        source_link=_web_address(party.source_url),
         standing=standing,
         timeline=queries.timeline(standing),
         deadlines=queries.deadline_summary(standing, register.rules),

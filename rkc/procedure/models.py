@@ -36,6 +36,13 @@ PROCEDURE_LABELS = {
     Procedure.GUIDELINES: "Guidelines adopted by the Committee",
 }
 
+STATUS_LABELS = {
+    Status.PENDING: "Pending",
+    Status.DEEMED_ACCEPTED: "Accepted, not yet in force",
+    Status.IN_FORCE: "In force",
+    Status.FAILED: "Failed",
+}
+
 RESPONSE_LABELS = {
     ResponseKind.ACCEPTANCE: "Acceptance",
     ResponseKind.OBJECTION: "Objection",
@@ -85,6 +92,11 @@ class Recommendation(db.Model):
     @property
     def label(self) -> str:
         return PROCEDURE_LABELS[self.procedure]
+
+    @property
+    def status_label(self) -> str:
+        """The last evaluation, in words (the cached `status`)."""
+        return STATUS_LABELS[self.status]
 
 
 class RecommendationResponse(db.Model):

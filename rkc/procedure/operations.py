@@ -185,23 +185,41 @@ def record_response(
 
 
 def evaluate(recommendation: Recommendation, as_of: date) -> law.Outcome:
-    """What the law makes of the recorded facts on `as_of` (no writes)."""
+    """What the law makes of the recorded facts on `as_of` (no writes).
+
+    Parties are named to the law by their names (unique), so that its explanation, and the
+    reason for a failure cached on the recommendation, say "objection by Austria", not a
+    database id.
+    """
+    bound_ids: list[int] | None = None
+    if recommendation.chapter is not None:
+        bound_ids = eligibility.bound_party_ids(recommendation.chapter, as_of)
+    names = _party_names(
+        [r.party_id for r in recommendation.responses],
+        recommendation.present_ids,
+        bound_ids or [],
+    )
     responses = [
-        law.Response(party=str(r.party_id), kind=r.kind, on=r.responded_on)
+        law.Response(party=names[r.party_id], kind=r.kind, on=r.responded_on)
         for r in recommendation.responses
     ]
-    bound = None
-    if recommendation.chapter is not None:
-        bound = [str(p) for p in eligibility.bound_party_ids(recommendation.chapter, as_of)]
+    bound = None if bound_ids is None else [names[i] for i in bound_ids]
     return law.evaluate_recommendation(
         recommendation.procedure,
         recommendation.communicated_on,
         responses,
         as_of,
-        parties_present=[str(i) for i in recommendation.present_ids],
+        parties_present=[names[i] for i in recommendation.present_ids],
         set_in_force_on=recommendation.set_in_force_on,
         bound_parties=bound,
     )
+
+
+def _party_names(*groups: Iterable[int]) -> dict[int, str]:
+    ids = {i for group in groups for i in group}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(Party.id, Party.name).where(Party.id.in_(ids))).all())
 
 
 def apply_outcome(recommendation: Recommendation, as_of: date) -> law.Outcome:

@@ -13,6 +13,7 @@ from rkc.parties.models import Party
 from rkc.procedure import operations as ops
 from rkc.procedure import queries
 from rkc.procedure.forms import ApplyForm, RecommendationForm, ResponseForm
+from rkc.procedure.models import STATUS_LABELS
 from rkc.web import NotFoundHere, transactional
 
 bp = Blueprint("procedure", __name__, url_prefix="/recommendations")
@@ -27,9 +28,14 @@ def _recommendation_or_404(rec_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/")
 def list_recommendations():  # type: ignore[no-untyped-def]
+    # Where each stands today, evaluated now: the cached status waits for the daily
+    # `rkc procedure apply` and may be a day (or more) behind.
+    day = today()
+    recommendations = [(rec, ops.evaluate(rec, day)) for rec in queries.all_recommendations()]
     return render_template(
         "procedure/list.html",
-        recommendations=queries.all_recommendations(),
+        recommendations=recommendations,
+        status_labels=STATUS_LABELS,
         may_record=can(current_user, Action.RUN_WORKFLOW),
     )
 
@@ -84,6 +90,7 @@ def _detail(rec, status: int = 200, response_form: ResponseForm | None = None): 
             "procedure/show.html",
             rec=rec,
             outcome=ops.evaluate(rec, today()),
+            status_labels=STATUS_LABELS,
             response_form=form,
             apply_form=ApplyForm(),
             may_record=can(current_user, Action.RUN_WORKFLOW),
@@ -131,5 +138,5 @@ def apply_recommendation(rec_id: int):  # type: ignore[no-untyped-def]
     if not ApplyForm().validate_on_submit():
         return _detail(rec, 400)
     outcome = ops.apply_outcome(rec, today())
-    flash(f"Evaluated as of today: {outcome.status.value.replace('_', ' ')}.", "info")
+    flash(f"Evaluated as of today: {STATUS_LABELS[outcome.status].lower()}.", "info")
     return redirect(url_for(".show_recommendation", rec_id=rec.id))

@@ -25,6 +25,7 @@ import logging
 
 from flask import Flask, current_app
 
+from rkc.database import write_intent
 from rkc.extensions import db
 from rkc.search.index import IndexBusy, IndexProblem, SearchIndex
 
@@ -58,9 +59,15 @@ def apply_after_commit(app: Flask) -> None:
     index = search_index(app)
     if not index.exists():
         return
+    # The catch-up only reads the database. Inside a request that wrote, SQLite connections
+    # would begin with BEGIN IMMEDIATE (rkc/database.py) and hold the write lock while the
+    # documents are read; other writers need not wait for that.
+    token = write_intent.set(False)
     try:
         index.ensure_current(db.engine, rebuild=False)
     except (IndexBusy, IndexProblem) as exc:
         log.warning("search index not updated after commit (the next search will): %s", exc)
     except Exception:
         log.exception("search index not updated after commit (the next search will)")
+    finally:
+        write_intent.reset(token)

@@ -27,7 +27,7 @@ import logging
 from typing import Any
 
 from flask import current_app, has_app_context
-from sqlalchemy import event, insert, text
+from sqlalchemy import event, func, insert, select, text
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.dml import Delete, Insert, Update
@@ -201,6 +201,21 @@ def _after_soft_rollback(session: Session, previous: SessionTransaction) -> None
     if previous.parent is None:
         session.info.pop(PENDING, None)
         session.info.pop(LOGGED, None)
+
+
+# --------------------------------------------------------------------------- the store's version
+
+
+def last_change_id() -> int:
+    """The id of the latest committed change-log row: a counter that moves on every committed
+    change to the text store (works, nodes, revisions, editions, manifests), in commit order.
+
+    Reading pages use it as the text store's version in their ETags and page cache
+    (`rkc.web.reading_page`): one indexed look-up instead of rendering.
+    """
+    from rkc.extensions import db
+
+    return db.session.scalar(select(func.max(SearchChange.id))) or 0
 
 
 # --------------------------------------------------------------------------- wiring

@@ -423,6 +423,21 @@ class SearchIndex:
         finally:
             searcher.close()
 
+    def stored_documents(self) -> list[dict[str, Any]]:
+        """The stored fields of every revision document (for consistency checks: the whole
+        index is read, so never on a request's path)."""
+        ix = self._open()
+
+        def read() -> list[dict[str, Any]]:
+            with ix.searcher() as searcher:
+                return [
+                    dict(fields)
+                    for fields in searcher.reader().all_stored_fields()
+                    if fields.get("doctype") == "revision"
+                ]
+
+        return _guarded(read)
+
     def size_bytes(self) -> int:
         return sum(p.stat().st_size for p in self.directory.glob("*") if p.is_file())
 

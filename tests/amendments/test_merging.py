@@ -169,12 +169,15 @@ def test_the_queue_page_merges_and_answers_409_with_the_new_text(world, actor, s
     assert amendment.label in page
     assert "Merge the chosen amendments" in page
     token = csrf_token(web, "/merge/rkc/review-draft")
-    # Meanwhile another officer changes the provision.
-    text_store.revise(
+    # Meanwhile another officer changes the provision elsewhere in its text (through the one
+    # place that changes draft text, which carries the amendment over to the new text).
+    added = "As a rule,"
+    ops.revise_provision(
         world.draft,
         world.node("ga/3/3.1"),
         expected_revision_id=stale,
-        text="Changed by someone else.",
+        user=world.user("secretariat"),
+        text=added + " " + world.text("ga/3/3.1"),
     )
     db.session.commit()
     response = web.post(
@@ -187,8 +190,9 @@ def test_the_queue_page_merges_and_answers_409_with_the_new_text(world, actor, s
     )
     assert response.status_code == 409
     html = response.get_data(as_text=True)
-    assert "has changed" in html
-    assert "Changed by someone else." in html
+    assert "Standard 3.1 changed while you were deciding" in html
+    assert "Nothing of your merge was saved" in html
+    assert added in html
     db.session.rollback()
     assert db.session.get(type(amendment), amendment.id).status is AmendmentStatus.AGREED
     fresh = world.revision_id("ga/3/3.1")
@@ -203,6 +207,8 @@ def test_the_queue_page_merges_and_answers_409_with_the_new_text(world, actor, s
     assert response.status_code == 302, response.get_data(as_text=True)
     db.session.rollback()
     assert db.session.get(type(amendment), amendment.id).status is AmendmentStatus.MERGED
+    # Both changes stand: the amendment's and the one merged meanwhile.
+    assert world.text("ga/3/3.1") == f"{added} Customs shall designate and publish its offices."
 
 
 def test_two_officers_merging_into_one_provision_at_once(world, actor, small_app):
@@ -270,3 +276,110 @@ def test_two_officers_merging_into_one_provision_at_once(world, actor, small_app
     assert (
         loser.status is AmendmentStatus.AGREED
     )  # untouched: it can be merged or compromised later
+
+
+def _agree(world, amendment, by: str = "delegate_a"):  # type: ignore[no-untyped-def]
+    ops.change_status(amendment, "tabled", user=world.user(by))
+    ops.change_status(amendment, "under_discussion", user=world.user("secretariat"))
+    ops.change_status(amendment, "agreed", user=world.user("secretariat"))
+    db.session.flush()
+    return amendment
+
+
+def test_one_batch_inserts_a_provision_and_modifies_the_next_one(world, actor):
+    """Inserting 3.1bis after 3.1 moves 3.2 down (a new revision of 3.2, its position changed);
+    the modification of 3.2 in the same batch must still land, not meet its own batch as a
+    conflict."""
+    section = world.node("ga/3/s-a")
+    insertion = _agree(
+        world,
+        ops.propose_insertion(
+            world.draft,
+            section,
+            user=world.user("delegate_a"),
+            after=world.node("ga/3/3.1"),
+            kind="standard",
+            number="3.1bis",
+            text="Customs shall publish the list of its offices.",
+            justification="Traders need the list.",
+        ),
+    )
+    modification = _agreed(
+        world, "ga/3/3.2", "Customs shall publish the hours of business online.", by="delegate_b"
+    )
+    expected = {world.node("ga/3/3.2").id: world.revision_id("ga/3/3.2")}
+    db.session.commit()
+    outcome = merging.merge(
+        world.draft, [modification, insertion], expected=expected, user=world.user("secretariat")
+    )
+    db.session.commit()
+    assert [a.label for a in outcome.merged] == [insertion.label, modification.label]
+    assert insertion.status is AmendmentStatus.MERGED
+    assert modification.status is AmendmentStatus.MERGED
+    assert world.text("ga/3/3.2") == "Customs shall publish the hours of business online."
+    assert world.text("ga/3/3.1bis") == "Customs shall publish the list of its offices."
+    positions = {
+        key: ops._current(world.draft, world.node(key)).position
+        for key in ("ga/3/3.1", "ga/3/3.1bis", "ga/3/3.2")
+    }
+    assert positions == {"ga/3/3.1": 0, "ga/3/3.1bis": 1, "ga/3/3.2": 2}
+
+
+def test_an_amendment_written_against_an_older_text_is_never_merged_over_it(
+    world, actor, small_app
+):
+    """The draft changed by a path that does not rebase (here the bare text store): merging the
+    amendment with the current revision as `expected` would silently undo that change."""
+    amendment = _agreed(world, "ga/3/3.1", "Customs shall designate offices.")
+    text_store.revise(
+        world.draft,
+        world.node("ga/3/3.1"),
+        expected_revision_id=world.revision_id("ga/3/3.1"),
+        text="Moved on meanwhile.",
+    )
+    db.session.commit()
+    with pytest.raises(merging.MergeConflict, match="written against an earlier text"):
+        merging.merge(
+            world.draft,
+            [amendment],
+            expected={amendment.node_id: world.revision_id("ga/3/3.1")},
+            user=world.user("secretariat"),
+        )
+    db.session.rollback()
+    assert world.text("ga/3/3.1") == "Moved on meanwhile."
+    assert amendment.status is AmendmentStatus.AGREED
+    web = small_app.test_client()
+    log_in(web, "secretariat")
+    html = web.get("/merge/rkc/review-draft").get_data(as_text=True)
+    assert "written against an earlier text: needs a revision" in html
+    assert f'name="amendment" value="{amendment.id}" disabled' in html
+
+
+def test_the_queue_groups_agreed_amendments_by_chapter(world, actor, small_app):
+    ga = _agreed(world, "ga/3/3.2", "Customs shall publish its hours online.")
+    sa = _agreed(world, "sa-b/1/1", "Goods declared for home use shall be released promptly.")
+    db.session.commit()
+    web = small_app.test_client()
+    log_in(web, "secretariat")
+    html = web.get("/merge/rkc/review-draft").get_data(as_text=True)
+    first = html.index("General Annex, Chapter 3: Clearance and other Customs formalities")
+    second = html.index("Annex B, Chapter 1: Clearance for home use")
+    assert first < html.index(ga.label) < second < html.index(sa.label)
+    # One chapter: no group headings, only its amendments.
+    html = web.get("/merge/rkc/review-draft?chapter=sa-b/1").get_data(as_text=True)
+    assert "<h3>Annex B, Chapter 1" not in html
+    assert sa.label in html
+    assert f'value="{ga.id}"' not in html
+
+
+def test_an_amendment_named_twice_is_merged_once(world, actor):
+    amendment = _agreed(world, "ga/3/3.1", "Customs shall designate and publish its offices.")
+    outcome = merging.merge(
+        world.draft,
+        [amendment, amendment],
+        expected={amendment.node_id: world.revision_id("ga/3/3.1")},
+        user=world.user("secretariat"),
+    )
+    db.session.commit()
+    assert [a.label for a in outcome.merged] == [amendment.label]
+    assert amendment.status is AmendmentStatus.MERGED

@@ -24,6 +24,7 @@ from ..parties.fixtures import party_context
 ROLES = ("anonymous", "delegate_a", "delegate_b", "observer", "secretariat", "admin")
 EVERYONE = frozenset(ROLES)
 MEMBERS = EVERYONE - {"anonymous"}
+DELEGATES = frozenset({"delegate_a", "delegate_b"})
 
 Url = str | Callable[[dict], str]
 
@@ -88,6 +89,10 @@ MATRIX: list[tuple[str, str, Url, frozenset[str]]] = [
     ("amendments.show_provision", "GET", "/amendments/provision/ga/3/3.1", MEMBERS),
     ("amendments.show_compilation", "GET", "/amendments/compilation?chapter=ga/3", MEMBERS),
     ("amendments.print_compilation", "GET", "/amendments/compilation/print", MEMBERS),
+    ("amendments.export_compilation", "GET", "/amendments/compilation.docx?chapter=ga/3", MEMBERS),
+    ("amendments.export_compilation", "GET", "/amendments/compilation.pdf", MEMBERS),
+    ("interchange.import_amendments", "GET", "/amendments/import", DELEGATES),
+    ("interchange.import_amendments", "POST", "/amendments/import", DELEGATES),
     (
         "amendments.propose_amendment",
         "GET",
@@ -328,6 +333,53 @@ MATRIX: list[tuple[str, str, Url, frozenset[str]]] = [
     ("api.list_parties", "GET", "/api/v1/parties", EVERYONE),
     ("api.show_party", "GET", "/api/v1/parties/AUT", EVERYONE),
     ("api.openapi_document", "GET", "/api/v1/openapi.json", EVERYONE),
+    # Amendments through the API: members read; writes need the member's token in the request.
+    ("api.list_amendments", "GET", "/api/v1/amendments", MEMBERS),
+    ("api.show_amendment", "GET", lambda ctx: f"/api/v1/amendments/{ctx['tabled_id']}", MEMBERS),
+    (
+        "api.show_amendment",
+        "GET",
+        lambda ctx: f"/api/v1/amendments/{ctx['draft_id']}",
+        frozenset({"delegate_a"}),
+    ),
+    ("api.create_amendment", "POST", "/api/v1/amendments", DELEGATES),
+    ("api.import_amendments", "POST", "/api/v1/amendments/import", DELEGATES),
+    (
+        "api.revise_amendment",
+        "POST",
+        lambda ctx: f"/api/v1/amendments/{ctx['tabled_id']}/revisions",
+        frozenset({"delegate_a"}),
+    ),
+    (
+        "api.change_status",
+        "POST",
+        lambda ctx: f"/api/v1/amendments/{ctx['tabled_id']}/status",
+        frozenset({"delegate_a", "secretariat"}),
+    ),
+    (
+        "api.change_status",
+        "POST",
+        lambda ctx: f"/api/v1/amendments/{ctx['draft_id']}/status",
+        frozenset({"delegate_a"}),
+    ),
+    (
+        "api.set_position",
+        "PUT",
+        lambda ctx: f"/api/v1/amendments/{ctx['tabled_id']}/position",
+        frozenset({"delegate_b"}),
+    ),
+    (
+        "api.add_comment",
+        "POST",
+        lambda ctx: f"/api/v1/amendments/{ctx['tabled_id']}/comments",
+        frozenset({"delegate_a", "delegate_b", "secretariat"}),
+    ),
+    (
+        "api.resolve_comment",
+        "POST",
+        lambda ctx: f"/api/v1/amendments/{ctx['tabled_id']}/comments/{ctx['comment_id']}/resolve",
+        frozenset({"delegate_a", "delegate_b", "secretariat"}),
+    ),
     ("interchange.export_text", "GET", "/w/rkc/export.akn?edition=2006&node=ga/3", EVERYONE),
     (
         "interchange.export_text",
@@ -344,6 +396,7 @@ MATRIX: list[tuple[str, str, Url, frozenset[str]]] = [
     ),
     ("interchange.import_text", "GET", "/w/rkc/import", frozenset({"secretariat"})),
     ("interchange.import_text", "POST", "/w/rkc/import", frozenset({"secretariat"})),
+    ("health.check_health", "GET", "/healthz", EVERYONE),
     # Last: it ends the session the other rows rely on.
     ("auth.logout", "POST", "/logout", EVERYONE),
 ]
@@ -369,6 +422,10 @@ def test_each_role_gets_exactly_what_the_matrix_allows(small_app, role):
     people = create_people()
     with acting_as(Actor(None, "test-setup", "system")):
         token, _secret = auth_ops.issue_token(user(people["delegate_b"]), "b's token")
+        # The API writes only with the member's token in the request (a cookie alone reads).
+        secrets = {
+            key: auth_ops.issue_token(user(person), "matrix")[1] for key, person in people.items()
+        }
         work = queries.work_by_key("rkc")
         adopted = text_ops.open_draft(
             queries.edition_by_slug(work, "2006"), slug="matrix", title="M"
@@ -386,15 +443,23 @@ def test_each_role_gets_exactly_what_the_matrix_allows(small_app, role):
     ctx.update(amendment_context(people))
     ctx.update(party_context(people))
     client = small_app.test_client()
+    api_headers = {}
     if role != "anonymous":
         assert log_in(client, people[role].username).status_code == 302
+        api_headers = {"Authorization": f"Bearer {secrets[role]}"}
     wrong = []
     for endpoint, method, url, allowed in MATRIX:
         target = url(ctx) if callable(url) else url
+        headers = api_headers if target.startswith("/api/") else {}
         if method == "GET":
-            response = client.get(target)
+            response = client.get(target, headers=headers)
         else:
-            response = client.post(target, data={"csrf_token": csrf_token(client, "/login")})
+            response = client.open(
+                target,
+                method=method,
+                data={"csrf_token": csrf_token(client, "/login")},
+                headers=headers,
+            )
         got = _outcome(response)
         expected = "allowed" if role in allowed else "denied"
         if got != expected:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 from collections.abc import Iterable
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -93,3 +97,112 @@ def revise_draft(key: str, text: str) -> None:
             origin="edit",
         )
     db.session.commit()
+
+
+def compiled_amendments(people: dict) -> dict[str, int]:
+    """Tabled amendments of each kind to chapter 3 of the review draft, by two parties, with
+    positions, and one draft (never compiled); committed. Returns their ids by kind."""
+    from rkc.amendments import operations as amendments
+
+    from ..helpers import user
+
+    draft = edition("rkc", "review-draft")
+    a, b, c = (user(people[k]) for k in ("delegate_a", "delegate_b", "delegate_c"))
+
+    def node(key: str) -> Node:
+        found = queries.node_by_key(key)
+        assert found is not None, key
+        return found
+
+    current = ops.current_revision(draft, node("ga/3/3.1"))
+    with acting_as(Actor(None, "test-setup", "system")):
+        modify = amendments.propose_modification(
+            draft,
+            node("ga/3/3.1"),
+            user=a,
+            text=current.text.replace("Customs shall", "The Customs shall", 1)
+            + "\n\n- in every port;\n- at inland clearance offices.",
+            justification="Name the offices *clearly*.",
+            concept="Customs offices",
+        )
+        heading = amendments.propose_heading(
+            draft,
+            node("ga/3/s-a"),
+            user=b,
+            title="Customs offices and their opening hours",
+            justification="A shorter heading.",
+        )
+        insert = amendments.propose_insertion(
+            draft,
+            node("ga/3/s-a"),
+            user=a,
+            after=node("ga/3/3.2"),
+            kind="standard",
+            number="3.2A",
+            text="Customs shall answer written enquiries within five working days.",
+            justification="Enquiries go unanswered.",
+        )
+        delete = amendments.propose_deletion(
+            draft, node("ga/3/3.4"), user=b, justification="Covered elsewhere."
+        )
+        for amendment, by in ((modify, a), (heading, b), (insert, a), (delete, b)):
+            amendments.change_status(amendment, "tabled", user=by)
+        amendments.take_position(modify, user=c, stance="support", statement="Useful.")
+        amendments.take_position(modify, user=b, stance="objection")
+        held = amendments.propose_modification(
+            draft,
+            node("ga/3/3.2"),
+            user=a,
+            text="A draft that no compilation shows.",
+            justification="Not yet.",
+        )
+    db.session.commit()
+    return {
+        "modify": modify.id,
+        "heading": heading.id,
+        "insert": insert.id,
+        "delete": delete.id,
+        "draft": held.id,
+    }
+
+
+def libreoffice(folder: Path, files: dict[str, bytes], to: str = "pdf") -> dict[str, Path]:
+    """Convert files with `libreoffice --headless --convert-to`; the converted files by name.
+
+    Fails when LibreOffice is missing, exits with an error or says "Error".
+    """
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, (
+        "LibreOffice is needed: apt-get install -y libreoffice-writer-nogui (see .ci/run)"
+    )
+    source = folder / "in"
+    source.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        (source / name).write_bytes(data)
+    out = folder / "out"
+    result = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            to,
+            "--outdir",
+            str(out),
+            *[str(source / name) for name in files],
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "HOME": str(folder)},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Error" not in result.stdout + result.stderr, result.stdout + result.stderr
+    converted = {}
+    for name in files:
+        path = out / (name.rsplit(".", 1)[0] + "." + to.split(":", 1)[0])
+        assert path.exists(), result.stdout
+        converted[name] = path
+    return converted

@@ -3,28 +3,28 @@
 from __future__ import annotations
 
 import io
-import os
-import shutil
-import subprocess
 import zipfile
 from datetime import UTC, datetime
-from pathlib import Path
 
 import docx
 import pytest
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
+from rkc.amendments import queries as amendment_queries
 from rkc.audit import acting_as
 from rkc.convention import queries
+from rkc.convention.models import utcnow
 from rkc.extensions import db
 from rkc.interchange import docx_export, docx_tracked
+from rkc.interchange.compilation import compilation_file
 from rkc.interchange.operations import import_file
 from rkc.interchange.queries import snapshot
 from rkc.interchange.report import ImportRefused
 from rkc.text.diff import Op, word_diff
 
-from .helpers import SECRETARIAT, counts, edition, stored
+from ..helpers import create_people, user
+from .helpers import SECRETARIAT, compiled_amendments, counts, edition, libreoffice, stored
 
 LIMIT = 20 * 1024 * 1024
 
@@ -275,50 +275,44 @@ def test_several_authors_in_one_paragraph_are_all_named():
 
 
 def test_libreoffice_converts_every_exported_document_to_pdf(app, tmp_path):
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    assert soffice, (
-        "LibreOffice is needed: apt-get install -y libreoffice-writer-nogui (see .ci/run)"
+    """Every kind of .docx rkc writes: an edition, a chapter (published and of a working
+    draft), the Guidelines, a compilation of amendments with tracked changes, a redline."""
+    people = create_people()
+    compiled_amendments(people)
+    reader = user(people["observer"])
+    compilation = amendment_queries.compilation(
+        edition("rkc", "review-draft"), amendment_queries.AmendmentFilter(), reader
     )
     files = {
         "edition.docx": _export("rkc", "2006"),
         "chapter.docx": _export("rkc", "2006", "ga/3"),
+        "draft-chapter.docx": _export("rkc", "review-draft", "ga/3"),
         "guidelines.docx": _export("guidelines", "2006", "gl-ga-3"),
+        "compilation.docx": compilation_file(compilation, "docx", generated_at=utcnow())[0],
         "tracked.docx": docx_tracked.tracked_document(
             [("Standard 3.1", word_diff(OLD, NEW), "Austria", datetime(2026, 3, 1, tzinfo=UTC))],
             title="Compilation",
         ),
     }
-    for name, data in files.items():
-        (tmp_path / name).write_bytes(data)
-    profile = tmp_path / "profile"
-    result = subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path / "pdf"),
-            *[str(tmp_path / name) for name in files],
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "HOME": str(tmp_path)},
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "Error" not in result.stdout + result.stderr, result.stdout + result.stderr
+    pdfs = libreoffice(tmp_path, files)
+
+    def text(name: str) -> str:
+        return "".join(page.extract_text() for page in PdfReader(pdfs[name]).pages)
+
     for name in files:
-        pdf = Path(tmp_path / "pdf" / name.replace(".docx", ".pdf"))
-        assert pdf.exists(), result.stdout
-        text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
-        assert text.strip()
-    chapter = "".join(p.extract_text() for p in PdfReader(tmp_path / "pdf" / "chapter.pdf").pages)
+        assert text(name).strip(), name
+    chapter = text("chapter.docx")
     assert "Standard 3.1" in chapter
     assert "{#" not in chapter  # hidden keys stay hidden
     assert "Page 1 of" in chapter
-    tracked = "".join(p.extract_text() for p in PdfReader(tmp_path / "pdf" / "tracked.pdf").pages)
-    assert "publish" in tracked
+    assert "publish" in text("tracked.docx")
+    compiled = text("compilation.docx")
+    modify = next(
+        c.amendment
+        for g in compilation.groups
+        for c in g.changes
+        if c.amendment.node_id and c.amendment.action.value == "modify"
+    )
+    assert f"{modify.number} — {modify.party.name}" in compiled
+    assert "inland clearance offices" in compiled  # an insertion, shown as a change
+    assert "Page 1 of" in compiled

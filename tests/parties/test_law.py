@@ -14,6 +14,7 @@ from rkc.parties.law import (
     RKC_ENTRY_INTO_FORCE,
     ChapterAcceptance,
     DateRange,
+    Outcome,
     PartialDate,
     Precision,
     Procedure,
@@ -720,6 +721,86 @@ ANNEX_CASES = [
         "2024-08-29",
         None,
     ),
+    (
+        "conditions-then-objection-within-six-months",
+        [r("Y", CNM, "2023-09-10"), r("Y", OBJ, "2023-12-01")],
+        "2023-12-02",
+        {},
+        Status.FAILED,
+        None,
+        None,
+        None,
+    ),
+    (
+        "two-conditions-one-objects-in-extension",
+        [r("Y", CNM, "2024-01-10"), r("Z", CNM, "2024-02-29"), r("Z", OBJ, "2025-01-31")],
+        "2025-02-01",
+        {},
+        Status.FAILED,
+        None,
+        None,
+        None,
+    ),
+    (
+        "conditions-acceptance-after-extension-changes-nothing",
+        [r("Y", CNM, "2024-01-10"), r("Y", ACC, "2025-09-15")],
+        "2025-10-01",
+        {},
+        Status.DEEMED_ACCEPTED,
+        "2025-08-29",
+        "2026-02-28",
+        None,
+    ),
+    (
+        "conditions-pending-before-six-months",
+        [r("Y", CNM, "2023-09-10")],
+        "2023-10-01",
+        {},
+        Status.PENDING,
+        "2025-08-29",
+        "2026-02-28",
+        "2025-08-29",
+    ),
+    (
+        "conditions-by-party-not-bound-gives-no-time",
+        [r("C", CNM, "2023-10-01")],
+        "2024-03-01",
+        {"bound_parties": ["A", "B"]},
+        Status.DEEMED_ACCEPTED,
+        "2024-02-29",
+        "2024-08-29",
+        None,
+    ),
+    (
+        "conditions-with-set-date-before-acceptance",
+        [r("Y", CNM, "2024-01-10")],
+        "2025-08-29",
+        {"set_in_force_on": d("2025-01-01")},
+        Status.IN_FORCE,
+        "2025-08-29",
+        "2025-08-29",
+        None,
+    ),
+    (
+        "conditions-with-set-date-after-acceptance",
+        [r("Y", CNM, "2024-01-10"), r("Y", ACC, "2024-03-15")],
+        "2024-12-31",
+        {"set_in_force_on": d("2025-01-01")},
+        Status.DEEMED_ACCEPTED,
+        "2024-03-15",
+        "2025-01-01",
+        None,
+    ),
+    (
+        "acceptances-alone-change-nothing",
+        [r("A", ACC, "2023-09-01"), r("B", ACC, "2023-09-02")],
+        "2024-02-28",
+        {},
+        Status.PENDING,
+        "2024-02-29",
+        "2024-08-29",
+        "2024-02-29",
+    ),
 ]
 
 
@@ -889,6 +970,46 @@ BODY_CASES = [
         None,
         (),
     ),
+    (
+        "conditions-notice-by-present-party-is-no-acceptance",
+        [*ALL_ACCEPT[:2], r("C", CNM, "2023-04-01")],
+        "2024-06-01",
+        Status.PENDING,
+        None,
+        None,
+        None,
+        ("C",),
+    ),
+    (
+        "objection-after-own-acceptance-ignored",
+        [*ALL_ACCEPT, r("A", OBJ, "2023-09-01")],
+        "2024-07-15",
+        Status.IN_FORCE,
+        "2024-01-31",
+        "2024-07-15",
+        None,
+        (),
+    ),
+    (
+        "objection-first-day",
+        [r("D", OBJ, BODY_ON), *ALL_ACCEPT],
+        "2024-07-15",
+        Status.FAILED,
+        None,
+        None,
+        None,
+        (),
+    ),
+    (
+        "late-objection-while-acceptance-awaited",
+        [*ALL_ACCEPT[:2], r("C", OBJ, "2024-02-01")],
+        "2024-03-01",
+        Status.PENDING,
+        None,
+        None,
+        None,
+        ("C",),
+    ),
 ]
 
 
@@ -1028,6 +1149,191 @@ def test_responses_after_as_of_are_left_out_and_said_so() -> None:
     )
     assert outcome.status is Status.PENDING
     assert any("not taken into account" in step for step in outcome.explanation)
+
+
+# Month ends and leap years, procedure by procedure. Every date below is worked out by hand
+# (calendar months, the day clamped to the month's last day), not by add_months.
+
+ANNEX_MONTH_ENDS = [
+    # communicated, deemed accepted (+6), in force (+6), a conditions-not-met party's last
+    # day to object (deemed + 18), in force when that party stays silent (+6)
+    ("2022-08-31", "2023-02-28", "2023-08-28", "2024-08-28", "2025-02-28"),
+    ("2023-08-31", "2024-02-29", "2024-08-29", "2025-08-29", "2026-02-28"),
+    ("2023-12-31", "2024-06-30", "2024-12-30", "2025-12-30", "2026-06-30"),
+    ("2024-03-31", "2024-09-30", "2025-03-30", "2026-03-30", "2026-09-30"),
+    ("2023-02-28", "2023-08-28", "2024-02-28", "2025-02-28", "2025-08-28"),
+    ("2024-02-29", "2024-08-29", "2025-02-28", "2026-02-28", "2026-08-28"),
+    ("2025-08-29", "2026-02-28", "2026-08-28", "2027-08-28", "2028-02-28"),
+    ("2027-08-30", "2028-02-29", "2028-08-29", "2029-08-29", "2030-02-28"),
+    ("2099-08-31", "2100-02-28", "2100-08-28", "2101-08-28", "2102-02-28"),  # 2100: common
+    ("2399-08-31", "2400-02-29", "2400-08-29", "2401-08-29", "2402-02-28"),  # 2400: leap
+]
+
+
+def _day_before(text: str) -> date:
+    return d(text) - timedelta(days=1)
+
+
+def _day_after(text: str) -> date:
+    return d(text) + timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("communicated", "deemed", "in_force", "extended", "extended_in_force"),
+    [pytest.param(*row, id=row[0]) for row in ANNEX_MONTH_ENDS],
+)
+def test_annex_month_ends_without_responses(
+    communicated: str, deemed: str, in_force: str, extended: str, extended_in_force: str
+) -> None:
+    def on(day: date) -> Status:
+        outcome = evaluate_recommendation("annex", d(communicated), [], day)
+        assert outcome.deemed_accepted_on == d(deemed)
+        assert outcome.in_force_on == d(in_force)
+        return outcome.status
+
+    assert on(_day_before(deemed)) is Status.PENDING
+    assert on(d(deemed)) is Status.DEEMED_ACCEPTED
+    assert on(_day_before(in_force)) is Status.DEEMED_ACCEPTED
+    assert on(d(in_force)) is Status.IN_FORCE
+
+
+@pytest.mark.parametrize(
+    ("communicated", "deemed", "in_force", "extended", "extended_in_force"),
+    [pytest.param(*row, id=row[0]) for row in ANNEX_MONTH_ENDS],
+)
+def test_annex_month_ends_with_objections(
+    communicated: str, deemed: str, in_force: str, extended: str, extended_in_force: str
+) -> None:
+    def outcome(*responses: Response) -> tuple[Status, date | None]:
+        result = evaluate_recommendation("annex", d(communicated), responses, d(extended_in_force))
+        return result.status, result.in_force_on
+
+    assert outcome(r("X", OBJ, deemed)) == (Status.FAILED, None)
+    late = _day_after(deemed).isoformat()
+    assert outcome(r("X", OBJ, late)) == (Status.IN_FORCE, d(in_force))
+
+
+@pytest.mark.parametrize(
+    ("communicated", "deemed", "in_force", "extended", "extended_in_force"),
+    [pytest.param(*row, id=row[0]) for row in ANNEX_MONTH_ENDS],
+)
+def test_annex_month_ends_with_a_conditions_not_met_notice(
+    communicated: str, deemed: str, in_force: str, extended: str, extended_in_force: str
+) -> None:
+    notice = r("Y", CNM, deemed)  # on the last day it still gives extra time
+
+    def evaluate(*more: Response, on: date) -> Outcome:
+        return evaluate_recommendation("annex", d(communicated), [notice, *more], on)
+
+    waiting = evaluate(on=_day_before(extended))
+    assert waiting.status is Status.PENDING
+    assert waiting.objections_until == d(extended)
+    assert waiting.awaiting == ("Y",)
+    silent = evaluate(on=d(extended))
+    assert silent.status is Status.DEEMED_ACCEPTED
+    assert silent.deemed_accepted_on == d(extended)
+    assert silent.in_force_on == d(extended_in_force)
+    assert silent.awaiting == ()
+    assert evaluate(r("Y", OBJ, extended), on=d(extended)).status is Status.FAILED
+    ignored = evaluate(r("Y", OBJ, _day_after(extended).isoformat()), on=d(extended_in_force))
+    assert ignored.status is Status.IN_FORCE
+    assert ignored.in_force_on == d(extended_in_force)
+    # The notice a day too late gives no extra time.
+    late = evaluate_recommendation(
+        "annex", d(communicated), [r("Y", CNM, _day_after(deemed).isoformat())], d(in_force)
+    )
+    assert (late.status, late.deemed_accepted_on) == (Status.IN_FORCE, d(deemed))
+
+
+BODY_MONTH_ENDS = [
+    # communicated, the one present party's acceptance, objections until (+12), in force
+    # (acceptance + 12)
+    ("2024-02-29", "2024-02-29", "2025-02-28", "2025-02-28"),
+    ("2023-03-31", "2023-08-31", "2024-03-31", "2024-08-31"),
+    ("2027-02-28", "2027-02-28", "2028-02-28", "2028-02-28"),
+    ("2023-01-31", "2023-02-28", "2024-01-31", "2024-02-28"),
+    ("2023-08-31", "2024-02-29", "2024-08-31", "2025-02-28"),
+    ("2099-02-28", "2099-12-31", "2100-02-28", "2100-12-31"),
+]
+
+
+@pytest.mark.parametrize(
+    ("communicated", "accepted", "window_end", "in_force"),
+    [pytest.param(*row, id=row[0]) for row in BODY_MONTH_ENDS],
+)
+def test_body_month_ends(communicated: str, accepted: str, window_end: str, in_force: str) -> None:
+    def evaluate(*more: Response, on: date) -> Outcome:
+        return evaluate_recommendation(
+            "body", d(communicated), [r("A", ACC, accepted), *more], on, parties_present=["A"]
+        )
+
+    accepted_on = max(d(accepted), d(window_end))
+    before = evaluate(on=_day_before(window_end))
+    assert before.status is Status.PENDING
+    assert before.objections_until == d(window_end)
+    closed = evaluate(on=max(d(window_end), d(in_force)))
+    assert closed.status is Status.IN_FORCE
+    assert closed.deemed_accepted_on == accepted_on
+    assert closed.in_force_on == d(in_force)
+    assert evaluate(r("B", OBJ, window_end), on=d(in_force)).status is Status.FAILED
+    late = evaluate(
+        r("B", OBJ, _day_after(window_end).isoformat()), on=max(d(window_end), d(in_force))
+    )
+    assert late.status is Status.IN_FORCE
+    # A present party that only says its conditions are not met has not accepted.
+    waiting = evaluate_recommendation(
+        "body",
+        d(communicated),
+        [r("A", CNM, accepted)],
+        d(in_force),
+        parties_present=["A"],
+    )
+    assert (waiting.status, waiting.awaiting) == (Status.PENDING, ("A",))
+
+
+@pytest.mark.parametrize(
+    ("communicated", "in_force"),
+    [
+        ("2022-08-31", "2023-02-28"),
+        ("2023-08-31", "2024-02-29"),
+        ("2023-02-28", "2023-08-28"),
+        ("2024-02-29", "2024-08-29"),
+        ("2023-12-31", "2024-06-30"),
+        ("2099-08-31", "2100-02-28"),
+    ],
+)
+@pytest.mark.parametrize(
+    "responses",
+    [
+        pytest.param([], id="silent"),
+        pytest.param([("X", OBJ)], id="objection"),
+        pytest.param([("X", CNM)], id="conditions-not-met"),
+        pytest.param([("X", CNM), ("X", OBJ)], id="conditions-then-objection"),
+    ],
+)
+def test_recommended_practice_month_ends(
+    communicated: str, in_force: str, responses: list[tuple[str, ResponseKind]]
+) -> None:
+    """No response stops a Recommended Practice decision: it is in force six months after
+    communication whatever the parties say."""
+    said = [r(who, kind, communicated) for who, kind in responses]
+    for day, status in ((_day_before(in_force), Status.PENDING), (d(in_force), Status.IN_FORCE)):
+        outcome = evaluate_recommendation("recommended_practice", d(communicated), said, day)
+        assert outcome.status is status
+        assert outcome.in_force_on == d(in_force)
+        assert outcome.failed_because is None
+        assert len(outcome.explanation) >= 1 + len(said)
+
+
+@pytest.mark.parametrize("kind", [ACC, OBJ, CNM, RES])
+def test_guidelines_on_a_leap_day_take_no_responses(kind: ResponseKind) -> None:
+    for day, status in (("2024-02-28", Status.PENDING), ("2024-02-29", Status.IN_FORCE)):
+        outcome = evaluate_recommendation(
+            "guidelines", d("2024-02-29"), [r("A", kind, "2024-02-29")], d(day)
+        )
+        assert outcome.status is status
+        assert outcome.in_force_on == d("2024-02-29")
+        assert outcome.failed_because is None
 
 
 # --------------------------------------------------------------------------------------

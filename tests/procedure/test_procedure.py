@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from rkc.audit import Actor, acting_as
+from rkc.clock import today
 from rkc.convention import operations as text_ops
 from rkc.convention import queries
 from rkc.extensions import db
-from rkc.parties.law import PartialDate, Status
+from rkc.parties.law import PartialDate, Status, add_months
 from rkc.parties.models import EventKind, PartyEvent
 from rkc.procedure import operations as ops
 from rkc.procedure.models import RecommendationResponse
@@ -219,8 +220,8 @@ def test_the_secretariat_records_it_through_the_forms_and_the_public_reads_it(sm
     detail_url = response.headers["Location"]
     # Communicated in 2020 with no objection: deemed accepted 2021-02-28, in force 2021-08-28.
     page = small_app.test_client().get(detail_url).get_data(as_text=True)
-    assert "in force" in page
-    assert "28 August 2021" in page
+    assert "Where it stands today: In force" in page
+    assert "In force from 28 August 2021" in page
     aut = db.session.scalar(select(PartyEvent.party_id).limit(1))
     late = client.post(
         detail_url + "/responses",
@@ -260,3 +261,52 @@ def test_the_daily_command_applies_outcomes(system):
     )
     bad = system.test_cli_runner().invoke(args=["procedure", "apply", "--on", "tomorrow"])
     assert bad.exit_code == 1
+
+
+def test_the_pages_name_the_parties_and_say_what_happens_next(small_app):
+    """The law's explanation and the cached reason for a failure name parties, not ids; a
+    pending recommendation says what happens if nothing further happens."""
+    create_people()
+    now = today()
+    # Communicated a year ago; CAN's notice within the six months gives it until a year from
+    # now to object, so the recommendation is pending today.
+    communicated = date(now.year - 1, now.month, 1)
+    deemed = add_months(communicated, 24)
+    in_force = add_months(deemed, 6)
+    with acting_as(Actor(None, "test", "system")):
+        edition = _adopted_edition(adopted_on=communicated)
+        can_, khm = _join("CAN"), _join("KHM")
+        rec = ops.recommend(
+            edition,
+            procedure="annex",
+            session="MC 30",
+            decided_on=communicated,
+            communicated_on=communicated,
+        )
+        notice = communicated + timedelta(days=14)
+        ops.record_response(rec, can_, "conditions_not_met", notice)
+        ops.apply_outcome(rec, now)
+        db.session.commit()
+        rec_id = rec.id
+    public = small_app.test_client()
+    page = public.get(f"/recommendations/{rec_id}").get_data(as_text=True)
+    assert "Where it stands today: Pending" in page
+    assert f"If nothing further happens, it is deemed accepted on {_long(deemed)}" in page
+    assert f"enters into force on {_long(in_force)}" in page
+    assert "Conditions for acceptance not yet met: Test party CAN" in page
+    assert f"Test party CAN notified on {notice.isoformat()}" in page
+    objection = communicated + timedelta(days=20)
+    with acting_as(Actor(None, "test", "system")):
+        ops.record_response(rec, khm, "objection", objection)
+        ops.apply_outcome(rec, now)
+        db.session.commit()
+    assert rec.failed_because.startswith(f"objection by Test party KHM on {objection}")
+    listing = public.get("/recommendations/").get_data(as_text=True)
+    assert "Failed" in listing
+    assert "objection by Test party KHM" in listing
+    changes = public.get(f"/w/rkc/editions/{edition.slug}/changes").get_data(as_text=True)
+    assert "objection by Test party KHM" in changes
+
+
+def _long(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"

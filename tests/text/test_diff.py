@@ -30,7 +30,9 @@ from rkc.text.diff import (
     word_diff,
 )
 
-PROPERTY = settings(max_examples=200, deadline=None)
+from ..properties import examples
+
+PROPERTY = settings(max_examples=examples(200), deadline=None)
 
 # Pieces that glue into words, whitespace runs and punctuation, so random texts share a lot.
 PIECES = [

@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 from rkc.text.diff import tokenize
 from rkc.text.merge import Conflict, Hunk, MergeResult, hunks, merge3, rebase
 
-PROPERTY = settings(max_examples=200, deadline=None)
+from ..properties import examples
+
+PROPERTY = settings(max_examples=examples(200), deadline=None)
 
 PIECES = [
     "the", "goods", "shall", "be", "released", "Customs", "a", "b", "1", "é",

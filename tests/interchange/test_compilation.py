@@ -1,0 +1,165 @@
+"""A compilation of amendments as Word (real tracked changes) and as PDF, and its downloads."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from pypdf import PdfReader
+
+from rkc.amendments import queries as amendment_queries
+from rkc.amendments.models import Amendment
+from rkc.convention.models import utcnow
+from rkc.extensions import db
+from rkc.interchange import docx_changes, docx_tracked
+from rkc.interchange.compilation import compilation_file
+from rkc.interchange.docx_compilation import author_of, proposal_lines
+
+from ..helpers import create_people, log_in, user
+from .helpers import compiled_amendments, edition
+
+LIMIT = 20 * 1024 * 1024
+
+
+@pytest.fixture
+def compiled(small_app):  # type: ignore[no-untyped-def]
+    people = create_people()
+    ids = compiled_amendments(people)
+    reader = user(people["observer"])
+    comp = amendment_queries.compilation(
+        edition("rkc", "review-draft"),
+        amendment_queries.AmendmentFilter(chapter_key="ga/3"),
+        reader,
+    )
+    return people, ids, comp
+
+
+def _docx(comp) -> bytes:  # type: ignore[no-untyped-def]
+    data, mimetype, name = compilation_file(comp, "docx", generated_at=utcnow())
+    assert mimetype.endswith("wordprocessingml.document")
+    assert name == "rkc-review-draft-amendments-ga-3.docx"
+    return data
+
+
+def _texts_under(document, heading: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """The non-empty paragraphs between an amendment's heading and its "Sponsors:" line."""
+    paragraphs = [p.text for p in document.paragraphs]
+    start = next(i for i, t in enumerate(paragraphs) if t.startswith(heading + " — "))
+    out = []
+    for text in paragraphs[start + 1 :]:
+        if text.startswith("Sponsors:"):
+            return out
+        if text:
+            out.append(text)
+    raise AssertionError("no Sponsors line")
+
+
+def test_every_amendment_is_tracked_changes_by_its_party_dated_when_tabled(compiled):
+    _people, ids, comp = compiled
+    assert comp.count == 4  # the draft is never compiled
+    data = _docx(comp)
+    body = docx.Document(io.BytesIO(data)).element.body
+    changes = list(body.iter(qn("w:ins"), qn("w:del")))
+    assert changes
+    ids_seen = [e.get(qn("w:id")) for e in changes]
+    assert len(ids_seen) == len(set(ids_seen))
+    amendments = {a.id: a for a in db.session.query(Amendment)}
+    expected = {
+        author_of(amendments[i]): amendments[i].tabled_at.replace(microsecond=0)
+        for key, i in ids.items()
+        if key != "draft"
+    }
+    found: dict[str, set] = {}
+    for element in changes:
+        found.setdefault(element.get(qn("w:author")), set()).add(element.get(qn("w:date")))
+    assert set(found) == set(expected)
+    for author, moment in expected.items():
+        stamp = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).strftime(
+            "%Y-%m-%dT%H:%M:%SZ"
+        )
+        assert found[author] == {stamp}
+    modify = amendments[ids["modify"]]
+    assert author_of(modify) == f"{modify.number} ({modify.party.name})"
+    tracked = list(docx_tracked.read_tracked(data, "c.docx", limit=LIMIT))
+    assert any(p.author == author_of(modify) and "The Customs shall" in p.new_text for p in tracked)
+
+
+@pytest.mark.parametrize("accept", [True, False])
+def test_accepting_gives_the_proposals_and_rejecting_the_current_texts(compiled, accept):
+    _people, ids, comp = compiled
+    document = docx.Document(io.BytesIO(_docx(comp)))
+    docx_changes.resolve(document, accept=accept)
+    by_id = {c.amendment.id: c for g in comp.groups for c in g.changes}
+    for kind, amendment_id in ids.items():
+        if kind == "draft":
+            continue
+        change = by_id[amendment_id]
+        old, new = proposal_lines(change)
+        expected = [text for _style, text in (new if accept else old) if text]
+        if kind == "insert":
+            expected = [change.target.label, *expected]
+        assert _texts_under(document, change.amendment.label) == expected, kind
+    if accept:
+        texts = [p.text for p in document.paragraphs]
+        assert "in every port;" in texts
+        assert "at inland clearance offices." in texts
+        styles = {p.text: p.style.name for p in document.paragraphs}
+        assert styles["in every port;"] == "List Bullet"
+
+
+def test_the_word_compilation_holds_the_facts_of_each_amendment(compiled):
+    _people, _ids, comp = compiled
+    document = docx.Document(io.BytesIO(_docx(comp)))
+    texts = [p.text for p in document.paragraphs]
+    assert texts[0] == f"Compilation of amendments: {comp.chapter_label}"
+    assert any(t.startswith("4 amendments in document order") for t in texts)
+    assert any(t.startswith("Unofficial working text") for t in texts)
+    assert any(t.startswith("Positions: Support: ") and "Objection: " in t for t in texts)
+    assert "Concept: Customs offices" in texts
+    assert "Name the offices clearly." in texts  # the justification, Markdown rendered
+    assert not any("A draft that no compilation shows" in t for t in texts)
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert len(headings) == 4
+    footer = document.sections[0].footer.paragraphs[0]
+    assert "PAGE" in footer._p.xml
+
+
+def test_the_pdf_compilation_prints_redlines_and_page_numbers(compiled):
+    _people, _ids, comp = compiled
+    data, mimetype, name = compilation_file(comp, "pdf", generated_at=utcnow())
+    assert (mimetype, name) == ("application/pdf", "rkc-review-draft-amendments-ga-3.pdf")
+    reader = PdfReader(io.BytesIO(data))
+    text = "".join(page.extract_text() for page in reader.pages)
+    number = comp.groups[0].changes[0].amendment.number
+    assert number in text
+    assert "inland clearance offices" in text
+    assert "Compilation of amendments" in text
+    assert f"Page 1 of {len(reader.pages)}" in reader.pages[0].extract_text()
+    assert "Current text" in text
+    assert "Justification" in text
+
+
+def test_the_compilation_page_links_its_downloads_with_its_filters(small_app):
+    people = create_people()
+    compiled_amendments(people)
+    client = small_app.test_client()
+    assert client.get("/amendments/compilation.docx").status_code == 302  # log in first
+    log_in(client, people["observer"].username)
+    page = client.get("/amendments/compilation?chapter=ga/3").get_data(as_text=True)
+    assert "/amendments/compilation.docx?" in page
+    assert "chapter=ga/3" in page.split("/amendments/compilation.docx?", 1)[1].split('"')[0]
+    assert "/amendments/compilation.pdf?" in page
+    for fmt, mimetype in (("docx", "wordprocessingml"), ("pdf", "application/pdf")):
+        response = client.get(f"/amendments/compilation.{fmt}?chapter=ga/3&status=tabled")
+        assert response.status_code == 200
+        assert mimetype in response.mimetype
+        assert "no-store" in response.headers["Cache-Control"]
+        assert f"rkc-review-draft-amendments-ga-3.{fmt}" in response.headers["Content-Disposition"]
+    document = docx.Document(
+        io.BytesIO(client.get("/amendments/compilation.docx?party=999999").data)
+    )
+    assert "No tabled amendment matches." in [p.text for p in document.paragraphs]
+    assert client.get("/amendments/compilation.odt").status_code == 404
