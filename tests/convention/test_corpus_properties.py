@@ -106,12 +106,13 @@ def test_any_text_gives_problems_never_an_exception(source: str) -> None:
     _check_problems(root, problems)
 
 
-toml_values = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=10)),
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=5), inner, max_size=3)
+toml_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=10))
+toml_values = st.one_of(
+    toml_scalars,
+    st.lists(toml_scalars, max_size=3),
+    st.dictionaries(
+        st.text(max_size=5), st.one_of(toml_scalars, st.lists(toml_scalars)), max_size=3
     ),
-    max_leaves=8,
 )
 
 
