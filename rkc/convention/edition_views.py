@@ -8,6 +8,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user
 
 from rkc import audit
+from rkc.amendments import provenance
 from rkc.auth.permissions import Action, can, ensure
 from rkc.clock import today
 from rkc.convention import operations as ops
@@ -145,6 +146,7 @@ def edition_changes(work_key: str, slug: str):  # type: ignore[no-untyped-def]
         previous=previous,
         comparison=comparison,
         provenance=queries.provenance(comparison.changed_rows) if comparison else {},
+        credits=_credits(comparison) if comparison else {},
         # Views sit on top of every area: the recommendation that carries this edition, and
         # where it stands today (evaluated now, not the cache the daily job refreshes).
         recommendation=recommendation,
@@ -158,6 +160,17 @@ def edition_changes(work_key: str, slug: str):  # type: ignore[no-untyped-def]
             ),
             None,
         ),
+    )
+
+
+def _credits(comparison: queries.Comparison) -> dict[str, list[provenance.Credit]]:
+    """Every amendment behind each changed unit, from the older edition's revision on."""
+    return provenance.credits_between(
+        {
+            row.new.key: (row.new.revision_id, row.old.revision_id if row.old else None)
+            for row in comparison.changed_rows
+            if row.new is not None
+        }
     )
 
 

@@ -324,6 +324,7 @@ def history(node: Node, language: str = "en", *, include_drafts: bool = False) -
     steps: dict[int, HistoryStep] = {}
     for revision, edition in db.session.execute(stmt).all():
         steps.setdefault(revision.id, HistoryStep(revision)).editions.append(edition)
+    _add_intermediate_steps(node, language, steps)
     ordered = sorted(steps.values(), key=lambda s: (s.revision.created_at, s.revision.id))
     previous: Revision | None = None
     for step in ordered:
@@ -336,6 +337,29 @@ def history(node: Node, language: str = "en", *, include_drafts: bool = False) -
             step.changes = _describe_change(previous, step.revision) or ["reordered"]
         previous = step.revision
     return ordered
+
+
+def _add_intermediate_steps(node: Node, language: str, steps: dict[int, HistoryStep]) -> None:
+    """Revisions that no edition holds any more but that lie between two visible ones (a draft
+    revised twice before it was frozen: the first merge is still part of the story). Only
+    ancestors of a visible revision, so nothing of an unpublished draft leaks out; revisions
+    that merely moved the unit among its siblings are left out."""
+    revisions = {
+        r.id: r
+        for r in db.session.scalars(
+            select(Revision).where(Revision.node_id == node.id, Revision.language == language)
+        )
+    }
+    for start in list(steps):
+        current = revisions.get(start)
+        while current is not None and current.predecessor_id is not None:
+            earlier = revisions.get(current.predecessor_id)
+            if earlier is None or earlier.id in steps:
+                break
+            before = revisions.get(earlier.predecessor_id or 0)
+            if before is None or _describe_change(before, earlier):
+                steps[earlier.id] = HistoryStep(earlier)
+            current = earlier
 
 
 def _describe_change(old: Revision | Item, new: Revision | Item) -> list[str]:

@@ -7,6 +7,7 @@ from datetime import date
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 
+from rkc.amendments import provenance
 from rkc.auth.permissions import Action, can
 from rkc.clock import today
 from rkc.convention import queries
@@ -226,6 +227,7 @@ def node_history(key: str):  # type: ignore[no-untyped-def]
         work=node.work,
         steps=steps,
         latest=steps[-1].revision,
+        credits=provenance.credits_for(s.revision.id for s in steps),
     )
 
 
