@@ -14,6 +14,9 @@ from typing import Any
 
 from flask import Flask
 
+#: Production refuses a shorter SECRET_KEY: it signs the session cookies.
+MIN_SECRET_BYTES = 32
+
 
 class Defaults:
     """Code defaults: safe for one machine, never for secrets."""
@@ -35,7 +38,12 @@ class Defaults:
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = False
+    #: None: True in production (cookies only over HTTPS), False in development.
+    SESSION_COOKIE_SECURE: bool | None = None
+    REMEMBER_COOKIE_SECURE: bool | None = None
+    #: Strict-Transport-Security max-age in seconds; None: one year in production, none
+    #: (0) in development, where the site is served over plain HTTP.
+    HSTS_MAX_AGE: int | None = None
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
@@ -68,22 +76,34 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
     if not app.config["CORPUS_DIR"]:
         app.config["CORPUS_DIR"] = str(Path(__file__).resolve().parent.parent / "corpus")
 
+    production = app.config["ENVIRONMENT"] == "production"
+    for name in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        if app.config.get(name) is None:
+            app.config[name] = production
+    if app.config.get("HSTS_MAX_AGE") is None:
+        app.config["HSTS_MAX_AGE"] = 365 * 24 * 3600 if production else 0
+
     if not app.config.get("SECRET_KEY"):
-        if app.config["ENVIRONMENT"] == "production":
+        if production:
             raise RuntimeError(
                 "SECRET_KEY is not set: put it in instance/config.py or RKC_SECRET_KEY"
             )
         app.config["SECRET_KEY"] = _development_secret(app)
+    key = app.config["SECRET_KEY"]
+    if production and len(key.encode() if isinstance(key, str) else key) < MIN_SECRET_BYTES:
+        raise RuntimeError(
+            f"SECRET_KEY is too short: production needs at least {MIN_SECRET_BYTES} random "
+            'bytes, e.g. python -c "import secrets; print(secrets.token_hex(32))"'
+        )
 
 
 def _development_secret(app: Flask) -> str:
-    """A per-installation secret kept in the instance folder (never in the repository)."""
+    """A per-installation secret kept in the instance folder (never in the repository):
+    32 random bytes, written as hex; a shorter one left by an older release is replaced."""
     path = Path(app.instance_path) / "secret_key"
     try:
-        return path.read_text().strip()
+        key = path.read_text().strip()
     except FileNotFoundError:
-        os.makedirs(app.instance_path, exist_ok=True)
-        key = secrets.token_hex(32)
-        path.write_text(key)
-        path.chmod(0o600)
+        key = ""
+    if len(key) >= 2 * MIN_SECRET_BYTES:
         return key

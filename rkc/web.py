@@ -93,6 +93,8 @@ def init_web(app: Flask) -> None:
         headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if max_age := current_app.config.get("HSTS_MAX_AGE"):  # production: HTTPS only
+            headers.setdefault("Strict-Transport-Security", f"max-age={max_age}")
         return response
 
     @app.errorhandler(NotFoundHere)

@@ -165,6 +165,14 @@ def change_password(user: User, *, current: str | None, new: str) -> User:
     return user
 
 
+def end_sessions(user: User) -> User:
+    """Log out: every session cookie issued so far for this account stops working."""
+    user.session_epoch += 1
+    db.session.flush()
+    audit.record("user.log_out", "user", user.id)
+    return user
+
+
 # --------------------------------------------------------------------------- log-in
 
 

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 
 from rkc.auth import operations as ops
@@ -31,10 +43,19 @@ def _me():  # type: ignore[no-untyped-def]
 
 
 def _safe_next(target: str | None) -> str:
-    """Only same-site paths: never an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("convention.home")
+    """The page to go to after logging in: a path on this site, else the home page.
+
+    Judged as a browser would read it: browsers drop tabs and newlines inside a URL, trim
+    control characters at its ends and read "\\" as "/", so "/<tab>/evil.example" is
+    "//evil.example", another host. A target holding any of those characters is refused
+    whole (CR/LF would also split the Location header), as is anything that is not a path.
+    """
+    if not target or any(ch < " " or ch in "\x7f\\" for ch in target):
+        return url_for("convention.home")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("convention.home")
+    return target
 
 
 # --------------------------------------------------------------------------- log in / out
@@ -58,6 +79,10 @@ def login():  # type: ignore[no-untyped-def]
             # The failure record (or the last-login time) is kept either way.
             db.session.commit()
             if user is not None:
+                # A new session: nothing from before the log-in (its CSRF secret included)
+                # carries over into the signed-in one.
+                session.clear()
+                g.pop("csrf_token", None)
                 login_user(user)
                 return redirect(_safe_next(request.args.get("next")))
             error = "Unknown user name or wrong password."  # the same words for both
@@ -72,7 +97,13 @@ def logout():  # type: ignore[no-untyped-def]
     form = RevokeForm()
     if not form.validate_on_submit():
         abort(400)
+    if current_user.is_authenticated:
+        # The session cookie is signed, not stored: a copy taken before now would still be
+        # valid. Moving the account's epoch on ends it (and the account's other sessions).
+        ops.end_sessions(_me())
+        db.session.commit()
     logout_user()
+    session.clear()
     flash("You are logged out.", "info")
     return redirect(url_for("convention.home"))
 

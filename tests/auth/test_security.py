@@ -1,0 +1,120 @@
+"""Attacks on accounts and sessions (issue 12): each test is an attack that once worked."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from rkc.config import configure
+
+from ..conftest import make_app
+from ..helpers import PASSWORD, create_people, csrf_token, log_in
+
+
+@pytest.fixture
+def people(small_app):
+    return create_people()
+
+
+@pytest.fixture
+def web(small_app):
+    return small_app.test_client()
+
+
+# --------------------------------------------------------------------------- open redirect
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/%09/evil.example",  # the tab is dropped by browsers: //evil.example
+        "/%0a/evil.example",
+        "%09//evil.example",
+        "/%0d%0aSet-Cookie:%20x=1",  # header splitting
+        "//evil.example/x",
+        "/\\evil.example",
+        "/%5Cevil.example",
+        "https://evil.example/",
+        "javascript:alert(1)",
+        "%20//evil.example",
+        "evil.example",
+    ],
+)
+def test_log_in_never_redirects_off_site(web, people, target):
+    token = csrf_token(web)
+    response = web.post(
+        f"/login?next={target}",
+        data={"csrf_token": token, "username": "delegate-a", "password": PASSWORD},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+def test_log_in_follows_a_path_on_this_site(web, people):
+    token = csrf_token(web)
+    response = web.post(
+        "/login?next=/amendments/%3Fstatus%3Ddraft",
+        data={"csrf_token": token, "username": "delegate-a", "password": PASSWORD},
+    )
+    assert response.headers["Location"] == "/amendments/?status=draft"
+
+
+# --------------------------------------------------------------------------- sessions
+
+
+def test_a_cookie_captured_before_log_out_is_dead_after_it(small_app, people):
+    victim = small_app.test_client()
+    log_in(victim, "delegate-a")
+    stolen = victim.get_cookie("session").value
+    token = csrf_token(victim, "/account")
+    assert victim.post("/logout", data={"csrf_token": token}).status_code == 302
+
+    thief = small_app.test_client()
+    thief.set_cookie("session", stolen)
+    assert thief.get("/account").status_code == 302  # to the log-in page
+    assert thief.get("/api/v1/me").status_code == 401
+    # The account itself is fine: logging in again works.
+    assert log_in(small_app.test_client(), "delegate-a").status_code == 302
+
+
+def test_log_in_starts_a_new_session_with_a_new_csrf_secret(small_app, people):
+    browser = small_app.test_client()
+    csrf_token(browser)  # an anonymous session with a CSRF secret, as an attacker could plant
+    with browser.session_transaction() as before:
+        planted = before["csrf_token"]
+        before["planted"] = "by someone else"
+    assert log_in(browser, "delegate-a").status_code == 302
+    with browser.session_transaction() as after:
+        assert "planted" not in after
+        assert after.get("csrf_token") != planted
+    # Forms still work with the fresh secret.
+    token = csrf_token(browser, "/account")
+    assert browser.post("/logout", data={"csrf_token": token}).status_code == 302
+
+
+# --------------------------------------------------------------------------- production
+
+
+def test_production_refuses_a_short_secret_key(empty_database, tmp_path):
+    with pytest.raises(RuntimeError, match="at least 32 random bytes"):
+        make_app(empty_database, tmp_path, ENVIRONMENT="production", SECRET_KEY="k")
+
+
+def test_production_cookies_are_secure_and_hsts_is_sent(empty_database, tmp_path):
+    app = make_app(empty_database, tmp_path, ENVIRONMENT="production", SECRET_KEY="s" * 32)
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["REMEMBER_COOKIE_SECURE"] is True
+    response = app.test_client().get("/login", base_url="https://rkc.example")
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
+    assert "Secure" in response.headers["Set-Cookie"]
+
+
+def test_development_generates_a_long_random_secret(tmp_path):
+    (tmp_path / "secret_key").write_text("x")  # as short as an older release may have left
+    app = Flask("rkc", instance_path=str(tmp_path))
+    configure(app, None)
+    key = app.config["SECRET_KEY"]
+    assert len(bytes.fromhex(key)) >= 32
+    assert (tmp_path / "secret_key").read_text() == key
+    assert app.config["SESSION_COOKIE_SECURE"] is False
+    assert app.config["HSTS_MAX_AGE"] == 0
