@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn import zxcvbn
 
 from rkc import audit
 from rkc.auth.models import ApiToken, LoginFailure, Role, User
@@ -22,10 +24,13 @@ ADDRESS_FAILURES = 20
 FAILURE_WINDOW = timedelta(minutes=15)
 
 MIN_PASSWORD_LENGTH = 12
-_COMMON = {
-    "password1234", "123456789012", "qwertyuiopas", "passwordpassword", "letmeinletmein",
-    "customs12345", "kyoto1234567", "administrator", "welcome12345",
-}  # fmt: skip
+#: zxcvbn's score (0-4) a password needs: 3 is "safely unguessable" against an online attack
+#: (about 10^8 guesses), which throttling keeps to a few dozen a day.
+MIN_PASSWORD_SCORE = 3
+#: zxcvbn looks at this many characters; a longer password is not weaker for its tail.
+_ESTIMATED_CHARS = 64
+#: Words anyone would try against this site, whoever the user is.
+_SITE_WORDS = ("kyoto", "convention", "customs", "rkc", "wco", "revised", "delegate")
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
 
 #: A fixed hash used when the account does not exist, so that timing discloses nothing.
@@ -43,22 +48,59 @@ class AccountError(ValueError):
 # --------------------------------------------------------------------------- passwords
 
 
-def password_problems(password: str, username: str = "") -> list[str]:
-    """Everything wrong with a proposed password (empty list: acceptable)."""
-    problems = []
+def password_problems(password: str, username: str = "", personal: Iterable[str] = ()) -> list[str]:
+    """Everything wrong with a proposed password (empty list: acceptable).
+
+    Besides the length, a strength estimate (zxcvbn) that knows common passwords, keyboard
+    patterns, repeats, dates and sequences, and the user's own name, user name and e-mail
+    address (`personal`): a password built from those is refused even if long.
+    """
     if len(password) < MIN_PASSWORD_LENGTH:
-        problems.append(f"use at least {MIN_PASSWORD_LENGTH} characters")
+        return [f"use at least {MIN_PASSWORD_LENGTH} characters"]
     if len(password) > 512:
-        problems.append("use at most 512 characters")
-    if password.lower() in _COMMON or len(set(password)) < 5:
-        problems.append("this password is too easy to guess")
+        return ["use at most 512 characters"]
     if username and username.lower() in password.lower():
-        problems.append("the password must not contain the user name")
-    return problems
+        return ["the password must not contain the user name"]
+    words = _personal_words(username, *personal)
+    estimate = zxcvbn(password[:_ESTIMATED_CHARS], user_inputs=[*words, *_SITE_WORDS])
+    if estimate["score"] < MIN_PASSWORD_SCORE:
+        return ["this password is too easy to guess" + _advice(estimate)]
+    # Long enough to score well, yet made of the person's own names with a little around them:
+    # what is left without them must be strong on its own.
+    rest = password[:_ESTIMATED_CHARS].lower()
+    for word in sorted((w for w in words if len(w) >= 3), key=len, reverse=True):
+        rest = rest.replace(word, "")
+    if len(rest) < len(password[:_ESTIMATED_CHARS]) and zxcvbn(rest)["score"] < MIN_PASSWORD_SCORE:
+        return ["the password is built from your name or e-mail address"]
+    return []
 
 
-def _check_password(password: str, username: str) -> None:
-    problems = password_problems(password, username)
+def _personal_words(*items: str) -> set[str]:
+    """The user's names and e-mail address, whole and in parts, lower-case."""
+    words = set()
+    for item in items:
+        item = item.strip().lower()
+        if item:
+            words.add(item)
+            words.update(part for part in re.split(r"[^a-z0-9]+|(?<=\D)(?=\d)", item) if part)
+            words.add(item.split("@")[0])  # an e-mail address's local part
+    return {w for w in words if w}
+
+
+def _advice(estimate: dict) -> str:
+    """zxcvbn's warning and suggestions, as one clause."""
+    feedback = estimate["feedback"]
+    said = [feedback.get("warning") or "", *feedback.get("suggestions", [])]
+    said = [text.rstrip(".") for text in said if text]
+    return (": " + "; ".join(said)) if said else ""
+
+
+def _check_password(password: str, user: User | None = None, **names: str) -> None:
+    """Refuse a weak password, naming why; `user` (or `names`) gives the personal words."""
+    if user is not None:
+        names = {"username": user.username, "name": user.display_name, "email": user.email}
+    username = names.pop("username", "")
+    problems = password_problems(password, username, names.values())
     if problems:
         raise AccountError("password", "Password: " + "; ".join(problems) + ".")
 
@@ -88,7 +130,7 @@ def create_user(
         raise AccountError("display_name", "Name: required.")
     role = Role(role)
     _check_role_party(role, party)
-    _check_password(password, username)
+    _check_password(password, username=username, name=display_name, email=email)
     user = User(
         username=username,
         display_name=display_name.strip(),
@@ -156,7 +198,7 @@ def change_password(user: User, *, current: str | None, new: str) -> User:
     """Change a password; `current=None` only for administrators resetting it."""
     if current is not None and not check_password_hash(user.password_hash, current):
         raise AccountError("current_password", "Current password: that is not your password.")
-    _check_password(new, user.username)
+    _check_password(new, user)
     user.password_hash = generate_password_hash(new)
     user.password_changed_at = utcnow()
     user.session_epoch += 1  # every other session ends

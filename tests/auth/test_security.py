@@ -118,3 +118,61 @@ def test_development_generates_a_long_random_secret(tmp_path):
     assert (tmp_path / "secret_key").read_text() == key
     assert app.config["SESSION_COOKIE_SECURE"] is False
     assert app.config["HSTS_MAX_AGE"] == 0
+
+
+# --------------------------------------------------------------------------- password policy
+
+WEAK = ["password12345", "qwertyqwerty", "123451234512"]
+
+
+@pytest.mark.parametrize("password", WEAK)
+def test_common_and_patterned_passwords_are_refused_with_the_reason(web, people, password):
+    log_in(web, "delegate-a")
+    token = csrf_token(web, "/account")
+    response = web.post(
+        "/account/password",
+        data={"csrf_token": token, "current_password": PASSWORD, "new_password": password},
+    )
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "this password is too easy to guess:" in html
+    assert "Add another word or two" in html  # the estimator's own advice
+    assert log_in(web.application.test_client(), "delegate-a").status_code == 302  # unchanged
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["Schmidt Anna bmf 2026", "schmidt-anna-1980-!", "anna.schmidt@bmf.gv.at"],
+)
+def test_passwords_built_from_the_name_or_e_mail_are_refused(web, people, password):
+    log_in(web, "admin")
+    token = csrf_token(web, "/admin/users/new")
+    response = web.post(
+        "/admin/users/new",
+        data={
+            "csrf_token": token,
+            "username": "as",
+            "display_name": "Anna Schmidt",
+            "email": "anna.schmidt@bmf.gv.at",
+            "role": "observer",
+            "party_id": 0,
+            "password": password,
+        },
+    )
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "built from your name or e-mail address" in html or "too easy to guess" in html
+    assert ">as<" not in web.get("/admin/users").get_data(as_text=True)
+
+
+def test_the_command_line_applies_the_same_policy(small_app, people):
+    runner = small_app.test_cli_runner()
+    args = ["user", "create", "cli-weak", "--name", "CLI Weak", "--role", "observer"]
+    refused = runner.invoke(args=[*args, "--password", "qwertyqwerty"])
+    assert refused.exit_code == 1
+    assert "too easy to guess" in refused.output
+    reset = runner.invoke(args=["user", "set-password", "observer", "--password", "123451234512"])
+    assert reset.exit_code == 1
+    assert "too easy to guess" in reset.output
+    created = runner.invoke(args=[*args, "--password", "lantern orchard copper 81"])
+    assert created.exit_code == 0, created.output
