@@ -37,6 +37,7 @@ from sqlalchemy import Engine, func, select
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh import writing
+from whoosh.columns import MultiColumnReader
 from whoosh.searching import Searcher
 
 from rkc.search import documents
@@ -172,7 +173,7 @@ class SearchIndex:
             for term in reader.lexicon(fieldname):
                 reader.postings(fieldname, term).all_ids()
         for fieldname in ("revision_id", "node_id", *FACET_FIELDS):
-            column = reader.column_reader(fieldname)
+            column = column_reader(reader, fieldname)
             for docnum in range(reader.doc_count_all()):
                 column[docnum]
 
@@ -329,7 +330,7 @@ class SearchIndex:
 
     @staticmethod
     def _revision_ids_in_edition(searcher: Searcher, edition_id: int) -> set[int]:
-        column = searcher.reader().column_reader("revision_id")
+        column = column_reader(searcher.reader(), "revision_id")
         return {
             column[docnum]
             for docnum in searcher.docs_for_query(wq.Term("editions", str(edition_id)))
@@ -511,7 +512,7 @@ class IndexView:
         if rows is None:
             reader = self.searcher.reader()
             total = reader.doc_count_all()
-            columns = [reader.column_reader(name) for name in FACET_FIELDS]
+            columns = [column_reader(reader, name) for name in FACET_FIELDS]
             rows = [tuple(_text(c[d]) for c in columns) for d in range(total)]
             with self._mutex:
                 self._caches.facet_rows = rows
@@ -521,11 +522,30 @@ class IndexView:
         ids = self._caches.node_ids
         if ids is None:
             reader = self.searcher.reader()
-            column = reader.column_reader("node_id")
+            column = column_reader(reader, "node_id")
             ids = [column[d] for d in range(reader.doc_count_all())]
             with self._mutex:
                 self._caches.node_ids = ids
         return ids
+
+
+def column_reader(reader: Any, fieldname: str) -> Any:
+    """A column over every document of `reader`, segment by segment.
+
+    Whoosh's own multi-segment column reader leaves out the segments that hold no value for
+    the column (a catch-up that only rewrites the bookkeeping document writes such a segment:
+    after a freeze, an entry into force, an acceptance), so the documents of those segments
+    were read from the previous segment's column: wrong values or `IndexError: array index
+    out of range`. Here each segment answers for its own documents; a segment without the
+    column gives the column's default value.
+    """
+    if reader.is_atomic():
+        return reader.column_reader(fieldname)
+    leaves = reader.leaf_readers()
+    return MultiColumnReader(
+        [leaf.column_reader(fieldname) for leaf, _offset in leaves],
+        [offset for _leaf, offset in leaves],
+    )
 
 
 def _text(value: Any) -> str:
