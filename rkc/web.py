@@ -136,6 +136,8 @@ def init_web(app: Flask) -> None:
     @app.errorhandler(InterfaceError)
     @app.errorhandler(InternalError)
     def _database_error(error: DBAPIError):  # type: ignore[no-untyped-def]
+        if write_conflict(error):
+            return _write_conflict(error)
         if not database_unavailable(error):
             raise error  # a real fault of ours: the usual 500, logged with its traceback
         return _unavailable(error)
@@ -174,6 +176,33 @@ def _unavailable(error: DBAPIError):  # type: ignore[no-untyped-def]
     return page, 503, headers
 
 
+#: SQLSTATEs of a transaction the database rolled back because another one wrote the same
+#: rows: 40P01 deadlock detected, 40001 serialization failure. A conflict, not an outage.
+WRITE_CONFLICT_SQLSTATES = ("40P01", "40001")
+
+
+def write_conflict(error: DBAPIError) -> bool:
+    """Whether the database refused this write because a concurrent one got there first."""
+    return str(getattr(error.orig, "sqlstate", "") or "") in WRITE_CONFLICT_SQLSTATES
+
+
+def _write_conflict(error: DBAPIError):  # type: ignore[no-untyped-def]
+    """409, like any stale write: someone else changed the same thing at the same moment."""
+    from rkc.extensions import db
+
+    current_app.logger.warning("write conflict: %s", error.orig)
+    db.session.rollback()
+    message = (
+        "Someone else changed the same text at the same moment, and theirs was saved first. "
+        "Nothing of yours was saved: reload the page to see the current text, then try again."
+    )
+    headers = {"Cache-Control": "no-store"}
+    if request.path.startswith("/api/"):
+        return {"error": "Conflict", "message": message}, 409, headers
+    page = render_template("errors/error.html", code=409, title="Conflict", message=message)
+    return page, 409, headers
+
+
 #: SQLSTATE classes and codes that mean "the database is not available to us just now":
 #: 08 connection exceptions, 57P operator intervention (shutdown, restart, not yet accepting
 #: connections), 53 insufficient resources, 25006 a read-only transaction (the database or
@@ -186,8 +215,11 @@ def database_unavailable(error: DBAPIError) -> bool:
 
     Every OperationalError counts (the drivers raise it for a refused or lost connection, a
     locked or read-only SQLite file, a server shutting down), as does an InterfaceError (a
-    connection already closed) and any error whose SQLSTATE says so.
+    connection already closed) and any error whose SQLSTATE says so; a deadlock or a
+    serialization failure never does (`write_conflict`: 409).
     """
+    if write_conflict(error):
+        return False
     if isinstance(error, OperationalError | InterfaceError) or error.connection_invalidated:
         return True
     sqlstate = str(getattr(error.orig, "sqlstate", "") or "")

@@ -7,6 +7,7 @@ from collections import OrderedDict
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy.exc import DBAPIError
 
 from rkc.amendments import merging
 from rkc.amendments import queries as aq
@@ -15,7 +16,7 @@ from rkc.auth.permissions import Action, ensure
 from rkc.convention import operations as text_store
 from rkc.convention import queries as text_queries
 from rkc.convention.models import Edition
-from rkc.web import NotFoundHere, transactional
+from rkc.web import NotFoundHere, transactional, write_conflict
 
 bp = Blueprint("merge", __name__, url_prefix="/merge")
 
@@ -136,6 +137,11 @@ def merge_amendments(draft: str):  # type: ignore[no-untyped-def]
         outcome = merging.merge(edition, chosen, expected=_expected(), user=_me())
     except (text_store.StaleRevisionError, merging.MergeConflict) as exc:
         return _failed(edition, 409, str(exc), _conflict_view(edition, exc))
+    except DBAPIError as exc:
+        if not write_conflict(exc):
+            raise
+        first = chosen[0]
+        return _raced(edition, (first.node or first.parent_node).key)  # type: ignore[union-attr]
     except (merging.MergeError, merging.amendment_ops.AmendmentError) as exc:
         return _failed(edition, 400, str(exc))
     labels = ", ".join(a.label for a in outcome.merged)
@@ -154,6 +160,16 @@ def _failed(edition: Edition, status: int, message: str, conflict=None):  # type
 
     db.session.rollback()
     return _queue_page(edition, status, message, conflict)
+
+
+def _raced(edition: Edition, node_key: str):  # type: ignore[no-untyped-def]
+    """The database broke a deadlock (or a serialization failure) by rolling this merge
+    back: the other writer won. The same 409 as a stale write, with the text as it is now."""
+    from rkc.extensions import db
+
+    db.session.rollback()
+    exc = text_store.StaleRevisionError(node_key, None, None)
+    return _failed(edition, 409, str(exc), _conflict_view(edition, exc))
 
 
 @bp.post("/<path:draft>/compromise")
@@ -185,6 +201,10 @@ def write_compromise(draft: str):  # type: ignore[no-untyped-def]
         )
     except (text_store.StaleRevisionError, merging.MergeConflict) as exc:
         return _failed(edition, 409, str(exc), _conflict_view(edition, exc))
+    except DBAPIError as exc:
+        if not write_conflict(exc) or node is None:
+            raise
+        return _raced(edition, node.key)
     except (merging.MergeError, merging.amendment_ops.AmendmentError) as exc:
         return _failed(edition, 400, str(exc))
     flash(f"Compromise text merged into {node.key}; {len(chosen)} amendment(s) superseded.", "info")

@@ -8,6 +8,12 @@ Concurrency: each merged provision carries the revision the Secretariat saw when
 to merge (`expected`). `rkc.convention.operations.revise` updates the draft with a
 compare-and-set, so of two merges racing for one provision one wins and the other gets
 `StaleRevisionError` (HTTP 409 with the new text) and writes nothing.
+
+Locks: a merge and a compromise write the same rows (the manifest line, the amendments, the
+rebased followers) in different orders; on PostgreSQL two of them racing for one provision
+deadlocked. Both therefore start with `_lock`: the draft's edition row first, then the
+amendments they name in id order, and only then read what they check. Writers of one draft
+queue there; the second finds the provision moved on and gets the usual 409.
 """
 
 from __future__ import annotations
@@ -72,9 +78,38 @@ def _order(edition: Edition, amendments: Iterable[Amendment]) -> list[Amendment]
     return sorted(amendments, key=where)
 
 
-def _check_batch(edition: Edition, amendments: list[Amendment], user: User) -> None:
-    if not can(user, Action.MERGE):
-        raise MergeError("user", "Only the Secretariat may merge amendments.")
+def _lock(edition: Edition, amendments: Iterable[Amendment]) -> None:
+    """Take this transaction's locks in the one fixed order, then forget what was read before.
+
+    `FOR NO KEY UPDATE` on the edition row serializes the draft's merges and compromises
+    without blocking inserts that merely refer to the edition. Whoever waited here re-reads
+    everything (statuses, manifest lines) as committed by the writer it waited for.
+    SQLite takes no row locks: a writer's transaction already holds the database's write lock.
+    """
+    db.session.flush()
+    db.session.execute(
+        select(Edition.id).where(Edition.id == edition.id).with_for_update(key_share=True)
+    )
+    db.session.expire_all()
+    ids = sorted({a.id for a in amendments})
+    if ids:
+        db.session.execute(
+            select(Amendment.id)
+            .where(Amendment.id.in_(ids))
+            .order_by(Amendment.id)
+            .with_for_update()
+        )
+
+
+def _refuse_if_moved(edition: Edition, node: Node, expected: int | None) -> None:
+    """StaleRevisionError (409) before anything else is checked, when the provision changed
+    since the Secretariat read it: a concurrent writer's work is news, not a bad request."""
+    current = text_store.current_revision(edition, node)
+    if current is not None and expected is not None and current.id != expected:
+        raise text_store.StaleRevisionError(node.key, expected, current.id)
+
+
+def _check_batch(edition: Edition, amendments: list[Amendment]) -> None:
     if edition.status is not EditionStatus.WORKING_DRAFT:
         raise MergeError("edition", f"“{edition.title}” is not a working draft.")
     if not amendments:
@@ -107,8 +142,15 @@ def merge(
 
     `expected` maps each amended node id to the revision id the Secretariat saw.
     """
-    batch = _order(edition, list(dict.fromkeys(amendments)))  # each once, even if named twice
-    _check_batch(edition, batch, user)
+    if not can(user, Action.MERGE):
+        raise MergeError("user", "Only the Secretariat may merge amendments.")
+    chosen = list(dict.fromkeys(amendments))  # each once, even if named twice
+    _lock(edition, chosen)
+    batch = _order(edition, chosen)
+    for amendment in batch:
+        if amendment.node is not None and amendment.action is not AmendmentAction.INSERT:
+            _refuse_if_moved(edition, amendment.node, expected.get(amendment.node.id))
+    _check_batch(edition, batch)
     seen_now: dict[int, int] = {}  # node id -> revision this batch wrote
     revisions: list[Revision] = []
     for amendment in batch:
@@ -289,6 +331,8 @@ def compromise(
         raise MergeError("amendments", "Choose the amendments the compromise supersedes.")
     if not text.strip():
         raise MergeError("text", "Compromise text: it is empty.")
+    _lock(edition, chosen)
+    _refuse_if_moved(edition, node, expected_revision_id)
     for amendment in chosen:
         if amendment.node_id != node.id or amendment.action is not AmendmentAction.MODIFY:
             raise MergeError(
