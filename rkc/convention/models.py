@@ -151,6 +151,9 @@ class Edition(db.Model):
     in_force_from: Mapped[date | None] = mapped_column(Date)
     #: True only for the authentic text loaded from the depositary's documents.
     is_authentic: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The languages (space-separated codes, "en fr") whose text is authentic; an edition
+    #: flagged authentic with none listed is authentic in every language it holds.
+    authentic_languages: Mapped[str] = mapped_column(String(40), default="", server_default="")
     based_on_id: Mapped[int | None] = mapped_column(ForeignKey("edition.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     frozen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -161,6 +164,11 @@ class Edition(db.Model):
 
     work: Mapped[Work] = relationship(back_populates="editions")
     based_on: Mapped[Edition | None] = relationship(remote_side=[id])
+
+    def authentic_in(self, language: str) -> bool:
+        """Whether this edition's text in `language` is the authentic text."""
+        listed = (self.authentic_languages or "").split()
+        return language in listed if listed else bool(self.is_authentic)
 
     @property
     def is_frozen(self) -> bool:

@@ -28,6 +28,7 @@ from rkc.audit import record
 from rkc.auth.models import User
 from rkc.auth.permissions import Action, can
 from rkc.convention.corpus import Unit
+from rkc.convention.kinds import KIND_LABELS
 from rkc.convention.models import Edition, EditionEntry, EditionStatus, Node, Revision, Work
 from rkc.convention.operations import Content, TextStoreError, open_draft, reorder
 from rkc.convention.queries import entry_of
@@ -35,6 +36,21 @@ from rkc.extensions import db
 from rkc.interchange.docx_changes import UnitChange, read_marked_up
 from rkc.interchange.report import Finding, ImportRefused
 from rkc.text.merge import rebase
+
+#: Kinds that stand at the top of a work (the Body, an annex, a set of Guidelines).
+TOP_KINDS = frozenset({"instrument", "annex", "guidelines"})
+
+
+@dataclass(frozen=True)
+class ChapterSummary:
+    """What an import did to one chapter (or to a top-level unit's own heading and text)."""
+
+    key: str
+    label: str
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    removed: int = 0
 
 
 @dataclass(frozen=True)
@@ -46,10 +62,24 @@ class ImportSummary:
     changed: int
     unchanged: int
     removed: int
+    #: Units of the starting edition the file did not touch, kept as they were.
+    kept: int = 0
+    chapters: tuple[ChapterSummary, ...] = ()
+    replace_work: bool = False
+    #: Warnings the user accepted (gaps in the numbering, kinds that changed).
+    warnings: tuple[Finding, ...] = ()
 
     @property
     def total(self) -> int:
         return self.added + self.changed + self.unchanged
+
+    def lines(self) -> list[str]:
+        """One line per chapter: `General Annex, Chapter 4 (ga/4): 1 added, ...`."""
+        return [
+            f"{c.label} ({c.key}): {c.added} added, {c.changed} changed, "
+            f"{c.unchanged} unchanged, {c.removed} removed"
+            for c in self.chapters
+        ]
 
 
 def import_edition(
@@ -64,19 +94,28 @@ def import_edition(
     is_authentic: bool = False,
     language: str = "en",
     locations: dict[str, str] | None = None,
+    replace_work: bool = False,
+    warnings: Sequence[Finding] = (),
+    accept_warnings: bool = False,
+    context: Callable[[str], str] | None = None,
 ) -> ImportSummary:
     """Store an imported text as a new working draft of `work`, opened from `base`.
 
     Units whose key names an existing node become new revisions of it (or keep its revision
-    when nothing changed); other keys make new nodes. When the imported top-level units are
-    top-level units of the work, the file is the whole text and units of `base` it does not
-    hold are left out of the draft. When they are units further down (a chapter, say), each
-    replaces that unit and everything under it, in its place; the rest of `base` stays.
+    when nothing changed); other keys make new nodes.
+
+    By default the file replaces what it holds and nothing else: each chapter it holds (with
+    everything under it) replaces that chapter, a top-level unit's own heading and text are
+    updated, a chapter or annex the base lacks is added after the others, and every other
+    unit of `base` stays as it is. With `replace_work` the file is the whole work: units of
+    `base` it lacks are left out of the draft.
 
     Raises ImportRefused, before writing anything, when a key belongs to another work, a
-    partial import names a unit `base` does not hold, or the slug or title is unusable.
+    unit cannot be placed, the slug or title is unusable, or there are warnings (`warnings`
+    given, and kinds that changed against `base`) that the user did not accept.
     """
     where = locations or {}
+    around = context or (lambda _where: "")
     findings: list[Finding] = []
     if base.work_id != work.id:
         findings.append(Finding("", f"edition {base.slug!r} belongs to another work"))
@@ -94,43 +133,140 @@ def import_edition(
 
     # What each node says in the base edition (its entry gives the subtree's ordinal range).
     base_rows = db.session.execute(
-        select(Revision, EditionEntry)
+        select(Revision, EditionEntry, Node.key)
         .join(EditionEntry, EditionEntry.revision_id == Revision.id)
+        .join(Node, Node.id == EditionEntry.node_id)
         .where(EditionEntry.edition_id == base.id, EditionEntry.language == language)
     ).all()
-    before: dict[int, Revision] = {rev.node_id: rev for rev, _entry in base_rows}
-    entries: dict[int, EditionEntry] = {entry.node_id: entry for _rev, entry in base_rows}
+    before: dict[int, Revision] = {rev.node_id: rev for rev, _entry, _key in base_rows}
+    entries: dict[int, EditionEntry] = {entry.node_id: entry for _rev, entry, _key in base_rows}
+    key_of: dict[int, str] = {entry.node_id: key for _rev, entry, key in base_rows}
     base_node_ids = set(before)
 
-    # A root that stands below the top of the work makes this a partial import.
-    placed: dict[str, tuple[str | None, int]] = {}  # root key -> (parent key, position)
+    def base_revision(key: str) -> Revision | None:
+        node = nodes.get(key)
+        return before.get(node.id) if node is not None else None
+
+    # Where each piece of the file goes: (unit, parent key, position, with its children).
+    pieces: list[tuple[Unit, str | None, int, bool]] = []
+    heads_kept: set[str] = set()
+    replaced: set[int] = set()
+    top_positions = [r.position for r in before.values() if r.parent_id is None]
+    next_top = max(top_positions, default=-1) + 1
+
+    def subtree_ids(key: str) -> set[int]:
+        entry = entries[nodes[key].id]
+        return {
+            node_id
+            for node_id, e in entries.items()
+            if entry.ordinal <= e.ordinal <= entry.end_ordinal
+        }
+
     for index, root in enumerate(roots):
-        node = nodes.get(root.key)
-        revision = before.get(node.id) if node is not None else None
+        revision = base_revision(root.key)
         if revision is not None and revision.parent_id is not None:
-            assert revision.parent is not None
-            placed[root.key] = (revision.parent.key, revision.position)
-        else:
-            placed[root.key] = (None, index)
-    partial = any(parent is not None for parent, _ in placed.values())
-    if partial:
-        for root in roots:
-            if placed[root.key][0] is None:
+            if replace_work:
                 findings.append(
                     Finding(
                         where.get(root.key, ""),
-                        f"{root.key} is not a unit of {base.slug!r} below the top level; an "
-                        "import of part of the text must name units the starting edition holds",
+                        f"{root.key} is part of the work, not the whole of it: replacing the "
+                        "whole work needs files holding its top-level units (the Body, the "
+                        "annexes); import a part without --replace-work",
                     )
                 )
+                continue
+            assert revision.parent is not None
+            pieces.append((root, revision.parent.key, revision.position, True))
+            replaced |= subtree_ids(root.key)
+        elif root.kind not in TOP_KINDS:
+            findings.append(
+                Finding(
+                    where.get(root.key, ""),
+                    f"{root.key} is not a unit of {base.slug!r}: a {root.kind.replace('_', ' ')} "
+                    "must be imported under the heading of the annex (or Body) it belongs to",
+                )
+            )
+        elif replace_work:
+            pieces.append((root, None, index, True))
+        elif revision is None:  # a top-level unit the base lacks: added after the others
+            pieces.append((root, None, next_top, True))
+            next_top += 1
+        else:
+            pieces.append((root, None, revision.position, False))
+            replaced.add(revision.node_id)
+            if not root.text.strip():  # a heading placing the chapters below it: kept
+                heads_kept.add(root.key)
+            siblings = [r.position for r in before.values() if r.parent_id == revision.node_id]
+            next_child = max(siblings, default=-1) + 1
+            for child in root.children:
+                known = base_revision(child.key)
+                if known is not None and known.parent_id == revision.node_id:
+                    pieces.append((child, root.key, known.position, True))
+                    replaced |= subtree_ids(child.key)
+                else:
+                    pieces.append((child, root.key, next_child, True))
+                    next_child += 1
+    if replace_work:
+        replaced = set(base_node_ids)
+    replaced |= {nodes[k].id for k in keys if k in nodes} & base_node_ids  # units moved here
     if findings:
         raise ImportRefused(source, findings)
+
+    # Capitals are the WCO's typography: a title that differs from the base's only in case
+    # keeps the base's spelling.
+    for root in roots:
+        for unit in root.walk():
+            previous = base_revision(unit.key)
+            if (
+                unit.title
+                and previous is not None
+                and previous.title
+                and unit.title == unit.title.upper()
+                and unit.title.casefold() == previous.title.casefold()
+            ):
+                unit.title = previous.title
+
+    # Warnings: the file's (gaps in its numbering), and kinds that changed against the base.
+    found = list(warnings)
+    for root in roots:
+        for unit in root.walk():
+            previous = base_revision(unit.key)
+            if previous is not None and previous.kind != unit.kind:
+                place = where.get(unit.key, "")
+                found.append(
+                    Finding(
+                        place,
+                        f"{KIND_LABELS.get(unit.kind, unit.kind)} {unit.number or ''} was a "
+                        f"{KIND_LABELS.get(previous.kind, previous.kind)} in {base.slug!r}: the "
+                        "kind changes",
+                        around(place),
+                        warning=True,
+                    )
+                )
+    if is_authentic and base_node_ids - replaced and language not in authentic_languages(base):
+        found.append(
+            Finding(
+                "",
+                f"the file holds part of the work; marking the new draft authentic in "
+                f"{language!r} says that the units it keeps from {base.slug!r} (not authentic "
+                f"in {language!r}) are authentic too",
+                warning=True,
+            )
+        )
+    if found and not accept_warnings:
+        raise ImportRefused(source, found)
 
     try:
         draft = open_draft(base, slug=slug, title=title.strip(), description=description)
     except TextStoreError as exc:  # raised before open_draft writes anything
         raise ImportRefused(source, [Finding("", str(exc))]) from None
-    draft.is_authentic = is_authentic
+    languages = set(authentic_languages(base))
+    if is_authentic:
+        languages.add(language)
+    else:
+        languages.discard(language)
+    draft.authentic_languages = " ".join(sorted(languages))
+    draft.is_authentic = bool(languages)
 
     # Nodes outside the base: their latest revision anywhere is the predecessor.
     missing = [n.id for n in nodes.values() if n.id not in before]
@@ -146,34 +282,21 @@ def import_edition(
     db.session.add_all(new_nodes)
     db.session.flush()
     nodes.update({n.key: n for n in new_nodes})
+    parents = {p for _, p, _, _ in pieces if p is not None}
     parent_ids = dict(
-        db.session.execute(
-            select(Node.key, Node.id).where(
-                Node.key.in_([p for p, _ in placed.values() if p is not None])
-            )
-        ).all()
+        db.session.execute(select(Node.key, Node.id).where(Node.key.in_(parents))).all()
     )
     parent_ids.update({k: n.id for k, n in nodes.items()})
 
-    # Which entries of the draft (a copy of base) the import replaces.
-    if partial:
-        replaced: set[int] = set()
-        for root in roots:
-            entry = entries[nodes[root.key].id]
-            replaced.update(
-                node_id
-                for node_id, e in entries.items()
-                if entry.ordinal <= e.ordinal <= entry.end_ordinal
-            )
-    else:
-        replaced = set(base_node_ids)
-    replaced |= {nodes[k].id for k in keys} & base_node_ids  # units moved into the import
-
-    added = changed = unchanged = 0
+    counts: dict[str, dict[str, int]] = {}
+    group_of = _groups(roots, pieces)
     revision_of: dict[str, int] = {}
     fresh: list[tuple[str, Revision]] = []
-    for unit, parent_key, position in _placed_units(roots, placed):
+    for unit, parent_key, position in _placed_units(pieces):
         node = nodes[unit.key]
+        if unit.key in heads_kept:
+            revision_of[unit.key] = before[node.id].id
+            continue
         content = Content(
             kind=unit.kind,
             parent_key=parent_key,
@@ -184,15 +307,14 @@ def import_edition(
             text=unit.text,
             explains=" ".join(unit.explains),
         )
+        tally = counts.setdefault(group_of[unit.key], {})
         previous = before.get(node.id)
         if previous is not None and previous.content_hash == content.hash():
             revision_of[unit.key] = previous.id
-            unchanged += 1
+            tally["unchanged"] = tally.get("unchanged", 0) + 1
             continue
-        if node.id in base_node_ids:
-            changed += 1
-        else:
-            added += 1
+        outcome = "changed" if node.id in base_node_ids else "added"
+        tally[outcome] = tally.get(outcome, 0) + 1
         revision = Revision(
             node_id=node.id,
             language=language,
@@ -213,6 +335,20 @@ def import_edition(
     db.session.add_all([r for _, r in fresh])
     db.session.flush()
     revision_of.update({key: r.id for key, r in fresh})
+
+    imported_ids = {nodes[k].id for k in keys}
+    removed_ids = replaced - imported_ids
+    labels: dict[str, str] = {}
+    for node_id in removed_ids:
+        group = _base_group(node_id, before, key_of, labels)
+        tally = counts.setdefault(group, {})
+        tally["removed"] = tally.get("removed", 0) + 1
+    for key, label in _labels(roots).items():
+        if key in labels:
+            continue
+        if key in nodes and nodes[key].id in base_node_ids:
+            _base_group(nodes[key].id, before, key_of, labels)
+        labels.setdefault(key, label)
 
     for chunk in _chunks(sorted(replaced)):
         db.session.execute(
@@ -238,9 +374,22 @@ def import_edition(
         db.session.execute(insert(EditionEntry), rows)
     db.session.expire_all()
     reorder(draft, language)
-    removed = len(replaced - {nodes[k].id for k in keys})
     db.session.flush()
-    summary = ImportSummary(draft, added, changed, unchanged, removed)
+    chapters = tuple(
+        ChapterSummary(key, labels.get(key, key), **tally) for key, tally in counts.items()
+    )
+    total = {
+        name: sum(getattr(c, name) for c in chapters)
+        for name in ("added", "changed", "unchanged", "removed")
+    }
+    summary = ImportSummary(
+        draft,
+        **total,
+        kept=len(base_node_ids - replaced),
+        chapters=chapters,
+        replace_work=replace_work,
+        warnings=tuple(found),
+    )
     record(
         "interchange.import",
         "edition",
@@ -249,18 +398,24 @@ def import_edition(
         slug=slug,
         source=source,
         base=base.slug,
-        partial=partial,
+        replace_work=replace_work,
         authentic=is_authentic,
-        added=added,
-        changed=changed,
-        unchanged=unchanged,
-        removed=removed,
+        language=language,
+        kept=summary.kept,
+        chapters=[[c.key, c.added, c.changed, c.unchanged, c.removed] for c in summary.chapters],
+        warnings_accepted=[str(f) for f in found],
+        **total,
     )
     return summary
 
 
+def authentic_languages(edition: Edition) -> tuple[str, ...]:
+    """The languages in which an edition is the authentic text."""
+    return tuple((edition.authentic_languages or "").split())
+
+
 def _placed_units(
-    roots: Sequence[Unit], placed: dict[str, tuple[str | None, int]]
+    pieces: Sequence[tuple[Unit, str | None, int, bool]],
 ) -> list[tuple[Unit, str | None, int]]:
     """(unit, parent key, position among siblings) in document order."""
     out: list[tuple[Unit, str | None, int]] = []
@@ -270,10 +425,73 @@ def _placed_units(
         for index, child in enumerate(unit.children):
             visit(child, unit.key, index)
 
-    for root in roots:
-        parent_key, position = placed[root.key]
-        visit(root, parent_key, position)
+    for unit, parent_key, position, whole in pieces:
+        if whole:
+            visit(unit, parent_key, position)
+        else:
+            out.append((unit, parent_key, position))
     return out
+
+
+#: Kinds a summary counts by: a chapter, or a unit standing directly in a top-level unit.
+def _groups(
+    roots: Sequence[Unit], pieces: Sequence[tuple[Unit, str | None, int, bool]]
+) -> dict[str, str]:
+    """Unit key -> the key of the chapter (or top-level unit) it is counted under."""
+    out: dict[str, str] = {}
+
+    def visit(unit: Unit, group: str) -> None:
+        if unit.kind == "chapter" or unit.kind == "preamble":
+            group = unit.key
+        out[unit.key] = group
+        for child in unit.children:
+            visit(child, group)
+
+    for unit, _parent, _position, _whole in pieces:
+        if unit.key not in out:
+            visit(unit, unit.key)
+    return out
+
+
+def _base_group(
+    node_id: int, before: dict[int, Revision], key_of: dict[int, str], labels: dict[str, str]
+) -> str:
+    """The chapter (or top-level unit) of the base a removed unit was counted under."""
+    chain: list[Revision] = []
+    current: Revision | None = before.get(node_id)
+    while current is not None:
+        chain.append(current)
+        current = before.get(current.parent_id) if current.parent_id is not None else None
+    group = next((r for r in chain if r.kind in ("chapter", "preamble")), chain[-1])
+    top = chain[-1]
+    key = key_of[group.node_id]
+    if key not in labels:
+        labels[key] = _label(top.kind, top.number, top.title, group)
+    return key
+
+
+def _labels(roots: Sequence[Unit]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for root in roots:
+        for unit in root.walk():
+            if unit is root or unit.kind in ("chapter", "preamble"):
+                out[unit.key] = _label(root.kind, root.number, root.title, unit)
+    return out
+
+
+def _label(top_kind: str, top_number: str | None, top_title: str | None, unit) -> str:  # type: ignore[no-untyped-def]
+    """`General Annex, Chapter 4`, `Specific Annex E, Chapter 1`, `Body, Preamble`."""
+    if top_kind == "annex":
+        top = f"Specific Annex {top_number}" if top_number else (top_title or "Annex")
+    elif top_kind == "instrument":
+        top = "Body"
+    else:
+        top = top_title or KIND_LABELS.get(top_kind, top_kind)
+    if unit.kind == "chapter":
+        return f"{top}, Chapter {unit.number}"
+    if unit.kind == "preamble":
+        return f"{top}, Preamble"
+    return f"{top} (heading and text)"
 
 
 def _chunks(values: Sequence, size: int = 500):  # type: ignore[no-untyped-def]
@@ -283,7 +501,7 @@ def _chunks(values: Sequence, size: int = 500):  # type: ignore[no-untyped-def]
 
 
 #: Formats `import_file` reads, by the name forms and the command line use.
-IMPORT_FORMATS = ("akn", "docx")
+IMPORT_FORMATS = ("akn", "docx", "pdf")
 
 
 def read_outline(fmt: str, data: bytes, source: str, *, limit: int):  # type: ignore[no-untyped-def]
@@ -296,7 +514,23 @@ def read_outline(fmt: str, data: bytes, source: str, *, limit: int):  # type: ig
         from rkc.interchange import docx_import
 
         return docx_import.read(data, source, limit=limit)
-    raise ImportRefused(source, [Finding("", f"unknown format {fmt!r}; use akn or docx")])
+    if fmt == "pdf":
+        from rkc.interchange import pdf_import
+
+        return pdf_import.read(data, source, limit=limit)
+    raise ImportRefused(source, [Finding("", f"unknown format {fmt!r}; use akn, docx or pdf")])
+
+
+def read_checked(fmt: str, data: bytes, *, source: str, base: Edition, limit: int):  # type: ignore[no-untyped-def]
+    """(outline, roots): the file read and checked against the rules of the corpus; the roots
+    of a Word or PDF file keyed from `base`. ImportRefused when anything is wrong."""
+    outline = read_outline(fmt, data, source, limit=limit)
+    if fmt in ("docx", "pdf"):
+        from rkc.interchange import docx_import
+
+        docx_import.supply_root_keys(outline, base)
+    roots = outline.units(known_keys=db.session.scalars(select(Node.key)))
+    return outline, roots
 
 
 def import_file(
@@ -311,14 +545,16 @@ def import_file(
     limit: int,
     description: str = "",
     is_authentic: bool = False,
+    language: str = "en",
+    replace_work: bool = False,
+    accept_warnings: bool = False,
 ) -> ImportSummary:
-    """Read, check and store a file as a new working draft; ImportRefused stores nothing."""
-    outline = read_outline(fmt, data, source, limit=limit)
-    if fmt == "docx":
-        from rkc.interchange import docx_import
+    """Read, check and store a file as a new working draft; ImportRefused stores nothing.
 
-        docx_import.supply_root_keys(outline, base)
-    roots = outline.units(known_keys=db.session.scalars(select(Node.key)))
+    Warnings (gaps in the numbering, kinds that changed against `base`) refuse the file
+    unless `accept_warnings`.
+    """
+    outline, roots = read_checked(fmt, data, source=source, base=base, limit=limit)
     return import_edition(
         work,
         roots,
@@ -328,7 +564,12 @@ def import_file(
         source=source,
         description=description,
         is_authentic=is_authentic,
+        language=language,
         locations=outline.locations,
+        replace_work=replace_work,
+        warnings=outline.warnings,
+        accept_warnings=accept_warnings,
+        context=outline.context,
     )
 
 

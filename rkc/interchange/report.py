@@ -7,17 +7,31 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Finding:
-    """One thing wrong in an imported file: where (line, paragraph, element) and why."""
+    """One thing wrong in an imported file: where (line, paragraph, element) and why.
+
+    `context` quotes the text around the place (the headings before, at and after it). A
+    `warning` (a gap in the numbering, a kind that changed) may be accepted by the user; any
+    other finding must be fixed in the file.
+    """
 
     where: str
     reason: str
+    context: str = ""
+    warning: bool = False
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.reason}" if self.where else self.reason
+        text = f"{self.where}: {self.reason}" if self.where else self.reason
+        if self.warning:
+            text = "warning: " + text
+        return f"{text} [{self.context}]" if self.context else text
 
 
 class ImportRefused(ValueError):
-    """Raised with every finding; nothing has been stored."""
+    """Raised with every finding; nothing has been stored.
+
+    When every finding is a warning, the same import passes once the user accepts them
+    (`accept_warnings`); `only_warnings` says so.
+    """
 
     def __init__(self, source: str, findings: list[Finding]):
         self.source = source
@@ -27,6 +41,10 @@ class ImportRefused(ValueError):
             f"{source}: {count} problem{'s' if count != 1 else ''}, nothing was stored\n"
             + "\n".join(str(f) for f in findings)
         )
+
+    @property
+    def only_warnings(self) -> bool:
+        return bool(self.findings) and all(f.warning for f in self.findings)
 
 
 def refuse(source: str, where: str, reason: str) -> ImportRefused:

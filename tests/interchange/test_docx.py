@@ -130,17 +130,25 @@ def _authentic_document() -> docx.Document:
 
 
 def test_a_hand_made_document_reads_by_styles_and_patterns(app):
-    summary = _import(_save(_authentic_document()), "hand-made", is_authentic=True)
+    summary = _import(_save(_authentic_document()), "hand-made")
     db.session.commit()
-    rows = {row[0]: row for row in stored(edition("rkc", "hand-made"))}
-    assert list(rows) == ["ga", "ga/3", "ga/3/s-a", "ga/3/3.1", "ga/3/3.1/note", "ga/3/3.2"]
+    rows = {row[0]: row for row in stored(edition("rkc", "hand-made"), "ga/3")}
+    assert list(rows) == ["ga/3", "ga/3/s-a", "ga/3/3.1", "ga/3/3.1/note", "ga/3/3.2"]
     assert rows["ga/3/3.1"][5] == (
         "The Customs shall designate the offices *where* goods may be cleared:\n\n"
         "- during business hours;\n- on request, outside them."
     )
     assert rows["ga/3/3.2"][5] == "1. First numbered item;\n2. second numbered item."
     assert rows["ga/3/3.1/note"][1] == "note"
-    assert summary.removed > 0  # the rest of the Convention is not in this file
+    # Only Chapter 3 was in the file: the rest of the Convention is kept as it was.
+    assert summary.kept > 800
+    assert [c.key for c in summary.chapters] == ["ga/3"]
+    assert summary.chapters[0].removed > 0
+    whole = {row[0]: row for row in stored(edition("rkc", "hand-made"))}
+    before = {row[0]: row for row in stored(edition("rkc", "2006"))}
+    assert {k: v for k, v in whole.items() if not k.startswith("ga/3")} == {
+        k: v for k, v in before.items() if not k.startswith("ga/3")
+    }
 
 
 def test_problems_are_reported_with_paragraph_numbers_and_nothing_is_stored(app):
