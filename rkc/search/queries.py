@@ -25,6 +25,7 @@ another doctype carry it in `Hit.doctype` for the views to link.
 from __future__ import annotations
 
 import html
+import itertools
 import math
 import re
 import unicodedata
@@ -53,6 +54,11 @@ from rkc.search.schema import (
 )
 
 MAX_QUERY_CHARS = 300
+#: A wildcard needs this many characters before its first `*` or `?` (`*a*` would read the
+#: whole vocabulary of every field and cost seconds) ...
+MIN_WILDCARD_PREFIX = 2
+#: ... and may match at most this many words in one field; either way it is left out, said so.
+MAX_WILDCARD_TERMS = 1000
 MAX_TERMS = 24
 PER_PAGE = 10
 MAX_PER_PAGE = 50
@@ -442,9 +448,46 @@ def _parse(
             return wq.NullQuery
         parser = _parser(index_view, qparser.OrGroup)
         return parser.parse(" ".join(words))
+    parsed = _bound_wildcards(index_view, parsed, hints)
     if parsed is wq.NullQuery:
         hints.append("Nothing searchable was left in your search.")
     return parsed
+
+
+def _bound_wildcards(index_view: IndexView, parsed: wq.Query, hints: list[str]) -> wq.Query:
+    """Leave out the wildcards that would expand to too much of the vocabulary."""
+    reader = index_view.searcher.reader()
+    refused: dict[str, str] = {}
+
+    def bound(leaf: wq.Query) -> wq.Query:
+        if not isinstance(leaf, wq.Wildcard | wq.Prefix):
+            return leaf
+        pattern = leaf.text + "*" if isinstance(leaf, wq.Prefix) else leaf.text
+        literal = re.split(r"[*?]", pattern, maxsplit=1)[0]
+        if len(literal) < MIN_WILDCARD_PREFIX:
+            refused.setdefault(
+                pattern,
+                f"The wildcard “{pattern}” needs at least {MIN_WILDCARD_PREFIX} letters before "
+                "its first * or ?, so it was left out.",
+            )
+            return wq.NullQuery
+        expansion = leaf.expanded_terms(reader)
+        if sum(1 for _ in itertools.islice(expansion, MAX_WILDCARD_TERMS + 1)) > (
+            MAX_WILDCARD_TERMS
+        ):
+            refused.setdefault(
+                pattern,
+                f"The wildcard “{pattern}” matches more than {MAX_WILDCARD_TERMS} words, so it "
+                "was left out: add letters before the * to narrow it.",
+            )
+            return wq.NullQuery
+        return leaf
+
+    bounded = parsed.accept(bound)
+    if not refused:
+        return parsed
+    hints.extend(refused.values())
+    return bounded.normalize()
 
 
 def search(
