@@ -54,6 +54,9 @@ class Defaults:
     #: Changes to the Convention's date rules (fields of rkc.parties.law.Rules, dates as ISO
     #: text), e.g. {"chapter_acceptances_needed": 5} for a chapter's first entry into force.
     PARTY_RULES: dict[str, Any] = {}
+    #: The latest public count of Contracting Parties, against which the parties page shows
+    #: the register's own coverage (WCO, February 2024).
+    PARTY_PUBLIC_COUNT: dict[str, Any] = {"count": 136, "as_of": "February 2024"}
 
 
 def _instance_database_url(app: Flask) -> str:

@@ -28,7 +28,7 @@ from rkc.interchange.docx_common import (
     NUMBER_STYLES,
     style_depth,
 )
-from rkc.interchange.outline import Outline
+from rkc.interchange.outline import Heading, Outline
 from rkc.interchange.report import ImportRefused, check_size, refuse
 from rkc.interchange.safe_xml import parse as parse_xml
 
@@ -194,7 +194,7 @@ def read_document(document, source: str) -> Outline:  # type: ignore[no-untyped-
                 outline.problem(where, f"Heading {level}: rkc uses Heading 1 to Heading 6")
                 text = None
                 continue
-            outline.raw_heading(level, _plain(child, include_hidden=True), where)
+            outline.printed_heading(level, _plain(child, include_hidden=True), where)
             text = _Text(where=where)
             continue
         if text is None:
@@ -224,14 +224,60 @@ def read_document(document, source: str) -> Outline:  # type: ignore[no-untyped-
 
 
 def supply_root_keys(outline: Outline, base: Edition) -> None:
-    """Give a top-level heading without a key the key of the base's unit with that heading."""
+    """Key the top-level headings that carry no `{#key}` from the base edition's units.
+
+    A root heading is matched to the base's unit with the same heading, else with the same
+    kind and number: `GENERAL ANNEX` is the General Annex, `SPECIFIC ANNEX E` is Annex E,
+    `CHAPTER 4` is the chapter 4 that has that title (or the only chapter 4). When several
+    units would do, or none, the finding names the keys to write.
+    """
     from rkc.interchange.docx_export import heading_text
     from rkc.interchange.queries import snapshot
 
     snap = snapshot(base)
     assert snap is not None
-    by_heading = {_norm(heading_text(root)): root.item.key for root in snap.roots}
-    outline.supply_root_keys(lambda line: by_heading.get(_norm(line)))
+    units = [node for root in snap.roots for node in root.walk() if node.item.depth <= 1]
+    by_heading = {_norm(heading_text(n)): n.item.key for n in units}
+
+    def key_for(heading: Heading | None, line: str) -> str | None:
+        if _norm(line) in by_heading:
+            return by_heading[_norm(line)]
+        if heading is None:
+            return None
+        same = [
+            n
+            for n in units
+            if n.item.kind == heading.kind
+            and (n.item.number or None) == heading.number
+            and (heading.kind != "annex" or heading.number or n.item.title == "General Annex")
+        ]
+        titled = [n for n in same if _norm(n.item.title or "") == _norm(heading.title or "")]
+        if len(titled) == 1 or len(same) == 1:
+            return (titled or same)[0].item.key
+        if same:
+            choices = ", ".join(f"{{#{n.item.key}}} ({n.item.title})" for n in same)
+            outline.hint_root(
+                f"which {line.strip()} is this? Several units of {base.slug!r} have that "
+                f"number: end the heading with one of {choices}, or put the annex heading "
+                "above it"
+            )
+        else:
+            outline.hint_root(
+                f"{line.strip()} is not a top-level unit of {base.slug!r}: put the heading of "
+                "its annex above it, or end the heading with its key, e.g. "
+                f"{{#{_suggested_key(heading, units)}}}"
+            )
+        return None
+
+    outline.key_roots(key_for)
+
+
+def _suggested_key(heading: Heading, units) -> str:  # type: ignore[no-untyped-def]
+    if heading.kind == "annex" and heading.number:
+        return f"sa-{heading.number.lower()}"
+    if heading.kind == "chapter" and heading.number:
+        return f"ga/{heading.number.lower()}"
+    return units[0].item.key if units else "key"
 
 
 def _norm(text: str) -> str:

@@ -79,9 +79,15 @@ class WithdrawalForm(FlaskForm):
 
 class ExtensionForm(FlaskForm):
     provision = StringField(
-        "Provision or chapter",
+        "General Annex provision or chapter",
         validators=[DataRequired(), Length(max=200)],
-        description="its key, e.g. ga/3/3.11 or sa-b/1 (every provision of the chapter)",
+        description="its key, e.g. ga/3/3.11 or ga/3 (every provision of the chapter); "
+        "Art. 13(4) allows extensions for the General Annex only",
+    )
+    requested_on = StringField(
+        "Requested on",
+        validators=[Optional(), Length(max=10)],
+        description="when the party asked: YYYY, YYYY-MM or YYYY-MM-DD; before its period ended",
     )
     granted_on = _date_field("Granted on")
     months = IntegerField(

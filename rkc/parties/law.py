@@ -1,9 +1,18 @@
 """The Convention's date rules, as pure functions.
 
-Everything here is computed from the Revised Kyoto Convention's own periods (arts. 12, 13,
-15, 16, 17 and 18) held as data in :class:`Rules`; nothing reads a clock, a database or a
-request. Every result carries ``explanation``: human-readable steps, each citing the
-article it applies, so that a page can show *why* a date is what it is.
+Everything here is computed from the Revised Kyoto Convention's own periods held as data in
+:class:`Rules`; nothing reads a clock, a database or a request. Every result carries
+``explanation``: human-readable steps, each citing the article of the Body it applies, so
+that a page can show *why* a date is what it is.
+
+The articles (the Body as the WCO publishes it, Appendix I to the 1999 Protocol): Art. 6(4)
+the Management Committee recommends amendments and decides on Recommended Practices; Art. 12
+acceptance of Specific Annexes or chapters and reservations to Recommended Practices, with
+their three-yearly re-examination; Art. 13 implementation periods and their extension;
+Art. 15 amendments to the Body; Art. 16 amendments to the General Annex and the Specific
+Annexes, and the entry into force of the Committee's decisions on Recommended Practices;
+Art. 17 denunciation; Art. 18 entry into force. :data:`RULE_ARTICLES` pins each rule to its
+article.
 
 Two habits run through the module:
 
@@ -31,6 +40,7 @@ from typing import TypeVar
 __all__ = [
     "DEFAULT_RULES",
     "RKC_ENTRY_INTO_FORCE",
+    "RULE_ARTICLES",
     "ChapterAcceptance",
     "ChapterEntryIntoForce",
     "ChapterPartyEntry",
@@ -50,8 +60,10 @@ __all__ = [
     "add_months",
     "apply_recorded",
     "chapter_entry_into_force",
+    "denunciation_allowed",
     "denunciation_effective",
     "evaluate_recommendation",
+    "extension_allowed",
     "implementation_deadline",
     "party_entry_into_force",
     "reservation_review_dates",
@@ -387,13 +399,15 @@ class Rules:
     implementation_months: int = 36
     #: Art. 13: General Annex Transitional Standards.
     transitional_implementation_months: int = 60
-    #: Art. 13: the longest extension the Management Committee may grant.
+    #: Art. 13(4)(b): the longest extension the Management Committee may grant, in all,
+    #: for one General Annex provision (whatever mix of provision and chapter extensions).
     extension_max_months: int = 12
     #: Art. 12: reservations are re-examined in cycles of this length ...
     reservation_review_months: int = 36
     #: ... counted from this day.
     reservation_review_from: date = RKC_ENTRY_INTO_FORCE
-    #: Art. 17: a denunciation takes effect this long after the notice.
+    #: Art. 17(3): a denunciation takes effect this long after the notice (possible only
+    #: once the Convention, or the chapter, is in force for the party: Art. 17(1) and (4)).
     denunciation_months: int = 6
     #: Art. 15: objections to a Body amendment count within this period from communication.
     body_objection_months: int = 12
@@ -403,14 +417,19 @@ class Rules:
     deemed_acceptance_months: int = 6
     #: Art. 16: extra time to object for a party that notified conditions not yet met.
     conditions_extension_months: int = 18
-    #: Art. 16: an accepted annex amendment enters into force this long after acceptance.
+    #: Art. 16: an accepted annex amendment enters into force this long after acceptance,
+    #: unless the recommendation sets another date or period.
     annex_in_force_months: int = 6
-    #: Art. 16: a Recommended Practice decision enters into force this long after
-    #: communication.
+    #: Arts. 6(4)(b) and 16: a Recommended Practice the Committee decided enters into force
+    #: this long after communication.
     rp_decision_months: int = 6
-    #: Art. 16 (verify): only parties bound by a Specific Annex chapter may object to (or
-    #: notify conditions for) its amendments. Applied only when the caller says who is bound.
-    objections_only_from_bound_parties: bool = True
+    #: Art. 16, read with Art. 7(2)(b): who may act on an amendment to a Specific Annex
+    #: chapter, both by objecting and by notifying that its conditions are not yet met (the
+    #: notice only keeps the right to object open, so it belongs to whoever holds that
+    #: right). ``"bound"``: the parties bound by that chapter (matters of a chapter in force
+    #: are for its parties alone, as its vote is); ``"all"``: every Contracting Party.
+    #: Applied only when the caller says who is bound.
+    chapter_amendment_parties: str = "bound"
 
     def __post_init__(self) -> None:
         _require_date(self.convention_in_force_on, "convention_in_force_on")
@@ -437,9 +456,32 @@ class Rules:
             raise ValueError("chapter_acceptances_needed must be at least 1")
         if self.reservation_review_months < 1:
             raise ValueError("reservation_review_months must be at least 1")
+        if self.chapter_amendment_parties not in ("bound", "all"):
+            raise ValueError('chapter_amendment_parties is "bound" or "all"')
 
 
 DEFAULT_RULES = Rules()
+
+#: The article of the Body each rule applies, as the explanations cite it.
+RULE_ARTICLES: dict[str, str] = {
+    "convention_in_force_on": "Art. 18",
+    "accession_months": "Art. 18",
+    "chapter_acceptances_needed": "Art. 18",
+    "chapter_months": "Art. 18",
+    "implementation_months": "Art. 13",
+    "transitional_implementation_months": "Art. 13",
+    "extension_max_months": "Art. 13",
+    "reservation_review_months": "Art. 12",
+    "reservation_review_from": "Art. 12",
+    "denunciation_months": "Art. 17",
+    "body_objection_months": "Art. 15",
+    "body_in_force_months": "Art. 15",
+    "deemed_acceptance_months": "Art. 16",
+    "conditions_extension_months": "Art. 16",
+    "annex_in_force_months": "Art. 16",
+    "rp_decision_months": "Art. 16",
+    "chapter_amendment_parties": "Art. 16",
+}
 
 
 # --------------------------------------------------------------------------------------
@@ -567,26 +609,20 @@ def apply_recorded(
     return DateResult(span, tuple(steps), computed=rules_span)
 
 
-def unknown_entry_into_force(
-    recorded_as_party_on: date, rules: Rules = DEFAULT_RULES
-) -> DateResult:
-    """When the Convention entered into force for a party whose instrument date is unknown.
+def unknown_entry_into_force(rules: Rules = DEFAULT_RULES) -> tuple[str, ...]:
+    """Why no date can be given for a party whose instrument date is not recorded.
 
-    All that is known is that it is a Contracting Party (so bound at the latest on the day
-    it was recorded as one) and that nobody was bound before the Convention itself was in
-    force. The result is that range; no day is assumed.
+    All that is known is that it is a Contracting Party and that nobody was bound before
+    the Convention itself was in force. No upper bound is given: the day the record was
+    made (an import, a form) says nothing about the treaty, and a bound that moved with
+    it would change on every import. Pages say "date not recorded".
     """
-    _require_date(recorded_as_party_on, "recorded_as_party_on")
     floor = rules.convention_in_force_on
-    span = DateRange(floor, max(floor, recorded_as_party_on))
-    return DateResult(
-        span,
-        (
-            "No instrument date is recorded. The party was recorded as a Contracting Party on "
-            f"{recorded_as_party_on}, and nobody was bound before the Convention itself "
-            f"entered into force on {floor} (Art. 18), so the Convention entered into force for "
-            f"it {span.when()}. No day is assumed; the date of its instrument would fix it.",
-        ),
+    return (
+        "Date not recorded: no instrument date and no entry into force are recorded for this "
+        f"party. It is a Contracting Party, bound at the earliest on {floor}, when the "
+        "Convention itself entered into force (Art. 18); no later bound is assumed. The date "
+        "of its instrument would fix it.",
     )
 
 
@@ -856,7 +892,8 @@ def implementation_deadline(
         raise ValueError(f"an extension cannot be negative ({extension_months} months)")
     if extension_months > rules.extension_max_months:
         raise ValueError(
-            f"an extension of {_months(extension_months)} is not allowed: Art. 13 allows at most "
+            f"an extension of {_months(extension_months)} is not allowed: Art. 13(4)(b) allows "
+            "at most "
             f"{_months(rules.extension_max_months)}"
         )
     if reserved:
@@ -885,7 +922,8 @@ def implementation_deadline(
     if extension_months:
         steps.append(
             f"The Management Committee granted an extension of {_months(extension_months)} "
-            f"(Art. 13 allows at most {_months(rules.extension_max_months)}); the period becomes "
+            f"(Art. 13(4)(b) allows at most {_months(rules.extension_max_months)}); the period "
+            "becomes "
             f"{_months(total)} from the same start: {start.describe_plus(total)}."
         )
     span = start.plus_months(total)
@@ -893,6 +931,53 @@ def implementation_deadline(
     if note:
         steps.append(note)
     return Deadline(kind, span, tuple(steps), months, extension_months)
+
+
+def extension_allowed(
+    kind: ProvisionKind | str,
+    in_force_for_party: DateLike | None,
+    requested_on: PartialDate | date | str,
+    *,
+    already_months: int,
+    months: int,
+    rules: Rules = DEFAULT_RULES,
+) -> str | None:
+    """None when an extension of ``months`` may be recorded; else why not (art. 13(4)).
+
+    Art. 13(4)(a): a party asks the Management Committee *before the end of* the period of
+    Art. 13(1) (Standards) or 13(2) (Transitional Standards) of the General Annex; (b) the
+    Committee may grant it in exceptional circumstances, for no more than one year. Reading:
+    one year in all for a provision, however the extensions were granted (for the provision
+    or for its chapter): ``already_months`` is what the provision already has. ``kind``
+    chooses the period ("chapter": the Standards' period, the first to end).
+    ``in_force_for_party`` None: the date is not recorded, so lateness cannot be judged.
+    A request is refused as late only when certainly after the period's end.
+    """
+    requested = PartialDate.coerce(requested_on, "requested_on")
+    _require_int(months, "months")
+    _require_int(already_months, "already_months")
+    if already_months + months > rules.extension_max_months:
+        return (
+            f"Art. 13(4)(b) allows at most {_months(rules.extension_max_months)} in all for a "
+            f"provision; it already has {_months(already_months)}, and {_months(months)} more "
+            f"would make {_months(already_months + months)}."
+        )
+    if in_force_for_party is None:
+        return None
+    start = _to_span(in_force_for_party, "in_force_for_party")
+    transitional = kind == ProvisionKind.TRANSITIONAL_STANDARD
+    period = (
+        rules.transitional_implementation_months if transitional else rules.implementation_months
+    )
+    end = start.plus_months(period)
+    if requested.earliest() > end.latest:
+        which = "Transitional Standards" if transitional else "Standards"
+        return (
+            f"Art. 13(4)(a): an extension must be requested before the period for {which} "
+            f"ends ({_months(period)} after entry into force for the party: {end}); the "
+            f"request is dated {requested}."
+        )
+    return None
 
 
 # --------------------------------------------------------------------------------------
@@ -931,7 +1016,8 @@ def reservation_review_dates(
     cycle = rules.reservation_review_months
     origin = rules.reservation_review_from
     steps = [
-        f"Art. 12: reservations are re-examined every {_months(cycle)}, in cycles counted "
+        "Art. 12: reservations to Recommended Practices are re-examined every "
+        f"{_months(cycle)}, in cycles counted "
         f"from {origin}; a review falls due at each cycle date after the reservation was "
         f"entered ({entered})."
     ]
@@ -970,20 +1056,46 @@ def reservation_review_dates(
 # Art. 17: denunciation
 
 
+def denunciation_allowed(
+    notice_on: PartialDate | date | str,
+    in_force: DateRange | None,
+    *,
+    what: str = "the Convention",
+) -> str | None:
+    """None when a notice of denunciation of ``what`` on ``notice_on`` is possible; else why not.
+
+    Art. 17(1): a party may denounce the Convention at any time *after the date of its
+    entry into force* for it; Art. 17(4) allows withdrawing a Specific Annex or chapter
+    the same way, after its entry into force. ``in_force``: when ``what`` entered into
+    force for the party (None: not known, or not in force; the caller says which). A
+    notice is refused only when it is certainly too early: imprecise dates that may allow
+    it are accepted (no day is assumed either way).
+    """
+    notice = PartialDate.coerce(notice_on, "notice_on")
+    if in_force is None:
+        return None
+    if notice.latest() < in_force.earliest:
+        return (
+            f"{what} enters into force for the party {in_force.when()}; Art. 17 allows a "
+            f"denunciation only after that date, and the notice is dated {notice}."
+        )
+    return None
+
+
 def denunciation_effective(
     notice_on: PartialDate | date | str,
     rules: Rules = DEFAULT_RULES,
     *,
     what: str = "the Convention",
 ) -> DateResult:
-    """When a denunciation takes effect (art. 17): ``denunciation_months`` after notice.
+    """When a denunciation takes effect (art. 17(3)): ``denunciation_months`` after notice.
 
     ``what`` only words the explanation ("the Convention", "Specific Annex E chapter 1").
     """
     notice = PartialDate.coerce(notice_on, "notice_on")
     span = notice.span().plus_months(rules.denunciation_months)
     steps = [
-        f"Art. 17: a denunciation of {what} takes effect {_months(rules.denunciation_months)} "
+        f"Art. 17(3): a denunciation of {what} takes effect {_months(rules.denunciation_months)} "
         f"after the depositary receives the notice; notice {notice}: "
         f"{notice.span().describe_plus(rules.denunciation_months)}."
     ]
@@ -1004,7 +1116,8 @@ class Procedure(enum.StrEnum):
     BODY = "body"
     #: Art. 16: the General Annex, Specific Annex Standards, definitions, new chapters.
     ANNEX = "annex"
-    #: Art. 16: Recommended Practices amended or added by decision of the Committee.
+    #: Arts. 6(4)(b) and 16: Recommended Practices amended or added by decision of the
+    #: Committee (no acceptance step; not Art. 15, which is the Body's own procedure).
     RECOMMENDED_PRACTICE = "recommended_practice"
     #: Guidelines: adopted by the Management Committee, in force on adoption.
     GUIDELINES = "guidelines"
@@ -1075,10 +1188,11 @@ def evaluate_recommendation(
     *,
     parties_present: Collection[str] = (),
     set_in_force_on: date | None = None,
+    set_in_force_months: int | None = None,
     bound_parties: Collection[str] | None = None,
     rules: Rules = DEFAULT_RULES,
 ) -> Outcome:
-    """Evaluate a recommended change on ``as_of`` under its procedure (arts. 15 and 16).
+    """Evaluate a recommended change on ``as_of`` under its procedure (arts. 6, 15 and 16).
 
     ``communicated_on``: the day the depositary communicated the recommendation (for
     Guidelines: the day they were adopted). ``responses`` dated after ``as_of`` are left
@@ -1094,12 +1208,16 @@ def evaluate_recommendation(
       still object for ``conditions_extension_months`` after that period (reading:
       counted from the day the six months expire), until it accepts. Deemed acceptance
       then waits for the earlier of: all such parties accepting, or that window closing.
-      In force ``annex_in_force_months`` later, or on ``set_in_force_on`` when the
-      recommendation set a date (never before deemed acceptance). Any objection in time
-      makes it of no effect for everyone; late objections are ignored.
-      ``bound_parties``: for a Specific Annex chapter, the parties bound by it; with
-      ``rules.objections_only_from_bound_parties`` others' objections do not count.
-    * RECOMMENDED_PRACTICE (art. 16): in force ``rp_decision_months`` after communication;
+      In force ``annex_in_force_months`` after deemed acceptance, or
+      ``set_in_force_months`` after it when the recommendation set its own period (so a
+      conditions-not-met notice that delays acceptance delays entry into force with it),
+      or on ``set_in_force_on`` when it set a date (never before deemed acceptance). Any
+      objection in time makes it of no effect for everyone; late objections are ignored.
+      ``bound_parties``: for a Specific Annex chapter, the parties bound by it; under
+      ``rules.chapter_amendment_parties == "bound"`` others' objections and notices are
+      shown and do not count; under ``"all"`` they count like anyone's.
+    * RECOMMENDED_PRACTICE (arts. 6(4)(b) and 16): in force ``rp_decision_months`` after
+      communication;
       objections do not stop it; RESERVATION responses are collected in ``reservations``.
     * GUIDELINES: in force on adoption (``communicated_on``).
 
@@ -1109,12 +1227,22 @@ def evaluate_recommendation(
     procedure = _coerce_enum(Procedure, procedure, "procedure")
     _require_date(communicated_on, "communicated_on")
     _require_date(as_of, "as_of")
-    if set_in_force_on is not None:
-        _require_date(set_in_force_on, "set_in_force_on")
+    if set_in_force_on is not None and set_in_force_months is not None:
+        raise ValueError("a recommendation sets a date or a period of entry into force, not both")
+    if (
+        set_in_force_months is not None
+        and _require_int(set_in_force_months, "set_in_force_months") < 0
+    ):
+        raise ValueError("set_in_force_months cannot be negative")
+    for given, name in ((set_in_force_on, "set_in_force_on"), (set_in_force_months, "months")):
+        if given is None:
+            continue
+        if name == "set_in_force_on":
+            _require_date(given, name)
         if procedure is not Procedure.ANNEX:
             raise ValueError(
-                "set_in_force_on applies only to annex amendments (Art. 16): a recommendation "
-                "may set another date for those alone"
+                "a date or period of entry into force applies only to annex amendments "
+                "(Art. 16): a recommendation may set one for those alone"
             )
     collected = list(responses)
     for response in collected:
@@ -1136,7 +1264,13 @@ def evaluate_recommendation(
         return _evaluate_body(communicated_on, considered, as_of, parties_present, preamble, rules)
     if procedure is Procedure.ANNEX:
         return _evaluate_annex(
-            communicated_on, considered, as_of, set_in_force_on, bound_parties, preamble, rules
+            communicated_on,
+            considered,
+            as_of,
+            (set_in_force_on, set_in_force_months),
+            bound_parties,
+            preamble,
+            rules,
         )
     if procedure is Procedure.RECOMMENDED_PRACTICE:
         return _evaluate_rp(communicated_on, considered, as_of, bound_parties, preamble, rules)
@@ -1245,11 +1379,12 @@ def _evaluate_annex(
     communicated_on: date,
     responses: list[Response],
     as_of: date,
-    set_in_force_on: date | None,
+    set_in_force: tuple[date | None, int | None],
     bound_parties: Collection[str] | None,
     preamble: list[str],
     rules: Rules,
 ) -> Outcome:
+    set_in_force_on, set_in_force_months = set_in_force
     six = rules.deemed_acceptance_months
     window_end = add_months(communicated_on, six)
     extended_end = add_months(window_end, rules.conditions_extension_months)
@@ -1260,8 +1395,19 @@ def _evaluate_annex(
         *preamble,
     ]
     bound = None
-    if bound_parties is not None and rules.objections_only_from_bound_parties:
-        bound = frozenset(bound_parties)
+    if bound_parties is not None:
+        if rules.chapter_amendment_parties == "bound":
+            bound = frozenset(bound_parties)
+            steps.append(
+                "Art. 16, read with Art. 7(2)(b): on a Specific Annex chapter, only the parties "
+                f"bound by it may object or notify that their conditions are not met "
+                f"({_names(sorted(bound)) or 'none is bound yet'})."
+            )
+        else:
+            steps.append(
+                "Art. 16 (reading in use): on a Specific Annex chapter, every Contracting Party "
+                "may object or notify that its conditions are not met, bound by it or not."
+            )
     accepted: dict[str, date] = {}
     conditions: dict[str, date] = {}
     reservations: list[Response] = []
@@ -1287,9 +1433,9 @@ def _evaluate_annex(
             continue
         if bound is not None and who not in bound:
             steps.append(
-                f"The {kind.value.replace('_', ' ')} of {who} on {on} does not count: {who} is "
-                "not bound by the chapter (Art. 16, reading: only parties bound by a Specific "
-                "Annex chapter act on its amendments)."
+                f"The {kind.value.replace('_', ' ')} of {who} on {on} is recorded but does not "
+                f"count: {who} is not bound by the chapter (Art. 16, read with Art. 7(2)(b): "
+                "only parties bound by a Specific Annex chapter act on its amendments)."
             )
             continue
         if kind is ResponseKind.CONDITIONS_NOT_MET:
@@ -1373,10 +1519,16 @@ def _evaluate_annex(
     else:
         objections_until = None
     if set_in_force_on is None:
-        in_force_on = add_months(accepted_on, rules.annex_in_force_months)
+        period = rules.annex_in_force_months if set_in_force_months is None else set_in_force_months
+        in_force_on = add_months(accepted_on, period)
+        whose = (
+            "(Art. 16)"
+            if set_in_force_months is None
+            else "(the period the recommendation set, Art. 16)"
+        )
         in_force_step = (
-            f"It enters into force {_months(rules.annex_in_force_months)} after deemed "
-            f"acceptance: {_describe_add(accepted_on, rules.annex_in_force_months, in_force_on)}."
+            f"It enters into force {_months(period)} after deemed acceptance {whose}: "
+            f"{_describe_add(accepted_on, period, in_force_on)}."
         )
     elif set_in_force_on >= accepted_on:
         in_force_on = set_in_force_on
@@ -1424,7 +1576,8 @@ def _evaluate_rp(
 ) -> Outcome:
     in_force_on = add_months(communicated_on, rules.rp_decision_months)
     steps = [
-        f"Art. 16: a Recommended Practice decided by the Management Committee enters into force "
+        f"Arts. 6(4)(b) and 16: a Recommended Practice decided by the Management Committee "
+        f"enters into force "
         f"{_months(rules.rp_decision_months)} after communication, with no acceptance step: "
         f"{_describe_add(communicated_on, rules.rp_decision_months, in_force_on)}.",
         *preamble,
@@ -1447,7 +1600,8 @@ def _evaluate_rp(
             )
         elif kind is ResponseKind.OBJECTION:
             steps.append(
-                f"The objection of {who} on {on} does not stop the decision (Art. 16); a party "
+                f"The objection of {who} on {on} does not stop the decision (Arts. 6(4)(b) and "
+                "16: there is no acceptance step, hence no veto); a party "
                 "bound by the chapter may enter a reservation instead."
             )
         else:

@@ -68,6 +68,12 @@ class Party(db.Model):
     is_wco_member: Mapped[bool | None] = mapped_column(Boolean)
     note: Mapped[str] = mapped_column(Text, default="")
     source_url: Mapped[str] = mapped_column(Text, default="")
+    #: Whether the record of its Specific Annex acceptances is known to be complete: with no
+    #: acceptance recorded, True means a source says it accepted none, False that nobody
+    #: knows (the two must never look alike).
+    chapters_known: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Where what is known of its chapters comes from.
+    chapters_source: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     events: Mapped[list[PartyEvent]] = relationship(
@@ -89,9 +95,10 @@ class Party(db.Model):
 class EventKind(enum.StrEnum):
     #: Consent to be bound, deposited with the depositary (art. 8).
     INSTRUMENT = "instrument"
-    #: Acceptance of a Specific Annex chapter, notified to the depositary (art. 8).
+    #: Acceptance of a Specific Annex chapter, notified to the depositary (art. 12).
     ACCEPTANCE = "acceptance"
-    #: More time to implement a provision, granted by the Management Committee (art. 13).
+    #: More time to implement General Annex provisions, granted by the Management Committee
+    #: (art. 13(4)).
     EXTENSION = "extension"
     #: Notice of denunciation of the Convention, or of one chapter (art. 17).
     DENUNCIATION = "denunciation"
@@ -137,6 +144,8 @@ class PartyEvent(db.Model):
     node_id: Mapped[int | None] = mapped_column(ForeignKey("node.id"), index=True)
     #: For an extension: its length in months.
     months: Mapped[int | None] = mapped_column(Integer)
+    #: For an extension: when the party asked for it (art. 13(4)(a): before the period ends).
+    requested_on: Mapped[PartialDate | None] = mapped_column(PartialDateText())
     #: Entry into force as the depositary recorded it, when it says otherwise than the rules
     #: (instrument, acceptance); None lets rkc compute it.
     in_force_on: Mapped[PartialDate | None] = mapped_column(PartialDateText())

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -19,7 +20,7 @@ from sqlalchemy import select
 from rkc import audit
 from rkc.convention.kinds import KIND_LABELS, RESERVABLE_KINDS
 from rkc.extensions import db
-from rkc.parties import queries
+from rkc.parties import law, queries
 from rkc.parties.law import PartialDate
 from rkc.parties.models import (
     EventKind,
@@ -43,7 +44,10 @@ PARTY_COLUMNS = (
     "source_url",
 )
 #: Columns a table may add; an absent one means "not recorded".
-OPTIONAL_COLUMNS = ("wco_member",)
+OPTIONAL_COLUMNS = ("wco_member", "chapters_source")
+#: What ``specific_annex_chapters`` holds when a source says no chapter was accepted (an
+#: empty cell means "not known").
+NO_CHAPTERS = "none"
 
 
 class PartyError(ValueError):
@@ -451,60 +455,74 @@ def record_extension(
     *,
     granted_on: PartialDate | date | str,
     months: int,
+    requested_on: PartialDate | date | str | None = None,
     source: str = "",
     note: str = "",
 ) -> PartyEvent:
-    """Record more time to implement a provision (or every provision of a chapter), granted
-    by the Management Committee (art. 13: at most one year in all)."""
+    """Record more time to implement a General Annex provision, or every provision of a
+    General Annex chapter, granted by the Management Committee (art. 13(4)).
+
+    Refused: anything outside the General Annex (art. 13(4)(a) speaks of its provisions
+    alone); a request made after the implementation period ended; more than one year in
+    all for any provision, however the extensions were granted (for it, or for its
+    chapter). ``requested_on`` defaults to the grant: a grant can only follow a request.
+    """
     granted = _date(granted_on, "granted_on")
+    requested = _date(requested_on, "requested_on", required=False) or granted
+    if _certainly_before(granted, requested):
+        raise PartyError(
+            "requested_on",
+            f"Requested on: {requested} is after the extension was granted ({granted}).",
+        )
     found = _provision(provision, granted)
+    if not found.key.startswith("ga/"):
+        raise PartyError(
+            "provision",
+            f"Provision: {found.key} is not in the General Annex; Art. 13(4) allows extensions "
+            "only for General Annex provisions.",
+        )
     if found.kind not in queries.DEADLINE_KINDS and found.kind != "chapter":
         kind = KIND_LABELS.get(found.kind, found.kind)
         raise PartyError(
             "provision",
             f"Provision: {found.key} is a {kind}, which has no implementation deadline; give a "
-            "Standard, a Transitional Standard, a Recommended Practice or a chapter.",
+            "Standard, a Transitional Standard or a General Annex chapter.",
         )
-    limit = queries.rules().extension_max_months
+    rules = queries.rules()
+    limit = rules.extension_max_months
     if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= limit:
-        raise PartyError("months", f"Months: an extension is from 1 to {limit} months (Art. 13).")
+        raise PartyError(
+            "months", f"Months: an extension is from 1 to {limit} months (Art. 13(4)(b))."
+        )
     standing = _standing(party)
     _require_party(standing, "granted_on", granted)
-    if found.key.startswith(queries.SPECIFIC_ANNEX_PREFIX):
-        chapter_key = found.chapter_key or found.key
-        accepted = standing.chapter(chapter_key)
-        if accepted is None or not accepted.is_current:
-            raise PartyError(
-                "provision",
-                f"Provision: {party} has not accepted chapter {queries.label_from_key(chapter_key)}"
-                f", so {found.key} does not bind it.",
-            )
-    elif not found.key.startswith("ga/"):
-        raise PartyError(
-            "provision",
-            f"Provision: {found.key} is not in the General Annex or a Specific Annex.",
-        )
-    reservation, state = standing.reservation_on(found.key, granted.latest())
-    if reservation is not None and state is queries.Bound.YES:
-        raise PartyError(
-            "provision",
-            f"Provision: {party} has a reservation to {found.key}, which therefore has no "
-            "implementation deadline to extend.",
-        )
-    already = sum(
-        event.months or 0 for event in standing.extensions if event.node_id == found.node_id
+    membership = standing.membership
+    assert membership is not None
+    # Whatever mix of provision and chapter extensions: the most any provision concerned
+    # already has (its own, its chapter's, and, for a chapter, each provision's inside it).
+    already = standing.extension_months(found.key)
+    prefix = found.key + "/"
+    for event in standing.extensions:
+        target = event.node.key if event.node else ""
+        if target.startswith(prefix):
+            already = max(already, standing.extension_months(target))
+    why = law.extension_allowed(
+        found.kind if found.kind != "chapter" else "chapter",
+        membership.in_force_span,
+        requested,
+        already_months=already,
+        months=months,
+        rules=rules,
     )
-    if already + months > limit:
-        raise PartyError(
-            "months",
-            f"Months: {party} already has {already} months for {found.key}; Art. 13 allows at "
-            f"most {limit} in all.",
-        )
+    if why:
+        field_name = "months" if "in all" in why else "requested_on"
+        raise PartyError(field_name, f"{_label(field_name)}: {party}: {why}")
     event = PartyEvent(
         party=party,
         kind=EventKind.EXTENSION,
         node_id=found.node_id,
         event_on=granted,
+        requested_on=requested,
         months=months,
         source=_text(source),
         note=_text(note),
@@ -519,6 +537,7 @@ def record_extension(
         provision=found.key,
         months=months,
         granted_on=str(granted),
+        requested_on=str(requested),
     )
     return event
 
@@ -531,12 +550,22 @@ def record_denunciation(
     source: str = "",
     note: str = "",
 ) -> PartyEvent:
-    """Record a notice of denunciation of the Convention, or of one chapter (art. 17)."""
+    """Record a notice of denunciation of the Convention, or of one chapter (art. 17).
+
+    Art. 17(1): the Convention only after it entered into force for the party; a notice
+    certainly earlier is refused. When the date of entry into force is not recorded,
+    nothing can be judged and the notice is recorded. A chapter's acceptance (Art. 17(4))
+    is refused only before the acceptance itself.
+    """
     notice = _date(notice_on, "notice_on")
     standing = _standing(party)
     _require_party(standing, "notice_on", notice)
     membership = standing.membership
     assert membership is not None
+    if not chapter:
+        why = law.denunciation_allowed(notice, membership.in_force_span)
+        if why:
+            raise PartyError("notice_on", f"Notice on: {party}: {why}")
     node_id = None
     what = "the Convention"
     if chapter:
@@ -665,6 +694,8 @@ class ImportReport:
     events: int = 0
     refined: int = 0
     unchanged: list[str] = field(default_factory=list)
+    #: One line per change, in row order: what a dry run would do.
+    changes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
@@ -747,7 +778,16 @@ def _parse_row(row: dict[str, str], number: int, problems: list[RowProblem]) -> 
     if member not in ("", "yes", "no"):
         problems.append(RowProblem(number, "wco_member", "must be yes, no or empty"))
     facts["wco_member"] = None if not member else member == "yes"
-    for part in filter(None, (p.strip() for p in row["specific_annex_chapters"].split(";"))):
+    cell = row["specific_annex_chapters"]
+    facts["chapters_known"] = bool(cell)
+    if cell.lower() == NO_CHAPTERS:
+        return facts
+    for part in filter(None, (p.strip() for p in re.split(r"[;,\s]+", cell))):
+        if part.lower() == NO_CHAPTERS:
+            problems.append(
+                RowProblem(number, "specific_annex_chapters", "“none” cannot come with chapters")
+            )
+            continue
         label, _, when = part.partition("@")
         notified = None
         if when:
@@ -837,6 +877,7 @@ def _import_row(row: dict[str, str], facts: dict, report: ImportReport) -> None:
             source_url=row["source_url"],
         )
         report.created.append(party.name)
+        report.changes.append(f"row {row['_row']}: new party {party.name}")
     else:
         if (party.name, party.iso3 or "") != (row["party"], row["iso3"]):
             raise PartyError(
@@ -862,6 +903,10 @@ def _import_row(row: dict[str, str], facts: dict, report: ImportReport) -> None:
             note=row["note"],
         )
         report.events += 1
+        report.changes.append(
+            f"row {row['_row']}: {party.name}: instrument deposited "
+            f"{deposit or '(date not recorded)'}"
+        )
     else:
         _reconcile_instrument(party, membership.instrument, instrument, deposit, recorded, report)
     for claim in facts["chapters"]:
@@ -881,8 +926,46 @@ def _import_row(row: dict[str, str], facts: dict, report: ImportReport) -> None:
             continue
         record_acceptance(party, chapter.key, notified_on=notified, source=row["source_url"])
         report.events += 1
+        report.changes.append(
+            f"row {row['_row']}: {party.name}: accepted {chapter.label} on {notified}"
+        )
+    _record_chapters_known(party, row, facts, report)
     if report.events + report.refined == before and not created:
         report.unchanged.append(party.name)
+
+
+def _record_chapters_known(
+    party: Party, row: dict[str, str], facts: dict, report: ImportReport
+) -> None:
+    """A row that lists chapters, or says ``none``, makes the party's chapters known."""
+    source = row.get("chapters_source", "")
+    if not facts["chapters_known"]:
+        return
+    if not facts["chapters"]:
+        current = _standing(party).current_chapters
+        if current:
+            labels = ", ".join(c.chapter.label for c in current)
+            raise PartyError(
+                "chapter",
+                f"the row says {party} accepted no chapter; the register records {labels}",
+            )
+    if party.chapters_known and (not source or party.chapters_source == source):
+        return
+    if not party.chapters_known:
+        party.chapters_known = True
+        report.refined += 1
+        what = "accepted none" if not facts["chapters"] else "list complete"
+        report.changes.append(f"row {row['_row']}: {party.name}: chapters known ({what})")
+    if source and party.chapters_source != source:
+        party.chapters_source = source
+    db.session.flush()
+    audit.record(
+        "party.chapters_known",
+        "party",
+        party.id,
+        chapters=";".join(c.label for c in facts["chapters"]) or NO_CHAPTERS,
+        source=source,
+    )
 
 
 def _reconcile_instrument(
@@ -935,6 +1018,7 @@ def _refine(
             after=str(given),
         )
         report.refined += 1
+        report.changes.append(f"{party.name}: {what} {current or '(not recorded)'} -> {given}")
         return
     raise PartyError(
         field_name,

@@ -23,6 +23,7 @@ from rkc.clock import today
 from rkc.convention import queries as texts
 from rkc.convention.kinds import KIND_LABELS
 from rkc.convention.models import Edition, EditionEntry, Node, Revision, Work
+from rkc.database import as_id
 from rkc.extensions import db
 from rkc.parties import law
 from rkc.parties.law import DateRange, DateResult, Deadline, PartialDate, ReviewSchedule, Rules
@@ -247,20 +248,36 @@ def _provisions(edition: Edition, node_ids: Iterable[int]) -> dict[int, Provisio
 
 @dataclass
 class Membership:
-    """A party's consent to be bound: its instrument and what follows from it."""
+    """A party's consent to be bound: its instrument and what follows from it.
+
+    ``entry_into_force`` is None when neither a deposit date nor an entry into force is
+    recorded ("date not recorded"); ``undated_explanation`` then says why. Such a party is
+    possibly bound on any day from the Convention's own entry into force (``Bound.MAYBE``),
+    with no upper bound that would move with the day of the record.
+    """
 
     instrument: PartyEvent
-    entry_into_force: DateResult
+    entry_into_force: DateResult | None
     denunciation: PartyEvent | None = None
     ends: DateResult | None = None
+    floor: date = law.RKC_ENTRY_INTO_FORCE
+    undated_explanation: tuple[str, ...] = ()
 
     def bound_on(self, day: date) -> Bound:
-        return bound_between(self.entry_into_force.span, self.ends.span if self.ends else None, day)
+        end = self.ends.span if self.ends else None
+        if self.entry_into_force is None:
+            state = bound_between(DateRange(self.floor, date.max), end, day)
+            return Bound.MAYBE if state is Bound.YES else state
+        return bound_between(self.entry_into_force.span, end, day)
+
+    @property
+    def in_force_span(self) -> DateRange | None:
+        return None if self.entry_into_force is None else self.entry_into_force.span
 
     @property
     def is_dated(self) -> bool:
         """Whether a deposit date or a recorded entry into force is known."""
-        return self.instrument.event_on is not None or self.instrument.in_force_on is not None
+        return self.entry_into_force is not None
 
 
 @dataclass
@@ -273,13 +290,16 @@ class ChapterStanding:
     explanation: tuple[str, ...]
     denunciation: PartyEvent | None = None
     ends: DateResult | None = None
+    #: The party's own date is not recorded: the chapter may apply, never certainly.
+    undated_party: bool = False
 
     def bound_on(self, day: date) -> Bound:
-        return bound_between(
+        state = bound_between(
             self.in_force.span if self.in_force else None,
             self.ends.span if self.ends else None,
             day,
         )
+        return Bound.MAYBE if state is Bound.YES and self.undated_party else state
 
     @property
     def is_current(self) -> bool:
@@ -336,6 +356,19 @@ class Standing:
     def current_chapters(self) -> list[ChapterStanding]:
         return [c for c in self.chapters if c.is_current]
 
+    @property
+    def chapters_record(self) -> str:
+        """What is known of its Specific Annex chapters, in one word or list.
+
+        ``"none"``: a source says it accepted none; ``"unknown"``: nothing is known; else the
+        chapters accepted (``"A1;A2"``), followed by ``"; others unknown"`` when the record
+        is not known to be complete.
+        """
+        labels = ";".join(c.chapter.label for c in self.current_chapters)
+        if self.party.chapters_known:
+            return labels or "none"
+        return f"{labels}; others unknown" if labels else "unknown"
+
     def reservation_on(self, key: str, day: date) -> tuple[ReservationStanding | None, Bound]:
         """The reservation to provision ``key`` that applies on ``day`` (the strongest)."""
         best: tuple[ReservationStanding | None, Bound] = (None, Bound.NO)
@@ -372,17 +405,16 @@ def _membership(events: list[PartyEvent], rules: Rules) -> Membership | None:
         return None
     instrument = instruments[-1]
     deposit = instrument.event_on
-    if deposit is None:
-        computed = None
-        base = law.unknown_entry_into_force(instrument.recorded_at.date(), rules)
-    else:
-        computed = law.party_entry_into_force(deposit, rules=rules)
-        base = computed
+    computed = None if deposit is None else law.party_entry_into_force(deposit, rules=rules)
+    entry = computed
     if instrument.in_force_on is not None:
         entry = law.apply_recorded(computed, instrument.in_force_on)
-    else:
-        entry = base
-    membership = Membership(instrument, entry)
+    membership = Membership(
+        instrument,
+        entry,
+        floor=rules.convention_in_force_on,
+        undated_explanation=() if entry else law.unknown_entry_into_force(rules),
+    )
     for event in sorted(events, key=_dated):
         if (
             event.kind is EventKind.DENUNCIATION
@@ -475,7 +507,7 @@ def load_register(day: date | None = None, party_ids: Iterable[int] | None = Non
             law.ChapterAcceptance(
                 party_id,
                 event.event_on,
-                membership.entry_into_force.span if membership else None,
+                _acceptor_in_force(membership, rules_in_use),
             )
         )
     results = {
@@ -512,6 +544,7 @@ def load_register(day: date | None = None, party_ids: Iterable[int] | None = Non
                 event,
                 in_force,
                 in_force.explanation if in_force else entry.explanation,
+                undated_party=bool(standing.membership and not standing.membership.is_dated),
             )
             for later in standing.events:
                 if (
@@ -549,6 +582,17 @@ def load_register(day: date | None = None, party_ids: Iterable[int] | None = Non
     return Register(day, rules_in_use, edition, chapters, standings, results)
 
 
+def _acceptor_in_force(membership: Membership | None, rules_in_use: Rules) -> DateRange | None:
+    """When the Convention is in force for an acceptor, for the chapter rule: a party whose
+    date is not recorded counts from the Convention's own entry into force (the earliest it
+    can be), so its chapter's range starts there; a later bound is never invented."""
+    if membership is None:
+        return None
+    if membership.entry_into_force is None:
+        return DateRange.exact(rules_in_use.convention_in_force_on)
+    return membership.entry_into_force.span
+
+
 def _load_parties(ids: set[int] | None) -> list[Party]:
     stmt = (
         select(Party)
@@ -579,7 +623,7 @@ def timeline(standing: Standing) -> list[dict]:
     membership = standing.membership
     for event in standing.events:
         entries.append({"kind": "event", "event": event, "sort": event.event_on})
-    if membership is not None:
+    if membership is not None and membership.entry_into_force is not None:
         entries.append(
             {
                 "kind": "computed",
@@ -641,6 +685,11 @@ def deadline_summary(standing: Standing, rules: Rules) -> list[dict]:
     membership = standing.membership
     if membership is None:
         return []
+    if membership.entry_into_force is None:
+        return [
+            {"scope": "General Annex: Standards", "deadline": None},
+            {"scope": "General Annex: Transitional Standards", "deadline": None},
+        ]
     start = membership.entry_into_force.span
     rows = [
         {
@@ -676,8 +725,9 @@ def all_parties() -> list[Party]:
 
 def party_by_ident(ident: str) -> Party | None:
     """A party by ISO3 code (any case) or, for one without a code, by its id."""
-    if ident.isdigit():
-        return db.session.get(Party, int(ident))
+    if ident.isdigit():  # any script's digits; only an id the database can hold is looked up
+        party_id = as_id(ident)
+        return db.session.get(Party, party_id) if party_id is not None else None
     return db.session.scalar(select(Party).where(Party.iso3 == ident.upper()))
 
 
@@ -707,7 +757,8 @@ class MatrixFilters:
     kind: PartyKind | None = None
     member: bool | None = None
     chapter: str = ""
-    #: "any": parties that accepted at least one chapter; "none": no chapter.
+    #: "any": parties that accepted at least one chapter; "none": known to have accepted
+    #: none; "unknown": none recorded and not known whether any.
     accepted: str = ""
     #: Show the position on this day (None: today's position, parties not yet in force too).
     on: date | None = None
@@ -805,7 +856,9 @@ def matrix(register: Register, filters: MatrixFilters) -> Matrix:
                 continue
         if filters.accepted == "any" and not row.accepted_count:
             continue
-        if filters.accepted == "none" and row.accepted_count:
+        if filters.accepted == "none" and (row.accepted_count or not party.chapters_known):
+            continue
+        if filters.accepted == "unknown" and (row.accepted_count or party.chapters_known):
             continue
         rows.append(row)
     return Matrix(register.chapters, rows, filters, len(register.parties))
@@ -822,6 +875,7 @@ def matrix_csv_rows(table: Matrix) -> list[list[str]]:
         "instrument_date",
         "entry_into_force",
         "entry_into_force_basis",
+        "specific_annex_chapters",
         *[c.label for c in table.chapters],
     ]
     rows = [header]
@@ -840,16 +894,49 @@ def matrix_csv_rows(table: Matrix) -> list[list[str]]:
                 "" if member is None else ("yes" if member else "no"),
                 instrument.instrument.value if instrument.instrument else "",
                 str(instrument.event_on or ""),
-                _span_text(entry.span),
-                "recorded" if entry.is_recorded else "computed",
-                *[str(cell[0].acceptance.event_on) if cell else "" for cell in row.cells],
+                _span_text(entry.span) if entry else "date not recorded",
+                ("recorded" if entry.is_recorded else "computed") if entry else "",
+                standing.chapters_record,
+                *[_cell_text(standing, cell) for cell in row.cells],
             ]
         )
     return rows
 
 
+def _cell_text(standing: Standing, cell: tuple[ChapterStanding, Bound] | None) -> str:
+    """A chapter cell: the notification date, "no" when known not accepted, else "unknown"."""
+    if cell is not None:
+        return str(cell[0].acceptance.event_on)
+    return "no" if standing.party.chapters_known else "unknown"
+
+
 def _span_text(span: DateRange) -> str:
     return span.earliest.isoformat() if span.is_exact else f"{span.earliest}/{span.latest}"
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much of the real register this one holds ("83 of 136 parties recorded")."""
+
+    recorded: int
+    public_count: int | None
+    public_as_of: str
+    chapters_known: int
+
+
+def coverage(register: Register) -> Coverage:
+    """The register's own coverage, against the public count in the PARTY_PUBLIC_COUNT
+    setting (a figure and the month it is of; it changes with each accession)."""
+    from flask import current_app, has_app_context
+
+    public = (current_app.config.get("PARTY_PUBLIC_COUNT") if has_app_context() else None) or {}
+    parties = register.parties
+    return Coverage(
+        recorded=len(parties),
+        public_count=public.get("count"),
+        public_as_of=str(public.get("as_of", "")),
+        chapters_known=sum(1 for s in parties if s.party.chapters_known),
+    )
 
 
 # --------------------------------------------------------------------------- over time
@@ -869,6 +956,8 @@ def parties_over_time(register: Register, until: date | None = None) -> list[Cou
     for standing in register.parties:
         membership = standing.membership
         assert membership is not None
+        if membership.entry_into_force is None:
+            continue  # date not recorded: counted apart, never placed on a guessed day
         spans.append(
             (membership.entry_into_force.span, membership.ends.span if membership.ends else None)
         )
@@ -986,7 +1075,7 @@ def binding_text(party: Party, day: date) -> BindingText | None:
             in_scope = not item.key.startswith(SPECIFIC_ANNEX_PREFIX)
             annex = None if in_scope else item
             chapter_range = None
-            chapter_start = membership.entry_into_force.span if in_scope else None
+            chapter_start = membership.in_force_span if in_scope else None
             if in_scope:
                 kept.append(item)
             continue

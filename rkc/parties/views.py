@@ -30,7 +30,7 @@ from rkc.parties.forms import (
     WithdrawalForm,
 )
 from rkc.parties.models import Party, PartyKind
-from rkc.web import NotFoundHere, transactional
+from rkc.web import NotFoundHere, attachment, transactional
 
 bp = Blueprint("parties", __name__, url_prefix="/parties")
 
@@ -81,8 +81,8 @@ def _filters() -> queries.MatrixFilters:
     if member not in ("", "yes", "no"):
         raise BadRequest("member: write yes or no.")
     accepted = args.get("accepted") or ""
-    if accepted not in ("", "any", "none"):
-        raise BadRequest("accepted: write any or none.")
+    if accepted not in ("", "any", "none", "unknown"):
+        raise BadRequest("accepted: write any, none or unknown.")
     return queries.MatrixFilters(
         name=(args.get("q") or "")[:200],
         kind=PartyKind(kind) if kind else None,
@@ -110,6 +110,7 @@ def show_matrix():  # type: ignore[no-untyped-def]
         filters=filters,
         kinds=[k.value for k in PartyKind],
         csv_url=url_for(".download_matrix", **request.args),
+        coverage=queries.coverage(register),
     )
 
 
@@ -122,11 +123,7 @@ def download_matrix():  # type: ignore[no-untyped-def]
     for row in queries.matrix_csv_rows(table):
         writer.writerow([_csv_safe(cell) for cell in row])
     day = (filters.on or today()).isoformat()
-    return Response(
-        buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="rkc-parties-{day}.csv"'},
-    )
+    return attachment(buffer.getvalue(), "text/csv", f"rkc-parties-{day}.csv")
 
 
 def _csv_safe(cell: str) -> str:
@@ -379,7 +376,7 @@ def _reservable(party: Party) -> list[tuple[str, str]]:
     return choices
 
 
-@bp.route("/<ident>/reservations/<int:reservation_id>/withdraw", methods=["GET", "POST"])
+@bp.route("/<ident>/reservations/<id:reservation_id>/withdraw", methods=["GET", "POST"])
 @require(Action.RECORD_PARTY_EVENT)
 @transactional
 def withdraw_reservation(ident: str, reservation_id: int):  # type: ignore[no-untyped-def]
@@ -420,6 +417,7 @@ def record_extension(ident: str):  # type: ignore[no-untyped-def]
                 party,
                 form.provision.data,
                 granted_on=form.granted_on.data,
+                requested_on=form.requested_on.data or None,
                 months=form.months.data,
                 source=form.source.data or "",
                 note=form.note.data or "",
@@ -458,7 +456,7 @@ def record_denunciation(ident: str):  # type: ignore[no-untyped-def]
     return _event_page(party, form, "Record a denunciation", "Record", _status())
 
 
-@bp.post("/<ident>/events/<int:event_id>/retract")
+@bp.post("/<ident>/events/<id:event_id>/retract")
 @require(Action.RECORD_PARTY_EVENT)
 @transactional
 def retract_event(ident: str, event_id: int):  # type: ignore[no-untyped-def]
@@ -469,7 +467,7 @@ def retract_event(ident: str, event_id: int):  # type: ignore[no-untyped-def]
     return _retract(party, lambda reason: operations.retract_event(event, reason=reason))
 
 
-@bp.post("/<ident>/reservations/<int:reservation_id>/retract")
+@bp.post("/<ident>/reservations/<id:reservation_id>/retract")
 @require(Action.RECORD_PARTY_EVENT)
 @transactional
 def retract_reservation(ident: str, reservation_id: int):  # type: ignore[no-untyped-def]

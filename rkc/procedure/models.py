@@ -10,7 +10,16 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rkc.convention.models import Edition, Node, utcnow
@@ -32,7 +41,9 @@ def _enum(cls: type[enum.Enum]) -> Enum:
 PROCEDURE_LABELS = {
     Procedure.BODY: "Amendment of the Body (Article 15)",
     Procedure.ANNEX: "Amendment of the Annexes (Article 16)",
-    Procedure.RECOMMENDED_PRACTICE: "Recommended Practices decided by the Committee (Article 16)",
+    Procedure.RECOMMENDED_PRACTICE: (
+        "Recommended Practices decided by the Committee (Articles 6(4)(b) and 16)"
+    ),
     Procedure.GUIDELINES: "Guidelines adopted by the Committee",
 }
 
@@ -65,6 +76,9 @@ class Recommendation(db.Model):
     communicated_on: Mapped[date] = mapped_column(Date)
     #: Another date of entry into force set by the recommendation (annex amendments only).
     set_in_force_on: Mapped[date | None] = mapped_column(Date)
+    #: Or another period of entry into force, in months counted from deemed acceptance
+    #: (annex amendments only; at most one of the two is set).
+    in_force_months: Mapped[int | None] = mapped_column(Integer)
     #: For a Body amendment: the parties present at the recommending session (ids).
     parties_present: Mapped[str] = mapped_column(Text, default="")
     #: For matters of one Specific Annex chapter: the chapter (its parties alone may object).

@@ -704,7 +704,7 @@ ANNEX_CASES = [
         "2024-09-01",
         {
             "bound_parties": ["A", "B"],
-            "rules": Rules(objections_only_from_bound_parties=False),
+            "rules": Rules(chapter_amendment_parties="all"),
         },
         Status.FAILED,
         None,
@@ -1086,7 +1086,7 @@ def test_recommended_practice_decision(
     assert outcome.in_force_on == d("2024-02-29")
     assert outcome.deemed_accepted_on is None
     assert tuple(res.party for res in outcome.reservations) == reservations
-    assert outcome.explanation[0].startswith("Art. 16")
+    assert outcome.explanation[0].startswith("Arts. 6(4)(b) and 16")
 
 
 def test_recommended_practice_reservation_needs_a_bound_party() -> None:

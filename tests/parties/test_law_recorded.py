@@ -10,6 +10,7 @@ import pytest
 from rkc.parties.law import (
     DEFAULT_RULES,
     PartialDate,
+    Rules,
     apply_recorded,
     chapter_entry_into_force,
     implementation_deadline,
@@ -74,14 +75,14 @@ def test_apply_recorded_without_a_computation():
     assert "known only to the month" in result.explanation[1]
 
 
-def test_unknown_entry_into_force_is_a_range_never_a_day():
-    result = unknown_entry_into_force(d("2024-05-06"))
-    assert (result.earliest, result.latest) == (d("2006-02-03"), d("2024-05-06"))
-    assert result.on is None
-    assert not result.is_recorded
-    assert "No day is assumed" in result.explanation[0]
-    # Recorded before the Convention was in force: all that can be said is 3 February 2006.
-    assert unknown_entry_into_force(d("2005-01-01")).on == d("2006-02-03")
+def test_unknown_entry_into_force_has_no_moving_bound():
+    # Issue 16 (6): no range ending on the day of import: only the floor, and no day.
+    steps = unknown_entry_into_force()
+    assert steps[0].startswith("Date not recorded")
+    assert "2006-02-03" in steps[0]
+    assert "no later bound is assumed" in steps[0]
+    later = Rules(convention_in_force_on=d("2007-01-31"))
+    assert "2007-01-31" in unknown_entry_into_force(later)[0]
 
 
 @pytest.mark.parametrize(

@@ -154,21 +154,75 @@ def test_reservation_withdrawal(small_app):
 
 
 def test_extensions_at_most_twelve_months_in_all(small_app):
-    aut = make_party("AUT")
+    aut = make_party("AUT")  # in force 2006-02-03: Standards by 2009-02-03, TS by 2011-02-03
     ops.record_extension(aut, "ga/3/3.3", granted_on="2010-06-01", months=8)
     refused("already has 8 months", "months", ops.record_extension, aut, "ga/3/3.3",
             granted_on="2010-09-01", months=6)  # fmt: skip
     refused("from 1 to 12 months", "months", ops.record_extension, aut, "ga/3/3.1",
-            granted_on="2010-09-01", months=13)  # fmt: skip
+            granted_on="2008-09-01", months=13)  # fmt: skip
     refused("has no implementation deadline", "provision", ops.record_extension, aut,
-            "ga/2/e1", granted_on="2010-09-01", months=6)  # fmt: skip
-    refused("has not accepted chapter B1", "provision", ops.record_extension, aut, "sa-b/1/1",
-            granted_on="2010-09-01", months=6)  # fmt: skip
+            "ga/2/e1", granted_on="2008-09-01", months=6)  # fmt: skip
+    # Art. 13(4): the General Annex only; a Specific Annex provision is refused outright.
     ops.record_acceptance(aut, "sa-b/1", notified_on="2010-01-04")
-    ops.record_reservation(aut, "sa-b/1/2", entered_on="2010-01-04", text="Differs.")
-    refused("no implementation deadline to extend", "provision", ops.record_extension, aut,
-            "sa-b/1/2", granted_on="2010-09-01", months=6)  # fmt: skip
+    refused("not in the General Annex", "provision", ops.record_extension, aut, "sa-b/1/1",
+            granted_on="2010-09-01", months=6)  # fmt: skip
+    refused("not in the General Annex", "provision", ops.record_extension, aut, "sa-b/1",
+            granted_on="2010-09-01", months=6)  # fmt: skip
     assert queries.standing(aut).extension_months("ga/3/3.3") == 8
+
+
+def test_extension_total_counts_chapter_and_provision_extensions_together(small_app):
+    aut = make_party("AUT")
+    ops.record_extension(aut, "ga/3", granted_on="2008-06-01", months=7)
+    # 7 months for the chapter already cover 3.1: 6 more would make 13.
+    refused("already has 7 months", "months", ops.record_extension, aut, "ga/3/3.1",
+            granted_on="2008-07-01", months=6)  # fmt: skip
+    ops.record_extension(aut, "ga/3/3.1", granted_on="2008-07-01", months=5)
+    # Now 3.1 has 12 months in all: a chapter extension of even one month would exceed it.
+    refused("already has 12 months", "months", ops.record_extension, aut, "ga/3",
+            granted_on="2008-08-01", months=1)  # fmt: skip
+    standing = queries.standing(aut)
+    assert standing.extension_months("ga/3/3.1") == 12
+    assert standing.extension_months("ga/3/3.2") == 7
+
+
+@pytest.mark.parametrize(
+    ("deposit", "key", "requested", "allowed"),
+    [
+        # Liberia's day-exact entry into force 2021-03-14: Standards end 2024-03-14.
+        ("2020-12-14", "ga/3/3.1", "2024-03-14", True),
+        ("2020-12-14", "ga/3/3.1", "2024-03-15", False),
+        # Transitional Standards: 60 months, 2026-03-14.
+        ("2020-12-14", "ga/3/3.3", "2026-03-14", True),
+        ("2020-12-14", "ga/3/3.3", "2026-03-15", False),
+        # Month-end: deposit 2019-11-30 -> in force 2020-02-29 (leap day) -> Standards end
+        # 2023-02-28 (no 29 February in 2023).
+        ("2019-11-30", "ga/3/3.1", "2023-02-28", True),
+        ("2019-11-30", "ga/3/3.1", "2023-03-01", False),
+        # A request known only to the month: refused only when certainly late.
+        ("2019-11-30", "ga/3/3.1", "2023-02", True),
+        ("2019-11-30", "ga/3/3.1", "2023-03", False),
+        # A chapter's extension follows the Standards' period.
+        ("2019-11-30", "ga/3", "2023-03-01", False),
+    ],
+)
+def test_extension_must_be_requested_before_the_period_ends(
+    small_app, deposit, key, requested, allowed
+):
+    lbr = make_party("LBR", deposit)
+    granted = "2027-01-01"
+    if allowed:
+        event = ops.record_extension(lbr, key, requested_on=requested, granted_on=granted, months=6)
+        assert str(event.requested_on) == requested
+    else:
+        refused("before the period for", "requested_on", ops.record_extension, lbr, key,
+                requested_on=requested, granted_on=granted, months=6)  # fmt: skip
+
+
+def test_extension_request_cannot_follow_the_grant(small_app):
+    aut = make_party("AUT")
+    refused("after the extension was granted", "requested_on", ops.record_extension, aut,
+            "ga/3/3.1", requested_on="2008-05-02", granted_on="2008-05-01", months=6)  # fmt: skip
 
 
 def test_denunciation_ends_the_convention_and_its_chapters(small_app):
@@ -203,12 +257,42 @@ def test_chapter_denunciation(small_app):
     assert queries.standing(aut).membership.ends is None
 
 
+@pytest.mark.parametrize(
+    ("deposit", "notice", "allowed"),
+    [
+        # Deposit 2023-11-30 -> in force 2024-02-29 (leap day). Reading of Art. 17(1) ("at
+        # any time after the date of its entry into force"): from that day on.
+        ("2023-11-30", "2024-02-28", False),
+        ("2023-11-30", "2024-02-29", True),
+        # Month-end: deposit 2021-05-31 -> in force 2021-08-31.
+        ("2021-05-31", "2021-08-30", False),
+        ("2021-05-31", "2021-08-31", True),
+        # A notice known only to the month may fall after: recorded.
+        ("2021-05-31", "2021-08", True),
+        ("2021-05-31", "2021-07", False),
+    ],
+)
+def test_denunciation_only_after_entry_into_force(small_app, deposit, notice, allowed):
+    lbr = make_party("LBR", deposit)
+    if allowed:
+        ops.record_denunciation(lbr, notice_on=notice)
+    else:
+        refused("only after that date", "notice_on", ops.record_denunciation, lbr,
+                notice_on=notice)  # fmt: skip
+
+
+def test_denunciation_of_a_party_with_no_recorded_date_is_recorded(small_app):
+    pak = make_party("PAK", None)
+    ops.record_denunciation(pak, notice_on="2024-01-15")
+    assert queries.standing(pak).membership.entry_into_force is None
+
+
 def test_every_write_is_audited(small_app):
     aut = make_party("AUT")
     event = ops.record_acceptance(aut, "sa-b/1", notified_on="2010-01-04")
     reservation = ops.record_reservation(aut, "sa-b/1/2", entered_on="2010", text="x")
     ops.withdraw_reservation(reservation, withdrawn_on="2011")
-    ops.record_extension(aut, "ga/3/3.1", granted_on="2011", months=3)
+    ops.record_extension(aut, "ga/3/3.1", requested_on="2008", granted_on="2011", months=3)
     ops.record_denunciation(aut, notice_on="2020", chapter="B1")
     actions = list(db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
     assert actions[-6:] == [

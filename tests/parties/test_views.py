@@ -43,6 +43,9 @@ def _register_of_six() -> dict[str, object]:
     ops.record_instrument(eu, instrument="approval", deposited_on="2004-04-30")
     parties["EU"] = eu
     ops.create_party(name="New Zealand", iso3="NZL")
+    # Azerbaijan and Canada: a source says they accepted no chapter; Liberia: not known.
+    parties["AZE"].chapters_known = True
+    parties["CAN"].chapters_known = True
     ops.record_acceptance(parties["AUT"], "B1", notified_on="2010-01-04")
     ops.record_acceptance(parties["KHM"], "B1", notified_on="2014-07")
     ops.record_acceptance(eu, "B1", notified_on="2008")
@@ -78,7 +81,9 @@ def test_matrix_counts_and_filters(small_app):
     assert names(kind=queries.PartyKind.UNION) == ["European Union"]
     assert names(member=True) == ["European Union"]
     assert names(chapter="sa-b/1") == ["Austria", "Cambodia", "European Union"]
-    assert names(accepted="none") == ["Azerbaijan", "Canada", "Liberia"]
+    # Known "none" and "unknown" are two different answers (issue 16, item 7).
+    assert names(accepted="none") == ["Azerbaijan", "Canada"]
+    assert names(accepted="unknown") == ["Liberia"]
     assert names(name="can") == ["Canada"]
     assert names(name="lbr") == ["Liberia"]
 
@@ -108,15 +113,28 @@ def test_matrix_page_and_csv(small_app):
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert rows[0] == [
         "party", "iso3", "kind", "wco_member", "instrument", "instrument_date",
-        "entry_into_force", "entry_into_force_basis", "B1",
+        "entry_into_force", "entry_into_force_basis", "specific_annex_chapters", "B1",
     ]  # fmt: skip
     assert rows[1] == [
         "Austria", "AUT", "state", "", "accession", "2004-04-29", "2006-02-03", "computed",
-        "2010-01-04",
+        "B1; others unknown", "2010-01-04",
     ]  # fmt: skip
     assert rows[3][0] == "European Union"
-    assert rows[3][6:9] == ["2006-02-03", "computed", "2008"]
+    assert rows[3][6:10] == ["2006-02-03", "computed", "B1; others unknown", "2008"]
     assert len(rows) == 4
+
+    # Known "none" and "unknown" stay apart in the CSV and on the page.
+    rows = list(csv.reader(io.StringIO(client.get("/parties/matrix.csv").get_data(as_text=True))))
+    by_name = {row[0]: row for row in rows[1:]}
+    assert by_name["Azerbaijan"][8:] == ["none", "no"]
+    assert by_name["Liberia"][8:] == ["unknown", "unknown"]
+    page = client.get("/parties/").get_data(as_text=True)
+    assert page.count('class="acc acc-unknown"') == 1  # Liberia
+    assert page.count('class="acc acc-none"') == 2  # Azerbaijan, Canada
+    liberia = client.get("/parties/LBR").get_data(as_text=True)
+    assert "chapters-unknown" in liberia and "no source says which chapters" in liberia
+    azerbaijan = client.get("/parties/AZE").get_data(as_text=True)
+    assert "chapters-none" in azerbaijan and "a source says Azerbaijan accepted none" in azerbaijan
 
     assert client.get("/parties/?on=2010-02-30").status_code == 400
     assert client.get("/parties/?kind=city").status_code == 400
@@ -411,7 +429,10 @@ def test_secretariat_records_through_the_forms(small_app):
 
 def test_the_corpus_seeds_the_parties(reader):
     page = reader.get("/parties/").get_data(as_text=True)
-    assert re.search(r"<strong>67</strong> parties shown\s+of 67 recorded", page)
+    assert re.search(r"<strong>83</strong> parties shown\s+of 83 recorded", page)
+    coverage = re.sub(r"<[^>]+>", "", re.search(r'<p class="coverage".*?</p>', page, re.S)[0])
+    assert "83 of 136 parties recorded; chapters known for 7" in coverage
+    assert "February 2024" in coverage
     liberia = reader.get("/parties/LBR").get_data(as_text=True)
     assert "deposited 2020-12-14" in liberia
     assert "2021-03-14" in liberia
@@ -420,7 +441,18 @@ def test_the_corpus_seeds_the_parties(reader):
     assert "between 2006-04-01 and 2007-03-31" in azerbaijan
     assert "known only to the year" in azerbaijan
     rows = list(csv.reader(io.StringIO(reader.get("/parties/matrix.csv").get_data(as_text=True))))
-    assert len(rows) == 68
-    assert len(rows[0]) == 8 + 25  # the 25 Specific Annex chapters
-    assert rows[0][8:11] == ["A1", "A2", "B1"]
+    assert len(rows) == 84
+    assert len(rows[0]) == 9 + 25  # the 25 Specific Annex chapters
+    assert rows[0][9:12] == ["A1", "A2", "B1"]
+    by_name = {row[0]: row for row in rows[1:]}
+    assert by_name["United Arab Emirates"][8:11] == ["A1;A2", "2010", "2010"]
+    assert by_name["Austria"][8:10] == ["none", "no"]
+    assert by_name["Pakistan"][8:10] == ["unknown", "unknown"]
+    assert by_name["Pakistan"][6] == "date not recorded"
+    records = [row[8] for row in rows[1:]]
+    assert records.count("unknown") == 83 - 7
+    # No moving bound: a party with no recorded date has no range ending on any day.
+    pakistan = reader.get("/parties/PAK").get_data(as_text=True)
+    assert "date not recorded" in pakistan
+    assert "between 2006-02-03 and" not in pakistan
     assert rows[0][-1] == "K3"
