@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import Boolean, DateTime, Enum, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, DateTime, Enum, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rkc.convention.models import utcnow
@@ -27,6 +27,11 @@ class Role(enum.StrEnum):
             "secretariat": "Secretariat",
             "admin": "Administrator",
         }[self.value]
+
+
+class TokenScope(enum.StrEnum):
+    READ = "read"
+    WRITE = "write"
 
 
 class User(db.Model):
@@ -103,12 +108,55 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: "read" or "write" (write includes read). Tokens made before scopes existed could write.
+    scope: Mapped[TokenScope] = mapped_column(
+        Enum(
+            TokenScope,
+            native_enum=False,
+            length=10,
+            validate_strings=True,
+            values_callable=lambda e: [m.value for m in e],
+        ),
+        default=TokenScope.READ,
+        server_default=TokenScope.WRITE.value,
+    )
+    #: After this moment the token is refused; None: until revoked or the password changes.
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     user: Mapped[User] = relationship()
 
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+    def is_expired(self, now: datetime) -> bool:
+        if self.expires_at is None:
+            return False
+        expires = self.expires_at
+        if expires.tzinfo is None:  # SQLite hands back naive UTC
+            expires = expires.replace(tzinfo=UTC)
+        return expires <= now
+
+    @property
+    def may_write(self) -> bool:
+        return self.scope is TokenScope.WRITE
+
+
+class LoginThrottle(db.Model):
+    """Failed log-ins counted for one (account, address) pair, or for one address across all
+    accounts (`username` empty). Counted with one atomic statement per attempt (see
+    `operations.begin_login`), so parallel requests cannot slip past the count."""
+
+    __tablename__ = "login_throttle"
+
+    #: Lower-case name as typed (it need not exist); "" for the address-wide count.
+    username: Mapped[str] = mapped_column(String(80), primary_key=True)
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: Attempts since the last success (or since the count was last forgotten).
+    failures: Mapped[int] = mapped_column(Integer)
+    #: Unix times, in seconds: the last attempt, and the earliest the next may be evaluated.
+    last_at: Mapped[float] = mapped_column(Float)
+    not_before: Mapped[float] = mapped_column(Float)
 
 
 class LoginFailure(db.Model):

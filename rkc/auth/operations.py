@@ -3,25 +3,43 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import secrets
+import time
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import case, delete, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
 from rkc import audit
-from rkc.auth.models import ApiToken, LoginFailure, Role, User
+from rkc.auth.models import ApiToken, LoginFailure, LoginThrottle, Role, User
 from rkc.convention.models import utcnow
 from rkc.extensions import db
 from rkc.parties.models import Party
 
-#: Throttling: this many failures within the window lock further attempts for the window.
-ACCOUNT_FAILURES = 5
-ADDRESS_FAILURES = 20
-FAILURE_WINDOW = timedelta(minutes=15)
+#: Throttling slows guessing and locks nobody out. One (account, address) pair has this many
+#: attempts at once; after them each further attempt of the pair waits 2, 4, 8 ... seconds, at
+#: most PAIR_MAX_DELAY. Another address is not affected: an attacker cannot lock a victim out.
+PAIR_FREE_ATTEMPTS = 5
+PAIR_MAX_DELAY = 15 * 60
+#: One address, whatever the accounts (a password spray), is slowed after this many failures,
+#: to one attempt per ADDRESS_MAX_DELAY seconds at worst.
+ADDRESS_FREE_ATTEMPTS = 20
+ADDRESS_MAX_DELAY = 60
+#: Seconds after the last failure when a count is forgotten.
+PAIR_MEMORY = 24 * 3600
+ADDRESS_MEMORY = 3600
+
+
+def clock() -> float:
+    """Now, in Unix seconds, for throttling (tests may stop it)."""
+    return time.time()
+
 
 MIN_PASSWORD_LENGTH = 12
 #: zxcvbn's score (0-4) a password needs: 3 is "safely unguessable" against an online attack
@@ -218,36 +236,109 @@ def end_sessions(user: User) -> User:
 # --------------------------------------------------------------------------- log-in
 
 
-def is_throttled(username: str, address: str, now: datetime | None = None) -> bool:
-    since = (now or utcnow()) - FAILURE_WINDOW
-    by_account = db.session.scalar(
-        select(func.count(LoginFailure.id)).where(
-            LoginFailure.username == username.strip().lower(), LoginFailure.at >= since
-        )
-    )
-    by_address = db.session.scalar(
-        select(func.count(LoginFailure.id)).where(
-            LoginFailure.address == address, LoginFailure.at >= since
-        )
-    )
-    return by_account >= ACCOUNT_FAILURES or by_address >= ADDRESS_FAILURES
+@dataclass(frozen=True)
+class LoginAttempt:
+    """A log-in attempt let through, or refused (`wait` > 0: seconds to wait)."""
+
+    username: str
+    address: str
+    wait: float = 0.0
+    pair_count: int = 0
+    address_count: int = 0
 
 
-def authenticate(username: str, password: str, address: str) -> User | None:
+def begin_login(username: str, address: str) -> LoginAttempt:
+    """Count one attempt, before its password is looked at; refuse it while it must wait.
+
+    Each count is one atomic upsert (INSERT ... ON CONFLICT DO UPDATE ... WHERE not_before <=
+    now RETURNING), not a read then a write: parallel attempts queue on the row, and once
+    the free attempts are used the row's `not_before` refuses the rest. The caller commits a
+    let-through attempt before checking the password, and rolls back a refused one (which
+    then counts for nothing, not even for the address).
+    """
+    name, address = username.strip().lower()[:80], address[:64]
+    now = clock()
+    counts = []
+    for who, free, longest, memory in (
+        ("", ADDRESS_FREE_ATTEMPTS, ADDRESS_MAX_DELAY, ADDRESS_MEMORY),
+        (name, PAIR_FREE_ATTEMPTS, PAIR_MAX_DELAY, PAIR_MEMORY),
+    ):
+        count = _count_attempt(who, address, now, memory)
+        if count is None:
+            row = db.session.get(LoginThrottle, (who, address), populate_existing=True)
+            wait = max(1.0, (row.not_before - now) if row else 1.0)
+            return LoginAttempt(name, address, wait=math.ceil(wait))
+        delay = _delay(count, free, longest)
+        if delay:
+            db.session.execute(
+                update(LoginThrottle)
+                .where(LoginThrottle.username == who, LoginThrottle.address == address)
+                .values(not_before=now + delay)
+            )
+        counts.append(count)
+    return LoginAttempt(name, address, address_count=counts[0], pair_count=counts[1])
+
+
+def _delay(count: int, free: int, longest: int) -> int:
+    """Seconds the next attempt waits after `count` attempts: none, then doubling."""
+    if count < free:
+        return 0
+    return min(2 ** min(count - free + 1, 30), longest)
+
+
+def _count_attempt(username: str, address: str, now: float, memory: int) -> int | None:
+    """Add one attempt to a count, atomically; None when the count says "not yet"."""
+    table = LoginThrottle.__table__
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    forgotten = table.c.last_at < now - memory
+    statement = (
+        insert(table)
+        .values(username=username, address=address, failures=1, last_at=now, not_before=now)
+        .on_conflict_do_update(
+            index_elements=[table.c.username, table.c.address],
+            set_={
+                "failures": case((forgotten, 1), else_=table.c.failures + 1),
+                "last_at": now,
+            },
+            where=or_(table.c.not_before <= now, forgotten),
+        )
+        .returning(table.c.failures)
+    )
+    return db.session.execute(statement).scalar_one_or_none()
+
+
+def authenticate(attempt: LoginAttempt, password: str) -> User | None:
     """The user for these credentials, or None. Records failures; discloses nothing.
 
-    The caller checks `is_throttled` first. Unknown names, wrong passwords and disabled
-    accounts all look alike from outside.
+    `attempt` comes from `begin_login`, committed. Unknown names, wrong passwords and
+    disabled accounts all look alike from outside. When a failure makes the pair or the
+    address wait, the audit log says so (for the Secretariat).
     """
-    name = username.strip().lower()
+    name, address = attempt.username, attempt.address
     user = db.session.scalar(select(User).where(User.username == name))
     ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
     if user is None or not ok or user.is_disabled:
-        db.session.add(LoginFailure(username=name[:80], address=address[:64]))
+        db.session.add(LoginFailure(username=name, address=address))
+        if wait := _delay(attempt.pair_count, PAIR_FREE_ATTEMPTS, PAIR_MAX_DELAY):
+            audit.record(
+                "login.delayed", "login", name, address=address,
+                failures=attempt.pair_count, wait_seconds=wait,
+            )  # fmt: skip
+        if wait := _delay(attempt.address_count, ADDRESS_FREE_ATTEMPTS, ADDRESS_MAX_DELAY):
+            audit.record(
+                "login.address_delayed", "login", address, address=address,
+                failures=attempt.address_count, wait_seconds=wait,
+            )  # fmt: skip
         db.session.flush()
         return None
     user.last_login_at = utcnow()
-    db.session.execute(delete(LoginFailure).where(LoginFailure.username == name))
+    # The pair starts afresh; the address keeps its count (other accounts may be sprayed).
+    db.session.execute(
+        delete(LoginThrottle).where(
+            LoginThrottle.username == name, LoginThrottle.address == address
+        )
+    )
     db.session.flush()
     return user
 

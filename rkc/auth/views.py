@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from urllib.parse import urlsplit
 
 from flask import (
@@ -67,29 +68,39 @@ def login():  # type: ignore[no-untyped-def]
     error = None
     status = 200
     if form.validate_on_submit():
-        address = client_address()
-        if ops.is_throttled(form.username.data, address):
+        attempt = ops.begin_login(form.username.data, client_address())
+        if attempt.wait:
+            db.session.rollback()  # a refused attempt counts for nothing
+            # The same answer whether or not the account exists.
             error = (
-                "Too many failed attempts. Wait 15 minutes before trying again, or ask an "
-                "administrator to reset your password."
+                "Too many failed attempts from here. Wait "
+                f"{_duration(attempt.wait)} before trying again."
             )
-            status = 429
-        else:
-            user = ops.authenticate(form.username.data, form.password.data, address)
-            # The failure record (or the last-login time) is kept either way.
-            db.session.commit()
-            if user is not None:
-                # A new session: nothing from before the log-in (its CSRF secret included)
-                # carries over into the signed-in one.
-                session.clear()
-                g.pop("csrf_token", None)
-                login_user(user)
-                return redirect(_safe_next(request.args.get("next")))
-            error = "Unknown user name or wrong password."  # the same words for both
-            status = 401
+            page = render_template("auth/login.html", form=form, error=error)
+            return page, 429, {"Retry-After": str(int(attempt.wait))}
+        db.session.commit()  # counted before the password is looked at: races count too
+        user = ops.authenticate(attempt, form.password.data)
+        # The failure record (or the last-login time) is kept either way.
+        db.session.commit()
+        if user is not None:
+            # A new session: nothing from before the log-in (its CSRF secret included)
+            # carries over into the signed-in one.
+            session.clear()
+            g.pop("csrf_token", None)
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+        error = "Unknown user name or wrong password."  # the same words for both
+        status = 401
     elif request.method == "POST":
         status = 400
     return render_template("auth/login.html", form=form, error=error), status
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(seconds)
+    if seconds < 120:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    return f"{math.ceil(seconds / 60)} minutes"
 
 
 @bp.post("/logout")
@@ -188,7 +199,7 @@ def issue_token():  # type: ignore[no-untyped-def]
     return page, 201, {"Cache-Control": "no-store"}
 
 
-@bp.post("/account/tokens/<int:token_id>/revoke")
+@bp.post("/account/tokens/<id:token_id>/revoke")
 @login_required
 @transactional
 def revoke_token(token_id: int):  # type: ignore[no-untyped-def]
@@ -237,7 +248,7 @@ def create_user():  # type: ignore[no-untyped-def]
     return render_template("admin/user_new.html", form=form), status
 
 
-@admin_bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@admin_bp.route("/users/<id:user_id>", methods=["GET", "POST"])
 @require(Action.MANAGE_USERS)
 @transactional
 def edit_user(user_id: int):  # type: ignore[no-untyped-def]

@@ -48,21 +48,6 @@ def test_disabled_accounts_cannot_log_in(web, people):
     assert log_in(web, "observer").status_code == 401
 
 
-def test_failed_log_ins_are_throttled_per_account(web, people):
-    for _ in range(ops.ACCOUNT_FAILURES):
-        assert log_in(web, "delegate-b", "wrong password here").status_code == 401
-    blocked = log_in(web, "delegate-b", PASSWORD)  # even the right password now waits
-    assert blocked.status_code == 429
-    assert "Too many failed attempts" in blocked.get_data(as_text=True)
-    assert log_in(web, "delegate-a").status_code == 302  # other accounts are not affected
-
-
-def test_failed_log_ins_are_throttled_per_address(web, people):
-    for n in range(ops.ADDRESS_FAILURES):
-        log_in(web, f"guess-{n}", "wrong password here")
-    assert log_in(web, "delegate-a").status_code == 429
-
-
 def test_a_redirect_after_log_in_stays_on_this_site(web, people):
     token = csrf_token(web)
     response = web.post(

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from flask import Flask
+from sqlalchemy import func, select
 
+from rkc.audit.models import AuditEvent
+from rkc.auth import operations as ops
+from rkc.auth.models import LoginFailure
 from rkc.config import configure
+from rkc.extensions import db
 
 from ..conftest import make_app
 from ..helpers import PASSWORD, create_people, csrf_token, log_in
@@ -176,3 +185,121 @@ def test_the_command_line_applies_the_same_policy(small_app, people):
     assert "too easy to guess" in reset.output
     created = runner.invoke(args=[*args, "--password", "lantern orchard copper 81"])
     assert created.exit_code == 0, created.output
+
+
+# --------------------------------------------------------------------------- throttling
+
+
+@pytest.fixture
+def frozen(monkeypatch):
+    """The throttling clock, stopped: now[0] moves only when a test moves it."""
+    now = [1_900_000_000.0]
+    monkeypatch.setattr(ops, "clock", lambda: now[0])
+    return now
+
+
+def attempt(client, username, password, address):  # type: ignore[no-untyped-def]
+    token = csrf_token(client)
+    return client.post(
+        "/login",
+        data={"csrf_token": token, "username": username, "password": password},
+        environ_base={"REMOTE_ADDR": address},
+    )
+
+
+def test_parallel_wrong_passwords_are_evaluated_at_most_the_allowed_number(
+    small_app, people, frozen
+):
+    """40 wrong passwords at once for one account from one address: the count is atomic,
+    so no more than the free attempts are checked; the rest wait, told for how long."""
+    clients = [small_app.test_client() for _ in range(40)]
+    tokens = [csrf_token(c) for c in clients]
+    start = threading.Barrier(8)
+
+    def guess(n: int):  # type: ignore[no-untyped-def]
+        if n < 8:
+            start.wait()
+        return clients[n].post(
+            "/login",
+            data={"csrf_token": tokens[n], "username": "admin", "password": f"guess {n}"},
+            environ_base={"REMOTE_ADDR": "198.51.100.7"},
+        )
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(guess, range(40)))
+    statuses = [a.status_code for a in answers]
+    assert statuses.count(401) == ops.PAIR_FREE_ATTEMPTS, statuses
+    assert statuses.count(429) == 40 - ops.PAIR_FREE_ATTEMPTS
+    assert {a.headers["Retry-After"] for a in answers if a.status_code == 429} == {"2"}
+    # Exactly the evaluated guesses left a failure record.
+    failures = db.session.scalar(
+        select(func.count(LoginFailure.id)).where(LoginFailure.username == "admin")
+    )
+    assert failures == ops.PAIR_FREE_ATTEMPTS
+
+
+def test_failures_from_one_address_never_lock_the_account_for_others(web, people, frozen):
+    attacker = "203.0.113.9"
+    for n in range(ops.PAIR_FREE_ATTEMPTS):
+        assert attempt(web, "admin", f"wrong {n}", attacker).status_code == 401
+    blocked = attempt(web, "admin", PASSWORD, attacker)  # even the right password waits
+    assert blocked.status_code == 429
+    assert blocked.headers["Retry-After"] == "2"
+    assert "Wait 2 seconds" in blocked.get_data(as_text=True)
+    # The administrator, from anywhere else, is not affected.
+    assert attempt(web.application.test_client(), "admin", PASSWORD, "192.0.2.1").status_code == 302
+    # The delays grow: 2, 4, 8 ... seconds, and the attacker waits them out one by one.
+    frozen[0] += 2
+    assert attempt(web, "admin", "wrong again", attacker).status_code == 401
+    assert attempt(web, "admin", "wrong again", attacker).headers["Retry-After"] == "4"
+    frozen[0] += 4
+    assert attempt(web, "admin", "wrong again", attacker).status_code == 401
+    assert attempt(web, "admin", PASSWORD, attacker).headers["Retry-After"] == "8"
+    frozen[0] += 8
+    assert attempt(web, "admin", PASSWORD, attacker).status_code == 302  # and starts afresh
+
+
+def test_throttling_does_not_tell_whether_an_account_exists(web, people, frozen):
+    answers = {}
+    for name in ("delegate-b", "no-such-person"):
+        for n in range(ops.PAIR_FREE_ATTEMPTS):
+            attempt(web, name, f"wrong {n}", "203.0.113.10")
+        answers[name] = attempt(web, name, "wrong", "203.0.113.10")
+    real, unknown = answers["delegate-b"], answers["no-such-person"]
+    assert real.status_code == unknown.status_code == 429
+    assert real.headers["Retry-After"] == unknown.headers["Retry-After"]
+    def page(answer):  # type: ignore[no-untyped-def]
+        html = re.sub(r'name="csrf_token"[^>]*>', "", answer.get_data(as_text=True))
+        return html.replace("no-such-person", "delegate-b")
+
+    assert page(real) == page(unknown)
+
+
+def test_spraying_from_one_address_is_slowed_not_locked(web, people, frozen):
+    sprayer = "203.0.113.11"
+    for n in range(ops.ADDRESS_FREE_ATTEMPTS):
+        assert attempt(web, f"guess-{n}", "Winter2026!", sprayer).status_code == 401
+    slowed = attempt(web, "delegate-a", PASSWORD, sprayer)
+    assert slowed.status_code == 429
+    assert int(slowed.headers["Retry-After"]) <= ops.ADDRESS_MAX_DELAY
+    assert attempt(web, "delegate-a", PASSWORD, "192.0.2.2").status_code == 302  # elsewhere
+    frozen[0] += int(slowed.headers["Retry-After"])
+    assert attempt(web, "delegate-a", PASSWORD, sprayer).status_code == 302  # never locked
+    for n in range(10):  # however long the spray goes on, the wait stays bounded
+        frozen[0] += ops.ADDRESS_MAX_DELAY
+        assert attempt(web, f"more-{n}", "Winter2026!", sprayer).status_code == 401
+    assert int(attempt(web, "x", "y", sprayer).headers["Retry-After"]) <= ops.ADDRESS_MAX_DELAY
+
+
+def test_the_secretariat_sees_throttling_in_the_audit_log(web, people, frozen):
+    for n in range(ops.PAIR_FREE_ATTEMPTS):
+        attempt(web, "admin", f"wrong {n}", "203.0.113.12")
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "login.delayed"))
+    assert event is not None
+    assert event.object_id == "admin"
+    assert event.address == "203.0.113.12"
+    assert '"wait_seconds": 2' in event.detail
+    officer = web.application.test_client()
+    log_in(officer, "secretariat")
+    page = officer.get("/audit/?action=login.delayed").get_data(as_text=True)
+    assert "203.0.113.12" in page
