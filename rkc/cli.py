@@ -18,6 +18,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from rkc.audit import Actor, acting_as
 from rkc.extensions import db
 from rkc.interchange.cli import export_group, import_command
+from rkc.interchange.derived_cli import derived_group
 from rkc.search.cli import ensure_built, reindex_command
 
 
@@ -52,6 +53,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(reindex_command)
     app.cli.add_command(export_group)
     app.cli.add_command(import_command)
+    app.cli.add_command(derived_group)
 
 
 def _fail(message: str) -> None:

@@ -30,6 +30,11 @@ class Defaults:
     INDEX_DIR = ""
     #: Seconds a search waits for another process that is writing the index (a rebuild).
     SEARCH_LOCK_TIMEOUT = 30.0
+    #: Where the files built from published editions are kept (PDF, Word, Akoma Ntoso, zip,
+    #: comparisons); empty means "<instance>/derived". See rkc/interchange/derived.py.
+    DERIVED_DIR = ""
+    #: Seconds a request waits for such a file that another process is building, then 503.
+    DERIVED_WAIT_SECONDS = 20.0
     #: Where the corpus is read from by `rkc init`; empty means the repository's corpus/.
     CORPUS_DIR = ""
     #: Bytes of rendered reading pages each process keeps for anonymous readers (0: none).
