@@ -45,6 +45,7 @@ def server_environment(database_url: str, index_dir: Path, **extra: str) -> dict
             "RKC_DATABASE_URL": database_url,
             "RKC_INDEX_DIR": str(index_dir),
             "RKC_SECRET_KEY": "bench-secret-key-not-for-production",
+            "RKC_RATELIMIT_ENABLED": "false",  # load runs come from one address
             "PYTHONUNBUFFERED": "1",
         }
     )

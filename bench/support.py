@@ -31,6 +31,7 @@ def make_app(directory: Path, corpus: Path, name: str = "rkc") -> Flask:
     app = create_app(
         {
             "TESTING": True,
+            "RATELIMIT_ENABLED": False,  # the bench measures, it does not throttle itself
             "DATABASE_URL": f"sqlite:///{directory / (name + '.sqlite3')}",
             "SECRET_KEY": "bench-secret-key-not-for-production",
             "INDEX_DIR": str(directory / "index"),

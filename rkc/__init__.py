@@ -76,6 +76,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api_bp)
     app.register_blueprint(health_bp)
 
+    # 5b. Per-address rate limits on the costly routes (they wrap the views just registered).
+    from rkc.extensions import init_rate_limits
+
+    init_rate_limits(app)
+
     # 6. Command line.
     from rkc.cli import register_commands
 

@@ -35,6 +35,21 @@ class Defaults:
     DERIVED_DIR = ""
     #: Seconds a request waits for such a file that another process is building, then 503.
     DERIVED_WAIT_SECONDS = 20.0
+    #: Per-address budgets of the costly routes (rkc/extensions.py COSTLY_ROUTES), in the
+    #: `limits` notation; over budget: 429 with Retry-After. RATELIMIT_ENABLED false: none.
+    RATELIMIT_ENABLED = True
+    RATELIMIT_EXPORTS = "20 per minute"
+    RATELIMIT_SEARCH = "120 per minute"
+    RATELIMIT_IMPORTS = "10 per minute"
+    RATELIMIT_LOGIN = "20 per minute"
+    #: Where the counts live. memory:// counts in each process (development only: with two
+    #: workers an address gets twice the budget); production: redis://host:6379.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_KEY_PREFIX = "rkc"
+    RATELIMIT_HEADERS_ENABLED = True
+    #: How many proxies in front of the app set X-Forwarded-For (and -Proto); 0 trusts none,
+    #: so the rate limits count the address that connected.
+    PROXY_FIX_HOPS = 0
     #: Where the corpus is read from by `rkc init`; empty means the repository's corpus/.
     CORPUS_DIR = ""
     #: Bytes of rendered reading pages each process keeps for anonymous readers (0: none).

@@ -42,6 +42,9 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "rkc"))
 def make_app(database_url: str, instance: Path, **extra: object) -> Flask:
     config = {
         "TESTING": True,
+        # Rate limits off: tests make many requests from one address (tests/test_rate_limits.py
+        # turns them on against Redis).
+        "RATELIMIT_ENABLED": False,
         "DATABASE_URL": database_url,
         "SECRET_KEY": "test-secret-key-not-for-production",
         "INDEX_DIR": str(instance / "index"),

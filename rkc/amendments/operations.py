@@ -37,6 +37,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import and_, func, or_, select, update
 
@@ -57,6 +58,7 @@ from rkc.amendments.models import (
     SponsorStatus,
     Stance,
 )
+from rkc.amendments.preflight import preflight
 from rkc.auth.models import User
 from rkc.auth.permissions import Action, can
 from rkc.convention import operations as text_store
@@ -1525,3 +1527,68 @@ def _flag(
         amendment.id,
         revision=current.id if current is not None else None,
     )
+
+
+# --------------------------------------------------------------------------- freezing
+
+
+def freeze_draft(
+    edition: Edition,
+    *,
+    user: User,
+    adopted_on: date | None,
+    in_force_from: date | None = None,
+    title: str | None = None,
+    confirmed: bool = False,
+) -> Edition:
+    """Freeze a working draft, never stranding work: refused while an agreed amendment waits
+    to be merged, and while amendments are still open unless the Secretariat confirmed it saw
+    them (the pre-flight page lists them). Open amendments stay with the frozen edition and
+    come back to life if it is reopened."""
+    if not can(user, Action.PUBLISH):
+        raise AmendmentRefused("user", "Only the Secretariat may freeze a working draft.")
+    check = preflight(edition)
+    if check.blocked:
+        labels = ", ".join(a.label for a in check.agreed)
+        raise AmendmentError(
+            "confirm",
+            f"Agreed but not merged: {labels}. Merge them or record them not agreed before "
+            "freezing; a frozen draft would leave them stranded.",
+        )
+    if check.needs_confirmation and not confirmed:
+        raise AmendmentError(
+            "confirm",
+            "Amendments are still open on this draft: tick the confirmation to freeze anyway.",
+        )
+    try:
+        text_store.freeze(edition, adopted_on=adopted_on, in_force_from=in_force_from, title=title)
+    except text_store.TextStoreError as exc:
+        field = "in_force_from" if str(exc).startswith("In force from") else "adopted_on"
+        raise AmendmentError(field, str(exc)) from exc
+    audit.record(
+        "edition.freeze",
+        "edition",
+        edition.id,
+        adopted_on=edition.adopted_on,
+        in_force_from=edition.in_force_from,
+        open_amendments=[a.label for a in check.pending],
+        drafts=check.drafts,
+    )
+    return edition
+
+
+def reopen_edition(edition: Edition, *, user: User, reason: str) -> Edition:
+    """Reopen an adopted edition not yet in force as a working draft (audited, with why)."""
+    if not can(user, Action.PUBLISH):
+        raise AmendmentRefused("user", "Only the Secretariat may reopen an edition.")
+    reason = clean_text(reason)
+    if not reason:
+        raise AmendmentError("reason", "Reason: say why the edition is reopened.")
+    _check_length("reason", "Reason", reason, MAX_NOTE)
+    adopted_on = edition.adopted_on
+    try:
+        text_store.reopen(edition)
+    except text_store.TextStoreError as exc:
+        raise AmendmentError("reason", str(exc)) from exc
+    audit.record("edition.reopen", "edition", edition.id, was_adopted_on=adopted_on, reason=reason)
+    return edition

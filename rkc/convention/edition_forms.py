@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, StringField
+from wtforms import BooleanField, DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 
@@ -24,6 +24,16 @@ class FreezeForm(FlaskForm):
     )
     adopted_on = DateField("Adopted on", validators=[InputRequired()])
     in_force_from = DateField("In force from (if already known)", validators=[Optional()])
+    confirm = BooleanField("I have read the list above and want to freeze this draft now")
+
+
+class ReopenForm(FlaskForm):
+    reason = TextAreaField(
+        "Why reopen it (kept in the audit log)", validators=[DataRequired(), Length(max=2000)]
+    )
+    confirm = BooleanField(
+        "Reopen: the edition becomes a working draft again", validators=[DataRequired()]
+    )
 
 
 class InForceForm(FlaskForm):

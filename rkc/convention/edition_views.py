@@ -8,13 +8,15 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user
 
 from rkc import audit
+from rkc.amendments import operations as amendment_ops
 from rkc.amendments import provenance
+from rkc.amendments.preflight import preflight
 from rkc.auth.permissions import Action, can, ensure
 from rkc.clock import today
 from rkc.convention import operations as ops
 from rkc.convention import queries
-from rkc.convention.edition_forms import FreezeForm, InForceForm, OpenDraftForm
-from rkc.convention.models import Edition, Work, utcnow
+from rkc.convention.edition_forms import FreezeForm, InForceForm, OpenDraftForm, ReopenForm
+from rkc.convention.models import Edition, EditionStatus, Work, utcnow
 from rkc.procedure import operations as procedure_ops
 from rkc.procedure import queries as procedure_queries
 from rkc.procedure.models import STATUS_LABELS
@@ -47,6 +49,7 @@ def _manage_page(work: Work, edition: Edition, status: int = 200, **forms):  # t
         "draft_form": OpenDraftForm(),
         "freeze_form": FreezeForm(),
         "in_force_form": InForceForm(),
+        "reopen_form": ReopenForm(),
     }
     context.update(forms)
     return render_template("editions/manage.html", **context), status
@@ -78,6 +81,30 @@ def open_draft(work_key: str, slug: str):  # type: ignore[no-untyped-def]
     return redirect(url_for(".manage_edition", work_key=work.key, slug=draft.slug))
 
 
+def _freeze_page(work: Work, draft: Edition, form: FreezeForm, status: int = 200):  # type: ignore[no-untyped-def]
+    check = preflight(draft)
+    return render_template(
+        "editions/freeze.html",
+        work=work,
+        edition=draft,
+        check=check,
+        form=form,
+        merge_param=f"{work.key}/{draft.slug}",
+    ), status
+
+
+@bp.get("/w/<work_key>/editions/<slug>/freeze")
+def freeze_preflight(work_key: str, slug: str):  # type: ignore[no-untyped-def]
+    """The pre-flight: what is still open on the draft, then the freeze form."""
+    ensure(Action.PUBLISH)
+    work = _work(work_key)
+    draft = _edition(work, slug)
+    if draft.status is not EditionStatus.WORKING_DRAFT:
+        flash(f"“{draft.title}” is already frozen.", "info")
+        return redirect(url_for(".manage_edition", work_key=work.key, slug=draft.slug))
+    return _freeze_page(work, draft, FreezeForm())
+
+
 @bp.post("/w/<work_key>/editions/<slug>/freeze")
 @transactional
 def freeze_edition(work_key: str, slug: str):  # type: ignore[no-untyped-def]
@@ -86,27 +113,39 @@ def freeze_edition(work_key: str, slug: str):  # type: ignore[no-untyped-def]
     draft = _edition(work, slug)
     form = FreezeForm()
     if not form.validate_on_submit():
-        return _manage_page(work, draft, 400, freeze_form=form)
+        return _freeze_page(work, draft, form, 400)
     try:
-        ops.freeze(
+        amendment_ops.freeze_draft(
             draft,
+            user=current_user,
             adopted_on=form.adopted_on.data,
             in_force_from=form.in_force_from.data,
             title=(form.title.data or "").strip() or None,
+            confirmed=bool(form.confirm.data),
         )
-    except ops.TextStoreError as exc:
-        field = form.in_force_from if str(exc).startswith("In force from") else form.adopted_on
-        field.errors.append(str(exc))
-        return _manage_page(work, draft, 400, freeze_form=form)
-    audit.record(
-        "edition.freeze",
-        "edition",
-        draft.id,
-        adopted_on=draft.adopted_on,
-        in_force_from=draft.in_force_from,
-    )
+    except amendment_ops.AmendmentError as exc:
+        getattr(form, exc.field, form.confirm).errors.append(str(exc))
+        return _freeze_page(work, draft, form, 400)
     flash(f"“{draft.title}” is frozen as adopted text.", "info")
     return redirect(url_for(".manage_edition", work_key=work.key, slug=draft.slug))
+
+
+@bp.post("/w/<work_key>/editions/<slug>/reopen")
+@transactional
+def reopen_edition(work_key: str, slug: str):  # type: ignore[no-untyped-def]
+    ensure(Action.PUBLISH)
+    work = _work(work_key)
+    edition = _edition(work, slug)
+    form = ReopenForm()
+    if not form.validate_on_submit():
+        return _manage_page(work, edition, 400, reopen_form=form)
+    try:
+        amendment_ops.reopen_edition(edition, user=current_user, reason=form.reason.data)
+    except amendment_ops.AmendmentError as exc:
+        form.reason.errors.append(str(exc))
+        return _manage_page(work, edition, 400, reopen_form=form)
+    flash(f"“{edition.title}” is a working draft again.", "info")
+    return redirect(url_for(".manage_edition", work_key=work.key, slug=edition.slug))
 
 
 @bp.post("/w/<work_key>/editions/<slug>/in-force")

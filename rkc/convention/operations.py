@@ -316,6 +316,28 @@ def set_in_force(edition: Edition, in_force_from: date) -> Edition:
     return edition
 
 
+def reopen(edition: Edition) -> Edition:
+    """Make an adopted edition that is not in force a working draft again (the Secretariat
+    found it frozen too early). Its text is unchanged; it can be revised and frozen again."""
+    if edition.status is not EditionStatus.ADOPTED or edition.in_force_from is not None:
+        raise TextStoreError(
+            f"“{edition.title}” is {edition.status.value.replace('_', ' ')}: only an adopted "
+            "edition that is not in force can be reopened"
+        )
+    later = db.session.scalar(
+        select(Edition.title).where(Edition.based_on_id == edition.id).limit(1)
+    )
+    if later is not None:
+        raise TextStoreError(
+            f"“{edition.title}” cannot be reopened: the edition “{later}” was opened from it"
+        )
+    edition.status = EditionStatus.WORKING_DRAFT
+    edition.adopted_on = None
+    edition.frozen_at = None
+    db.session.flush()
+    return edition
+
+
 # --------------------------------------------------------------------------- drafting
 
 

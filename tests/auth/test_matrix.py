@@ -52,6 +52,13 @@ MATRIX: list[tuple[str, str, Url, frozenset[str]]] = [
         frozenset({"secretariat"}),
     ),
     (
+        "editions.freeze_preflight",
+        "GET",
+        "/w/rkc/editions/review-draft/freeze",
+        frozenset({"secretariat"}),
+    ),
+    ("editions.reopen_edition", "POST", "/w/rkc/editions/2006/reopen", frozenset({"secretariat"})),
+    (
         "editions.record_in_force",
         "POST",
         "/w/rkc/editions/2006/in-force",

@@ -109,9 +109,11 @@ def test_tabled_agreed_merged_recommended_in_force_and_public(
     page.get_by_role("row", name=re.compile("Test working draft")).get_by_role(
         "link", name="Manage"
     ).click()
+    page.get_by_role("link", name="Check and freeze…").click()  # the pre-flight page
+    expect(page.get_by_text("0 agreed amendment(s) not merged")).to_be_visible()
     page.get_by_label("Title of the adopted text").fill("Text adopted at the 31st meeting")
     page.get_by_label("Adopted on").fill(communicated.isoformat())
-    page.get_by_role("button", name="Freeze").click()
+    page.get_by_role("button", name="Freeze the draft").click()
     expect(page.locator(".flash")).to_contain_text("is frozen as adopted text")
     expect(page.get_by_role("heading", level=1)).to_have_text("Text adopted at the 31st meeting")
 
