@@ -11,7 +11,7 @@ from rkc.amendments import provenance
 from rkc.auth.permissions import Action, can
 from rkc.clock import today
 from rkc.convention import queries
-from rkc.convention.kinds import CONTAINER_KINDS
+from rkc.convention.kinds import CONTAINER_KINDS, KIND_LABELS
 from rkc.convention.models import Edition, Node, Work
 from rkc.search.changes import last_change_id
 from rkc.web import NotFoundHere, reading_page
@@ -231,6 +231,28 @@ def node_history(key: str):  # type: ignore[no-untyped-def]
     )
 
 
+def kind_label(kind: str) -> str:
+    return KIND_LABELS.get(kind, kind.replace("_", " ").title())
+
+
+def _scopes(toc: list[queries.Item]) -> list[tuple[str, str]]:
+    """(key, label) of the chapters one can compare, named with their annex, e.g.
+    "Specific Annex B · Chapter 1: Clearance for home use" (never a raw key)."""
+    scopes: list[tuple[str, str]] = []
+    annex = ""
+    for item in toc:
+        name = f"{kind_label(item.kind)} {item.number or ''}".strip()
+        if item.title:
+            name += f": {item.title}" if item.number else f" {item.title}"
+        if item.kind in ("annex", "instrument"):
+            annex = name
+        if item.kind == "instrument":
+            scopes.append((item.key, name))
+        elif item.kind == "chapter":
+            scopes.append((item.key, f"{annex} · {name}" if annex else name))
+    return scopes
+
+
 @bp.get("/w/<work_key>/compare")
 @text_store_page
 def compare(work_key: str):  # type: ignore[no-untyped-def]
@@ -250,13 +272,26 @@ def compare(work_key: str):  # type: ignore[no-untyped-def]
             )
     assert old is not None
     assert new is not None
+    if len(views) < 2 or old.id == new.id:
+        # One edition (or the same one twice): nothing to compare it with yet.
+        return render_template(
+            "convention/compare.html",
+            work=work,
+            comparison=None,
+            only=new if len(views) < 2 else None,
+            same=old if len(views) >= 2 else None,
+            edition_views=views,
+            chapters=[],
+            node=None,
+            show_all=False,
+        )
     node_key = request.args.get("node") or ""
     node = _node_or_404(node_key) if node_key else None
     if node is not None and node.work_id != work.id:
         raise NotFoundHere("Not in this work", f"{node_key} belongs to another work.")
     comparison = queries.compare(old, new, node=node)
     show_all = request.args.get("show") == "all"
-    chapters = [i for i in queries.table_of_contents(new) if i.kind in ("chapter", "instrument")]
+    chapters = _scopes(queries.table_of_contents(new))
     return render_template(
         "convention/compare.html",
         work=work,
