@@ -1,6 +1,8 @@
-"""Who may respond to a recommendation: Contracting Parties, and for a chapter's matters the
-parties bound by that chapter. Asks the parties area (`rkc.parties.queries`), which already
-works out membership, chapter acceptance and denunciation from the recorded events.
+"""Who may respond to a recommendation: any Contracting Party. For a chapter's matters the
+response of a party not bound by the chapter is recorded too, never discarded: whether it
+counts is the law's one rule (`Rules.chapter_amendment_parties`, Art. 16), shown in the
+explanation. Asks the parties area (`rkc.parties.queries`), which works out membership,
+chapter acceptance and denunciation from the recorded events.
 
 Dates are often imprecise (a year, a month). A party counts when the record allows it to be
 bound on the day (`Bound.YES` or `Bound.MAYBE`): refusing a response that may well be valid
@@ -17,15 +19,11 @@ from rkc.parties.models import Party
 from rkc.parties.queries import Bound
 
 
-def why_not_respondent(party: Party, chapter: Node | None, day: date) -> str | None:
-    """None when `party` may respond on `day`; otherwise the reason, in words."""
+def why_not_respondent(party: Party, day: date) -> str | None:
+    """None when `party` may respond on `day` (a Contracting Party); else the reason."""
     standing = parties.standing(party, day)
     if standing.bound_on(day) is Bound.NO:
         return f"{party.name} is not a Contracting Party on {day}."
-    if chapter is not None:
-        accepted = standing.chapter(chapter.key)
-        if accepted is None or accepted.bound_on(day) is Bound.NO:
-            return f"{party.name} had not accepted chapter {chapter.key} on {day}."
     return None
 
 

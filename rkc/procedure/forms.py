@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from rkc.parties.law import Procedure, ResponseKind
 from rkc.procedure.models import PROCEDURE_LABELS, RESPONSE_LABELS
@@ -22,6 +29,10 @@ class RecommendationForm(FlaskForm):
     communicated_on = DateField("Communicated by the depositary on", validators=[InputRequired()])
     set_in_force_on = DateField(
         "Date of entry into force set by it (annexes only)", validators=[Optional()]
+    )
+    in_force_months = IntegerField(
+        "Or: months from deemed acceptance to entry into force, set by it (annexes only)",
+        validators=[Optional(), NumberRange(min=0, max=120)],
     )
     parties_present = SelectMultipleField(
         "Parties present (Body amendments)", coerce=int, choices=[]

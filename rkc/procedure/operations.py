@@ -17,6 +17,7 @@ from rkc.convention import operations as text_ops
 from rkc.convention.models import Edition, EditionStatus, Node
 from rkc.extensions import db
 from rkc.parties import law
+from rkc.parties import queries as parties_queries
 from rkc.parties.law import Procedure, ResponseKind, Status
 from rkc.parties.models import Party
 from rkc.procedure import eligibility
@@ -25,6 +26,10 @@ from rkc.procedure.models import Recommendation, RecommendationResponse
 FINAL_RESPONSES = frozenset(
     {ResponseKind.ACCEPTANCE, ResponseKind.OBJECTION, ResponseKind.RESERVATION}
 )
+
+
+#: The longest period of entry into force a recommendation may set, a sanity bound on input.
+MAX_PERIOD_MONTHS = 120
 
 
 class ProcedureError(ValueError):
@@ -43,11 +48,17 @@ def recommend(
     decided_on: date,
     communicated_on: date,
     set_in_force_on: date | None = None,
+    in_force_months: int | None = None,
     parties_present: Iterable[Party] = (),
     chapter: Node | None = None,
     note: str = "",
 ) -> Recommendation:
-    """Record the Committee's recommendation (or decision) that carries `edition`."""
+    """Record the Committee's recommendation (or decision) that carries `edition`.
+
+    An annex amendment (Art. 16) may set its own entry into force: a date
+    (`set_in_force_on`) or a period counted from deemed acceptance (`in_force_months`),
+    not both.
+    """
     procedure = Procedure(procedure)
     if edition.status is EditionStatus.WORKING_DRAFT:
         raise ProcedureError("edition", "Edition: freeze the working draft as adopted text first.")
@@ -86,6 +97,23 @@ def recommend(
                 "set_in_force_on",
                 f"Date set for entry into force: {set_in_force_on} is before communication.",
             )
+    if in_force_months is not None:
+        if procedure is not Procedure.ANNEX:
+            raise ProcedureError(
+                "in_force_months",
+                "Period of entry into force: only an annex amendment (Article 16) may set one.",
+            )
+        if set_in_force_on is not None:
+            raise ProcedureError(
+                "in_force_months",
+                "Period of entry into force: give a date or a period, not both.",
+            )
+        if isinstance(in_force_months, bool) or not 0 <= in_force_months <= MAX_PERIOD_MONTHS:
+            raise ProcedureError(
+                "in_force_months",
+                f"Period of entry into force: from 0 to {MAX_PERIOD_MONTHS} months after deemed "
+                "acceptance.",
+            )
     present = list(parties_present)
     if procedure is Procedure.BODY and not present:
         raise ProcedureError(
@@ -101,6 +129,7 @@ def recommend(
         decided_on=decided_on,
         communicated_on=communicated_on,
         set_in_force_on=set_in_force_on,
+        in_force_months=in_force_months,
         parties_present=",".join(str(p.id) for p in present),
         chapter_id=chapter.id if chapter else None,
         note=note.strip(),
@@ -142,7 +171,7 @@ def record_response(
         raise ProcedureError(
             "kind", "Response: a reservation answers only a Recommended Practice decision."
         )
-    problem = eligibility.why_not_respondent(party, recommendation.chapter, responded_on)
+    problem = eligibility.why_not_respondent(party, responded_on)
     if problem:
         raise ProcedureError("party", f"Party: {problem}")
     earlier = [r for r in recommendation.responses if r.party_id == party.id]
@@ -211,7 +240,9 @@ def evaluate(recommendation: Recommendation, as_of: date) -> law.Outcome:
         as_of,
         parties_present=[names[i] for i in recommendation.present_ids],
         set_in_force_on=recommendation.set_in_force_on,
+        set_in_force_months=recommendation.in_force_months,
         bound_parties=bound,
+        rules=parties_queries.rules(),
     )
 
 

@@ -67,6 +67,7 @@ def new_recommendation():  # type: ignore[no-untyped-def]
                 decided_on=form.decided_on.data,
                 communicated_on=form.communicated_on.data,
                 set_in_force_on=form.set_in_force_on.data,
+                in_force_months=form.in_force_months.data,
                 parties_present=[p for p in present if p is not None],
                 chapter=chapter,
                 note=form.note.data or "",
@@ -99,12 +100,12 @@ def _detail(rec, status: int = 200, response_form: ResponseForm | None = None): 
     )
 
 
-@bp.get("/<int:rec_id>")
+@bp.get("/<id:rec_id>")
 def show_recommendation(rec_id: int):  # type: ignore[no-untyped-def]
     return _detail(_recommendation_or_404(rec_id))
 
 
-@bp.post("/<int:rec_id>/responses")
+@bp.post("/<id:rec_id>/responses")
 @transactional
 def record_response(rec_id: int):  # type: ignore[no-untyped-def]
     ensure(Action.RUN_WORKFLOW)
@@ -130,7 +131,7 @@ def record_response(rec_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for(".show_recommendation", rec_id=rec.id))
 
 
-@bp.post("/<int:rec_id>/apply")
+@bp.post("/<id:rec_id>/apply")
 @transactional
 def apply_recommendation(rec_id: int):  # type: ignore[no-untyped-def]
     ensure(Action.RUN_WORKFLOW)

@@ -119,21 +119,18 @@ def test_a_recommended_practice_decision_enters_into_force_after_six_months(syst
         ("before_communication", "before the recommendation was communicated"),
         ("second_final", "a party responds once"),
         ("same_twice", "a party responds once"),
-        ("without_chapter", "had not accepted chapter"),
         ("reservation_to_annex", "answers only a Recommended Practice decision"),
     ],
 )
 def test_bad_responses_are_refused_and_nothing_is_stored(system, setup, says):
     edition = _adopted_edition()
     aut = _join("AUT")
-    chapter = queries.node_by_key("sa-b/1") if setup == "without_chapter" else None
     rec = ops.recommend(
         edition,
         procedure="annex",
         session="MC 30",
         decided_on=date(2026, 6, 30),
         communicated_on=date(2026, 8, 31),
-        chapter=chapter,
     )
     respondent, kind, on = aut, "acceptance", date(2026, 9, 1)
     if setup == "non_party":
@@ -169,6 +166,10 @@ def test_bad_responses_are_refused_and_nothing_is_stored(system, setup, says):
             {"procedure": "recommended_practice", "set_in_force_on": date(2027, 6, 1)},
             "only an annex amendment",
         ),
+        ({"procedure": "recommended_practice", "in_force_months": 3}, "only an annex amendment"),
+        ({"in_force_months": 3, "set_in_force_on": date(2027, 6, 1)}, "not both"),
+        ({"in_force_months": -1}, "from 0 to 120 months"),
+        ({"in_force_months": 121}, "from 0 to 120 months"),
     ],
 )
 def test_bad_recommendations_are_refused(system, change, says):
@@ -310,3 +311,133 @@ def test_the_pages_name_the_parties_and_say_what_happens_next(small_app):
 
 def _long(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
+
+
+# ------------------------------------------------- issue 16: entry into force as a period
+
+
+@pytest.mark.parametrize(
+    ("months", "conditions", "deemed", "in_force"),
+    [
+        # Communicated 2026-08-31: deemed accepted 2027-02-28 (no 31 February); a period of
+        # 3 months set by the recommendation: 2027-05-28.
+        (3, False, date(2027, 2, 28), date(2027, 5, 28)),
+        # A conditions-not-met notice and then silence: acceptance moves 18 months to
+        # 2028-08-28, and the period moves with it: 2028-11-28.
+        (3, True, date(2028, 8, 28), date(2028, 11, 28)),
+        # Without a period: the Convention's 6 months, moved the same way.
+        (None, True, date(2028, 8, 28), date(2029, 2, 28)),
+        # A period of 12 months from a leap-year acceptance.
+        (12, False, date(2027, 2, 28), date(2028, 2, 28)),
+    ],
+)
+def test_a_period_of_entry_into_force_moves_with_deemed_acceptance(
+    system, months, conditions, deemed, in_force
+):
+    edition = _adopted_edition()
+    can_ = _join("CAN")
+    rec = ops.recommend(
+        edition,
+        procedure="annex",
+        session="MC 30",
+        decided_on=date(2026, 6, 30),
+        communicated_on=date(2026, 8, 31),
+        in_force_months=months,
+    )
+    assert rec.in_force_months == months
+    if conditions:
+        ops.record_response(rec, can_, "conditions_not_met", date(2026, 12, 1))
+    outcome = ops.apply_outcome(rec, date(2030, 1, 1))
+    assert outcome.deemed_accepted_on == deemed
+    assert outcome.in_force_on == in_force
+    if months is not None:
+        assert any("the period the recommendation set" in step for step in outcome.explanation)
+
+
+def test_a_fixed_date_does_not_move_with_a_conditions_notice_unless_it_must(system):
+    edition = _adopted_edition()
+    can_ = _join("CAN")
+    rec = ops.recommend(
+        edition,
+        procedure="annex",
+        session="MC 30",
+        decided_on=date(2026, 6, 30),
+        communicated_on=date(2026, 8, 31),
+        set_in_force_on=date(2028, 1, 1),
+    )
+    ops.record_response(rec, can_, "conditions_not_met", date(2026, 12, 1))
+    outcome = ops.apply_outcome(rec, date(2030, 1, 1))
+    # Deemed accepted only on 2028-08-28: a date set before that cannot stand.
+    assert outcome.deemed_accepted_on == date(2028, 8, 28)
+    assert outcome.in_force_on == date(2028, 8, 28)
+
+
+def test_both_forms_are_stored_and_shown(small_app):
+    create_people()
+    with acting_as(Actor(None, "test", "system")):
+        edition = _adopted_edition()
+        rec = ops.recommend(
+            edition,
+            procedure="annex",
+            session="MC 30",
+            decided_on=date(2026, 6, 30),
+            communicated_on=date(2026, 8, 31),
+            in_force_months=9,
+        )
+        db.session.commit()
+    page = small_app.test_client().get(f"/recommendations/{rec.id}").get_data(as_text=True)
+    assert "9 months after deemed acceptance" in page
+
+
+# ---------------------------- issue 16: notices from parties not bound by a chapter
+
+
+@pytest.mark.parametrize(
+    ("reading", "status", "deemed", "in_force"),
+    [
+        # Only parties bound by B1 act on it: the objection of CAN (not bound) is recorded,
+        # shown, and does not count; AUT's conditions notice (bound) moves acceptance from
+        # 2027-02-28 (2026-08-29 + 6 months; 2027 has no 29 February) by 18 months.
+        ("bound", Status.IN_FORCE, date(2028, 8, 28), date(2029, 2, 28)),
+        # Every Contracting Party acts: CAN's timely objection defeats the amendment.
+        ("all", Status.FAILED, None, None),
+    ],
+)
+def test_notices_from_a_party_not_bound_by_the_chapter_under_both_readings(
+    small_app, reading, status, deemed, in_force
+):
+    from flask import current_app
+
+    from rkc.parties import operations as party_ops
+
+    # B1 in force after one acceptance, so that AUT is bound by it.
+    current_app.config["PARTY_RULES"] = {
+        "chapter_amendment_parties": reading,
+        "chapter_acceptances_needed": 1,
+    }
+    with acting_as(Actor(None, "test", "system")):
+        edition = _adopted_edition()
+        aut, can_ = _join("AUT"), _join("CAN")
+        party_ops.record_acceptance(aut, "sa-b/1", notified_on="2010-01-04")
+        chapter = queries.node_by_key("sa-b/1")
+        rec = ops.recommend(
+            edition,
+            procedure="annex",
+            session="MC 30",
+            decided_on=date(2026, 6, 30),
+            communicated_on=date(2026, 8, 29),
+            chapter=chapter,
+        )
+        # Recorded, never discarded, whatever the reading.
+        ops.record_response(rec, can_, "objection", date(2026, 9, 1))
+        ops.record_response(rec, aut, "conditions_not_met", date(2026, 9, 2))
+        outcome = ops.apply_outcome(rec, date(2029, 6, 1))
+    assert db.session.scalar(select(func.count(RecommendationResponse.id))) == 2
+    assert outcome.status is status
+    assert outcome.deemed_accepted_on == deemed
+    assert outcome.in_force_on == in_force
+    text = " ".join(outcome.explanation)
+    if reading == "bound":
+        assert "is recorded but does not count" in text
+    else:
+        assert "every Contracting Party may object" in text
