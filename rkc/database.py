@@ -23,6 +23,19 @@ write_intent: ContextVar[bool] = ContextVar("rkc_write_intent", default=False)
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
+#: The largest row id: PostgreSQL's `integer` (SQLite's 2^63 - 1 is larger; the smaller wins).
+#: A number beyond it names no row, and asking the database for it would fail (out of range).
+MAX_ID = 2**31 - 1
+
+
+def as_id(raw: str | None) -> int | None:
+    """`raw` as a row id if it is one (ASCII digits, 1 to MAX_ID), else None: for ids that come
+    in query strings, forms and mixed identifiers (routes use the `id` converter, rkc.web)."""
+    if not raw or not raw.isascii() or not raw.isdigit():
+        return None
+    number = int(raw)
+    return number if 1 <= number <= MAX_ID else None
+
 
 def init_database(app: Flask) -> None:
     url = app.config["SQLALCHEMY_DATABASE_URI"]

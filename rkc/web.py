@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import threading
+import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from pathlib import Path
+from urllib.parse import quote
 
 from flask import (
     Blueprint,
@@ -34,9 +37,11 @@ from sqlalchemy.exc import (
     SQLAlchemyError,
 )
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter, Map
 
 from rkc.clock import today
 from rkc.convention.kinds import KIND_CSS, KIND_LABELS
+from rkc.database import MAX_ID
 from rkc.text.markdown import render as render_markdown
 
 csrf = CSRFProtect()
@@ -63,7 +68,39 @@ class NotFoundHere(HTTPException):
         self.suggestions = suggestions or []
 
 
+class IdConverter(IntegerConverter):
+    """`<id:name>` in a route: a row id, 1 to MAX_ID. Any other number matches no route (404)
+    rather than reaching the database, which cannot hold it (a 500 on PostgreSQL and SQLite)."""
+
+    def __init__(self, url_map: Map) -> None:
+        super().__init__(url_map, min=1, max=MAX_ID)
+
+
+def attachment(data: bytes | str, mimetype: str, filename: str) -> Response:
+    """A download named `filename` (RFC 6266): an ASCII `filename=` for old clients, and the
+    exact name, UTF-8 and percent-encoded, in `filename*=`. Every download goes through here."""
+    response = Response(data, mimetype=mimetype)
+    exact = quote(filename, safe="!#$&+-.^_`|~")  # RFC 8187 attr-chars stay as they are
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{_ascii_name(filename)}\"; filename*=UTF-8''{exact}"
+    )
+    return response
+
+
+def _ascii_name(filename: str) -> str:
+    """`filename` in letters, digits, '.', '_' and '-' only (accents dropped, the rest '-')."""
+    stem, dot, extension = filename.rpartition(".") if "." in filename else (filename, "", "")
+
+    def plain(part: str) -> str:
+        ascii_part = unicodedata.normalize("NFKD", part).encode("ascii", "ignore").decode()
+        return re.sub(r"[^A-Za-z0-9._]+", "-", ascii_part.replace("-", " ")).strip("-.")
+
+    return (plain(stem) or "download") + dot + plain(extension)
+
+
 def init_web(app: Flask) -> None:
+    # Before any blueprint is registered: rules are compiled with the converters known then.
+    app.url_map.converters["id"] = IdConverter
     csrf.init_app(app)
     app.extensions[PAGE_CACHE] = PageCache(int(app.config.get("READING_CACHE_BYTES", 0)))
     app.extensions[BUILD_TOKEN] = _build_token(app)

@@ -16,6 +16,7 @@ from rkc.auth.permissions import Action, ensure
 from rkc.convention import operations as text_store
 from rkc.convention import queries as text_queries
 from rkc.convention.models import Edition
+from rkc.database import as_id
 from rkc.web import NotFoundHere, transactional, write_conflict
 
 bp = Blueprint("merge", __name__, url_prefix="/merge")
@@ -97,8 +98,9 @@ def show_queue(draft: str):  # type: ignore[no-untyped-def]
 def _expected() -> dict[int, int]:
     result = {}
     for name, value in request.form.items():
-        if name.startswith("expected-") and value.isdigit() and name[9:].isdigit():
-            result[int(name[9:])] = int(value)
+        node_id, revision_id = as_id(name.removeprefix("expected-")), as_id(value)
+        if name.startswith("expected-") and node_id and revision_id:
+            result[node_id] = revision_id
     return result
 
 
@@ -129,7 +131,7 @@ def merge_amendments(draft: str):  # type: ignore[no-untyped-def]
     edition = _draft(draft)
     if not MergeForm().validate_on_submit():
         return _queue_page(edition, 400, "The form expired: reload the queue and merge again.")
-    ids = [int(x) for x in request.form.getlist("amendment") if x.isdigit()]
+    ids = [i for i in map(as_id, request.form.getlist("amendment")) if i is not None]
     chosen = [aq.amendment_by_id(i) for i in ids]
     if any(a is None for a in chosen):
         return _queue_page(edition, 400, "One of the chosen amendments does not exist.")
@@ -180,13 +182,13 @@ def write_compromise(draft: str):  # type: ignore[no-untyped-def]
     if not MergeForm().validate_on_submit():
         return _queue_page(edition, 400, "The form expired: reload the queue and try again.")
     node = text_queries.node_by_key(request.form.get("node", ""))
-    ids = [int(x) for x in request.form.getlist("amendment") if x.isdigit()]
+    ids = [i for i in map(as_id, request.form.getlist("amendment")) if i is not None]
     chosen = [a for a in (aq.amendment_by_id(i) for i in ids) if a is not None]
     expected = request.form.get("expected", "")
     try:
         if node is None:
             raise merging.MergeError("node", "Provision: unknown.")
-        if not expected.isdigit():
+        if as_id(expected) is None:
             raise merging.MergeError(
                 "expected", "Say which text of the provision you started from."
             )

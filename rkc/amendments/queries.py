@@ -127,19 +127,29 @@ def chapter_choices(edition: Edition) -> list[tuple[str, str]]:
     ]
 
 
-def concepts(edition: Edition | None = None) -> list[str]:
-    stmt = select(Amendment.concept).where(Amendment.concept != "").distinct()
+def _visible_ids(user: object, edition: Edition | None):  # type: ignore[no-untyped-def]
+    """The amendments `user` may read (of one draft, or of all): the base of every filter list,
+    so that a choice offered never reveals an amendment the list itself would hide."""
+    stmt = select(Amendment.id).where(visible_clause(user))
     if edition is not None:
         stmt = stmt.where(Amendment.edition_id == edition.id)
+    return stmt
+
+
+def concepts(user: object, edition: Edition | None = None) -> list[str]:
+    """The concepts of the amendments `user` may read, for the concept filter."""
+    stmt = (
+        select(Amendment.concept)
+        .where(Amendment.concept != "", Amendment.id.in_(_visible_ids(user, edition)))
+        .distinct()
+    )
     return sorted(db.session.scalars(stmt))
 
 
-def parties_with_amendments(edition: Edition | None = None) -> list[Party]:
-    stmt = select(Party).where(Party.id.in_(select(Amendment.party_id).distinct()))
-    if edition is not None:
-        stmt = stmt.where(
-            Party.id.in_(select(Amendment.party_id).where(Amendment.edition_id == edition.id))
-        )
+def parties_with_amendments(user: object, edition: Edition | None = None) -> list[Party]:
+    """The parties proposing an amendment `user` may read, for the party filter."""
+    visible = select(Amendment.party_id).where(Amendment.id.in_(_visible_ids(user, edition)))
+    stmt = select(Party).where(Party.id.in_(visible))
     return list(db.session.scalars(stmt.order_by(Party.name)))
 
 

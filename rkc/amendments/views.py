@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
@@ -52,11 +51,12 @@ from rkc.auth.permissions import Action, can, ensure, require, role_of
 from rkc.convention import queries as text_queries
 from rkc.convention.kinds import ALLOWED_CHILDREN, CONTAINER_KINDS, KIND_LABELS
 from rkc.convention.models import Edition, Node, Revision, Work, utcnow
+from rkc.database import as_id
 from rkc.extensions import db
 from rkc.interchange.compilation import FORMATS, compilation_file
 from rkc.text.diff import redline_html, word_diff
 from rkc.text.merge import rebase
-from rkc.web import NotFoundHere, transactional
+from rkc.web import NotFoundHere, attachment, transactional
 
 bp = Blueprint("amendments", __name__, url_prefix="/amendments")
 
@@ -475,7 +475,7 @@ def _amendment_page(
     )
 
 
-@bp.get("/<int:amendment_id>")
+@bp.get("/<id:amendment_id>")
 @require(Action.READ_WORKING_DOCUMENTS)
 def show_amendment(amendment_id: int):  # type: ignore[no-untyped-def]
     return _amendment_page(_amendment_or_404(amendment_id))
@@ -489,7 +489,7 @@ def _failed(amendment_id: int, where: str, error: ops.AmendmentError, **forms): 
     return _amendment_page(amendment, status=status, errors={where: str(error)}, **forms)
 
 
-@bp.route("/<int:amendment_id>/revise", methods=["GET", "POST"])
+@bp.route("/<id:amendment_id>/revise", methods=["GET", "POST"])
 @require(Action.PROPOSE_AMENDMENT)
 @transactional
 def revise_amendment(amendment_id: int):  # type: ignore[no-untyped-def]
@@ -574,7 +574,7 @@ def revise_amendment(amendment_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for(".show_amendment", amendment_id=amendment.id))
 
 
-@bp.post("/<int:amendment_id>/status")
+@bp.post("/<id:amendment_id>/status")
 @require(Action.READ_WORKING_DOCUMENTS)
 @transactional
 def change_status(amendment_id: int):  # type: ignore[no-untyped-def]
@@ -626,7 +626,7 @@ def change_status(amendment_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for(".show_amendment", amendment_id=amendment_id))
 
 
-@bp.post("/<int:amendment_id>/sponsors")
+@bp.post("/<id:amendment_id>/sponsors")
 @require(Action.READ_WORKING_DOCUMENTS)
 @transactional
 def request_sponsorship(amendment_id: int):  # type: ignore[no-untyped-def]
@@ -655,7 +655,7 @@ def request_sponsorship(amendment_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for(".show_amendment", amendment_id=amendment_id))
 
 
-@bp.post("/<int:amendment_id>/sponsors/<int:party_id>")
+@bp.post("/<id:amendment_id>/sponsors/<id:party_id>")
 @require(Action.READ_WORKING_DOCUMENTS)
 @transactional
 def answer_sponsorship(amendment_id: int, party_id: int):  # type: ignore[no-untyped-def]
@@ -712,21 +712,21 @@ def _position(amendment_id: int, change: bool):  # type: ignore[no-untyped-def]
     return redirect(url_for(".show_amendment", amendment_id=amendment_id) + "#positions")
 
 
-@bp.post("/<int:amendment_id>/position")
+@bp.post("/<id:amendment_id>/position")
 @require(Action.READ_WORKING_DOCUMENTS)
 @transactional
 def take_position(amendment_id: int):  # type: ignore[no-untyped-def]
     return _position(amendment_id, change=False)
 
 
-@bp.post("/<int:amendment_id>/position/change")
+@bp.post("/<id:amendment_id>/position/change")
 @require(Action.READ_WORKING_DOCUMENTS)
 @transactional
 def change_position(amendment_id: int):  # type: ignore[no-untyped-def]
     return _position(amendment_id, change=True)
 
 
-@bp.post("/<int:amendment_id>/comments")
+@bp.post("/<id:amendment_id>/comments")
 @require(Action.READ_WORKING_DOCUMENTS)
 @transactional
 def add_comment(amendment_id: int):  # type: ignore[no-untyped-def]
@@ -753,7 +753,7 @@ def add_comment(amendment_id: int):  # type: ignore[no-untyped-def]
     )
 
 
-@bp.post("/<int:amendment_id>/comments/<int:comment_id>/resolve")
+@bp.post("/<id:amendment_id>/comments/<id:comment_id>/resolve")
 @require(Action.READ_WORKING_DOCUMENTS)
 @transactional
 def resolve_comment(amendment_id: int, comment_id: int):  # type: ignore[no-untyped-def]
@@ -818,7 +818,7 @@ def _filters(*, default_edition: Edition | None = None, statuses_default: tuple 
             errors.append("You act for no Contracting Party, so “my party's” shows nothing.")
             party_id = -1
     elif values["party"]:
-        party_id = int(values["party"]) if values["party"].isdigit() else None
+        party_id = as_id(values["party"])
         if party_id is None:
             errors.append(f"“{values['party']}” is not a party; that filter was ignored.")
     flt = queries.AmendmentFilter(
@@ -838,8 +838,8 @@ def _filter_choices(edition: Edition | None) -> dict:
     return {
         "drafts": drafts,
         "chapters": queries.chapter_choices(chapter_source) if chapter_source else [],
-        "concepts": queries.concepts(edition),
-        "parties": queries.parties_with_amendments(edition),
+        "concepts": queries.concepts(current_user, edition),
+        "parties": queries.parties_with_amendments(current_user, edition),
         "statuses": list(AmendmentStatus),
     }
 
@@ -924,7 +924,6 @@ def export_compilation(fmt: str):  # type: ignore[no-untyped-def]
         )
     result, _filters = _compiled()
     data, mimetype, name = compilation_file(result, fmt, generated_at=utcnow())
-    response = Response(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response = attachment(data, mimetype, name)
     response.headers["Cache-Control"] = "private, no-store"
     return response

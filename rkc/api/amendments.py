@@ -77,33 +77,33 @@ def register(bp: Blueprint) -> None:
         import_amendments,
         methods=["POST"],
     )
-    bp.add_url_rule("/amendments/<int:amendment_id>", "show_amendment", show_amendment)
+    bp.add_url_rule("/amendments/<id:amendment_id>", "show_amendment", show_amendment)
     bp.add_url_rule(
-        "/amendments/<int:amendment_id>/revisions",
+        "/amendments/<id:amendment_id>/revisions",
         "revise_amendment",
         revise_amendment,
         methods=["POST"],
     )
     bp.add_url_rule(
-        "/amendments/<int:amendment_id>/status",
+        "/amendments/<id:amendment_id>/status",
         "change_status",
         change_status,
         methods=["POST"],
     )
     bp.add_url_rule(
-        "/amendments/<int:amendment_id>/position",
+        "/amendments/<id:amendment_id>/position",
         "set_position",
         set_position,
         methods=["PUT"],
     )
     bp.add_url_rule(
-        "/amendments/<int:amendment_id>/comments",
+        "/amendments/<id:amendment_id>/comments",
         "add_comment",
         add_comment,
         methods=["POST"],
     )
     bp.add_url_rule(
-        "/amendments/<int:amendment_id>/comments/<int:comment_id>/resolve",
+        "/amendments/<id:amendment_id>/comments/<id:comment_id>/resolve",
         "resolve_comment",
         resolve_comment,
         methods=["POST"],

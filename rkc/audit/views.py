@@ -8,6 +8,7 @@ from flask import Blueprint, render_template, request
 
 from rkc.audit import queries
 from rkc.auth.permissions import Action, require
+from rkc.database import as_id
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -27,7 +28,7 @@ def list_events():  # type: ignore[no-untyped-def]
     since, since_error = _day(request.args.get("since"))
     until, until_error = _day(request.args.get("until"))
     page = request.args.get("page", "1")
-    page_number = int(page) if page.isdigit() and int(page) > 0 else 1
+    page_number = as_id(page) or 1  # a page number, bounded like an id
     flt = queries.AuditFilter(
         username=request.args.get("user", ""),
         action=request.args.get("action", ""),

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms import BooleanField, DateField, Field, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from rkc.convention.operations import slug_problem
+
+
+def edition_slug(_form: FlaskForm, field: Field) -> None:
+    """The rule for an edition's short name (rkc.convention.operations.slug_problem)."""
+    problem = slug_problem((field.data or "").strip())
+    if problem is not None:
+        raise ValidationError(problem[0].upper() + problem[1:] + ".")
 
 
 class OpenDraftForm(FlaskForm):
     slug = StringField(
-        "Short name (used in addresses)", validators=[DataRequired(), Length(max=60)]
+        "Short name (used in addresses: a-z, 0-9 and '-')",
+        validators=[DataRequired(), Length(max=60), edition_slug],
     )
     title = StringField("Title", validators=[DataRequired(), Length(max=300)])
 

@@ -6,6 +6,7 @@ rolls back. A function that finds bad input raises `TextStoreError` before it wr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -265,9 +266,25 @@ def _copy_manifest(from_id: int, to_id: int) -> None:
         db.session.execute(insert(EditionEntry), [dict(r._mapping, edition_id=to_id) for r in rows])
 
 
+#: An edition's short name, as it appears in addresses and file names: ASCII only.
+SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?")
+
+
+def slug_problem(slug: str) -> str | None:
+    """Why `slug` cannot name an edition, or None when it can (the one rule, used by the
+    forms, the command line and `open_draft`/`freeze`)."""
+    if SLUG.fullmatch(slug):
+        return None
+    return (
+        f"short name “{slug}”: use 1 to 60 characters from a-z, 0-9 and '-' (lower-case ASCII "
+        "letters, digits, hyphens; no hyphen at either end), e.g. review-2027"
+    )
+
+
 def _check_slug_free(work_id: int, slug: str) -> None:
-    if not slug or not slug.replace("-", "").isalnum() or slug != slug.lower():
-        raise TextStoreError(f"edition slug {slug!r}: use lower-case letters, digits and '-'")
+    problem = slug_problem(slug)
+    if problem is not None:
+        raise TextStoreError(problem)
     taken = db.session.scalar(
         select(Edition.id).where(Edition.work_id == work_id, Edition.slug == slug)
     )

@@ -8,6 +8,8 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
+from rkc.convention.edition_forms import edition_slug
+
 
 class ImportForm(FlaskForm):
     file = FileField("File", validators=[FileRequired("Choose the file to import.")])
@@ -20,8 +22,8 @@ class ImportForm(FlaskForm):
     )
     base = SelectField("Start from edition", choices=[])
     slug = StringField(
-        "Short name of the new working draft (used in addresses)",
-        validators=[DataRequired(), Length(max=60)],
+        "Short name of the new working draft (used in addresses: a-z, 0-9 and '-')",
+        validators=[DataRequired(), Length(max=60), edition_slug],
     )
     title = StringField(
         "Title of the new working draft", validators=[DataRequired(), Length(max=300)]

@@ -5,20 +5,26 @@ A new route fails `test_every_route_is_in_the_matrix` until its row is added her
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Callable
 from datetime import date
 
 import pytest
+from pypdf import PdfReader
 
+from rkc.amendments import operations as amendment_ops
 from rkc.audit import Actor, acting_as
 from rkc.auth import operations as auth_ops
 from rkc.convention import operations as text_ops
 from rkc.convention import queries
+from rkc.convention.models import Node
 from rkc.extensions import db
+from rkc.parties.models import Party
 from rkc.procedure import operations as procedure_ops
 
 from ..amendments.fixtures import amendment_context
-from ..helpers import create_people, csrf_token, log_in, user
+from ..helpers import PASSWORD, create_people, csrf_token, log_in, user
 from ..parties.fixtures import party_context
 
 ROLES = ("anonymous", "delegate_a", "delegate_b", "observer", "secretariat", "admin")
@@ -424,8 +430,8 @@ def _outcome(response) -> str:  # type: ignore[no-untyped-def]
     return "allowed"
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_each_role_gets_exactly_what_the_matrix_allows(small_app, role):
+def _setup() -> tuple[dict, dict[str, str], dict]:
+    """People of every role, their API secrets, and the ids the matrix's addresses need."""
     people = create_people()
     with acting_as(Actor(None, "test-setup", "system")):
         token, _secret = auth_ops.issue_token(user(people["delegate_b"]), "b's token")
@@ -449,11 +455,22 @@ def test_each_role_gets_exactly_what_the_matrix_allows(small_app, role):
     ctx = {"token_of_b": token.id, "observer_id": people["observer"].user_id, "rec_id": rec.id}
     ctx.update(amendment_context(people))
     ctx.update(party_context(people))
-    client = small_app.test_client()
-    api_headers = {}
-    if role != "anonymous":
-        assert log_in(client, people[role].username).status_code == 302
-        api_headers = {"Authorization": f"Bearer {secrets[role]}"}
+    return people, secrets, ctx
+
+
+def _client_for(app, people: dict, secrets: dict[str, str], role: str):  # type: ignore[no-untyped-def]
+    """A client acting as `role` (its session cookie), and the API headers (its token)."""
+    client = app.test_client()
+    if role == "anonymous":
+        return client, {}
+    assert log_in(client, people[role].username).status_code == 302
+    return client, {"Authorization": f"Bearer {secrets[role]}"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_exactly_what_the_matrix_allows(small_app, role):
+    people, secrets, ctx = _setup()
+    client, api_headers = _client_for(small_app, people, secrets, role)
     wrong = []
     for endpoint, method, url, allowed in MATRIX:
         target = url(ctx) if callable(url) else url
@@ -474,3 +491,103 @@ def test_each_role_gets_exactly_what_the_matrix_allows(small_app, role):
                 f"{method} {target} ({endpoint}): {got} ({response.status_code}), expected {expected}"
             )
     assert wrong == []
+
+
+# --------------------------------------------------------------------------- draft amendments
+
+#: One marker per field of a draft amendment, and one for the party that alone proposed it.
+DRAFT_MARKERS = {
+    "concept": "zqconceptmarker",
+    "title": "Zqtitlemarker",
+    "justification": "zqjustificationmarker",
+    "text": "zqtextmarker",
+}
+PARTY_MARKER = "Zqpartymarker"
+
+#: Addresses where a draft would show if a list, filter, count or page let it through, beyond
+#: the matrix's own rows (which are all visited too).
+DRAFT_PROBES: list[Url] = [
+    "/amendments/?status=draft",
+    "/amendments/?scope=all&edition=rkc/review-draft",
+    "/amendments/compilation",
+    "/amendments/compilation?status=draft",
+    "/amendments/compilation.docx",
+    "/amendments/provision/ga/3",
+    "/amendments/provision/ga/3/3.1",
+    "/api/v1/amendments",
+    "/api/v1/amendments?status=draft",
+    lambda ctx: f"/amendments/{ctx['marked_id']}",
+    lambda ctx: f"/api/v1/amendments/{ctx['marked_id']}",
+]
+
+
+def _marked_draft(ctx: dict) -> int:
+    """A draft amendment by the one delegate of a party that proposes nothing else; committed."""
+    work = queries.work_by_key("rkc")
+    draft = queries.edition_by_slug(work, "review-draft")
+    with acting_as(Actor(None, "test-setup", "system")):
+        marked_party = Party(name=f"{PARTY_MARKER} Republic", iso3="ZQM")
+        db.session.add(marked_party)
+        db.session.flush()
+        author = auth_ops.create_user(
+            username="marker-delegate",
+            display_name="Marker Delegate",
+            password=PASSWORD,
+            role="delegate",
+            party=marked_party,
+        )
+        after = queries.node_by_key("ga/3/3.1")
+        section = db.session.get(Node, text_ops.current_revision(draft, after).parent_id)
+        marked = amendment_ops.propose_insertion(
+            draft,
+            section,
+            user=author,
+            after=after,
+            kind="standard",
+            number="3.1a",
+            title=DRAFT_MARKERS["title"],
+            text=f"Customs shall {DRAFT_MARKERS['text']} the goods.",
+            justification=f"Because of {DRAFT_MARKERS['justification']}.",
+            concept=DRAFT_MARKERS["concept"],
+        )
+    db.session.commit()
+    return marked.id
+
+
+def _readable(response) -> str:  # type: ignore[no-untyped-def]
+    """What a person (or a program) can read in a response: the text inside a PDF, every part
+    of a Word file, the body otherwise."""
+    data = response.get_data()
+    if data.startswith(b"%PDF"):
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    if data.startswith(b"PK"):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "\n".join(
+                archive.read(name).decode("utf-8", "replace") for name in archive.namelist()
+            )
+    return data.decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_other_viewer_sees_anything_of_a_draft_amendment(small_app, role):
+    """A draft belongs to its party until tabled: no page, list, filter, count, download or
+    API answer shows its concept, heading, justification, text, or that its party proposes
+    anything, to any other viewer (every GET of the matrix and the probes above)."""
+    people, secrets, ctx = _setup()
+    ctx["marked_id"] = _marked_draft(ctx)
+    client, api_headers = _client_for(small_app, people, secrets, role)
+    addresses = [url for _endpoint, method, url, _allowed in MATRIX if method == "GET"]
+    leaks = []
+    for url in addresses + DRAFT_PROBES:
+        target = url(ctx) if callable(url) else url
+        response = client.get(target, headers=api_headers if target.startswith("/api/") else {})
+        assert response.status_code < 500, target
+        seen = _readable(response).lower()
+        leaks += [f"{target}: {field}" for field, m in DRAFT_MARKERS.items() if m.lower() in seen]
+        # The party is in the register for all to see; that it proposes amendments is not.
+        if (
+            target.startswith(("/amendments", "/api/v1/amendments"))
+            and PARTY_MARKER.lower() in seen
+        ):
+            leaks.append(f"{target}: party")
+    assert leaks == [], "\n".join(leaks)
