@@ -2,7 +2,8 @@
 
     rkc export corpus --work rkc --edition 2006 DIR
     rkc export akn|docx|pdf --work rkc --edition 2006 [--node ga/3] FILE
-    rkc import akn|docx FILE --work rkc --base 2006 --slug authentic --title "..." [--authentic]
+    rkc import akn|docx|pdf FILE --work rkc --base 2006 --slug authentic --title "..."
+        [--authentic] [--language en] [--replace-work] [--accept-warnings] [--dry-run] [--yes]
     rkc export --all ARCHIVE  /  rkc import ARCHIVE   (backup and restore: rkc.backup)
 
 An import is one transaction: a refused file stores nothing and every problem is printed
@@ -152,13 +153,29 @@ def export_pdf(work_key: str, slug: str, node_key: str | None, target: str) -> N
 
 
 @click.command("import")
-@click.argument("fmt", metavar="[akn|docx]")
+@click.argument("fmt", metavar="[akn|docx|pdf]")
 @click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False))
 @click.option("--work", "work_key", default="rkc", show_default=True)
 @click.option("--base", "base_slug", default=None, help="The edition the new draft starts from.")
 @click.option("--slug", default=None, help="Slug of the new working draft.")
 @click.option("--title", default=None, help="Title of the new working draft.")
 @click.option("--authentic", is_flag=True, help="The file is the authentic text.")
+@click.option(
+    "--language", default="en", show_default=True, help="The language of the file's text."
+)
+@click.option(
+    "--replace-work",
+    is_flag=True,
+    help="The file is the whole work: units of the base it lacks are left out of the draft "
+    "(without it, only the chapters and annexes the file holds are replaced).",
+)
+@click.option(
+    "--accept-warnings",
+    is_flag=True,
+    help="Store the file despite warnings (gaps in the numbering, kinds that changed).",
+)
+@click.option("--dry-run", is_flag=True, help="Check and report; store nothing.")
+@click.option("--yes", is_flag=True, help="Store a PDF without asking after its report.")
 @with_appcontext
 def import_command(
     fmt: str,
@@ -168,14 +185,23 @@ def import_command(
     slug: str | None,
     title: str | None,
     authentic: bool,
+    language: str,
+    replace_work: bool,
+    accept_warnings: bool,
+    dry_run: bool,
+    yes: bool,
 ) -> None:
-    """Import FILE (Akoma Ntoso or Word) into a new working draft, or restore a backup.
+    """Import FILE (Akoma Ntoso, Word or PDF) into a new working draft, or restore a backup.
 
     \b
-    rkc import akn|docx FILE --base 2006 --slug SLUG --title TITLE [--authentic]
+    rkc import akn|docx|pdf FILE --base 2006 --slug SLUG --title TITLE [--authentic]
+        [--language en] [--replace-work] [--accept-warnings] [--dry-run] [--yes]
     rkc import ARCHIVE    (an archive of `rkc export --all`, into an empty database)
+
+    Only the chapters and annexes FILE holds are replaced unless --replace-work. A PDF's
+    fidelity report is shown first, then the import asks before storing (--yes does not).
     """
-    from rkc.interchange.operations import import_file
+    from rkc.interchange.operations import import_file, read_checked
     from rkc.interchange.report import ImportRefused
     from rkc.interchange.views import DEFAULT_IMPORT_LIMIT
 
@@ -189,9 +215,9 @@ def import_command(
 
         restore(fmt)
         return
-    if fmt not in ("akn", "docx"):
+    if fmt not in ("akn", "docx", "pdf"):
         _fail(
-            f"unknown format {fmt!r}: use `rkc import akn|docx FILE ...`, or "
+            f"unknown format {fmt!r}: use `rkc import akn|docx|pdf FILE ...`, or "
             "`rkc import ARCHIVE` to restore a backup"
         )
     missing = [
@@ -200,30 +226,68 @@ def import_command(
         if not value
     ]
     if missing:
-        _fail(f"an Akoma Ntoso or Word import needs {', '.join(missing)}")
+        _fail(f"an Akoma Ntoso, Word or PDF import needs {', '.join(missing)}")
     base = _edition(work_key, base_slug or "")
     path = Path(file)
     actor = Actor(user_id=None, username=f"cli:{getpass.getuser()}", role="system")
+    data = path.read_bytes()
+    limit = DEFAULT_IMPORT_LIMIT * 4
+
+    def refused_report(refused: ImportRefused) -> None:
+        for finding in refused.findings:
+            click.echo(f"{path.name}: {finding}", err=True)
+        if refused.only_warnings:
+            _fail(
+                f"{len(refused.findings)} warning(s) in {path.name}; nothing was stored. Fix "
+                "the file, or accept them with --accept-warnings"
+            )
+        _fail(f"{len(refused.findings)} problem(s) in {path.name}; nothing was stored")
+
     with acting_as(actor):
+        try:
+            outline, _roots = read_checked(fmt, data, source=path.name, base=base, limit=limit)
+        except ImportRefused as refused:
+            refused_report(refused)
+            return
+        if outline.fidelity is not None:
+            for line in outline.fidelity.lines():
+                click.echo(f"{path.name}: {line}")
+        db.session.rollback()
+        asked = fmt == "pdf" and not (dry_run or yes)
+        if asked and not click.confirm("Store this text as a new working draft?", default=False):
+            click.echo("nothing was stored")
+            return
         try:
             summary = import_file(
                 base.work,
                 fmt,
-                path.read_bytes(),
+                data,
                 source=path.name,
                 base=base,
                 slug=slug,
                 title=title,
-                limit=DEFAULT_IMPORT_LIMIT * 4,
+                limit=limit,
                 is_authentic=authentic,
+                language=language,
+                replace_work=replace_work,
+                accept_warnings=accept_warnings,
             )
         except ImportRefused as refused:
-            for finding in refused.findings:
-                click.echo(f"{path.name}: {finding}", err=True)
-            _fail(f"{len(refused.findings)} problem(s) in {path.name}; nothing was stored")
+            refused_report(refused)
             return
-        db.session.commit()
+        if dry_run:
+            db.session.rollback()
+        else:
+            db.session.commit()
+    for warning in summary.warnings:
+        click.echo(f"{path.name}: accepted {warning}")
+    for line in summary.lines():
+        click.echo(line)
+    what = "dry run, nothing stored" if dry_run else f"new working draft {slug!r}"
     click.echo(
-        f"new working draft {slug!r}: {summary.added} added, {summary.changed} changed, "
-        f"{summary.unchanged} unchanged, {summary.removed} left out"
+        f"{what}: {summary.added} added, {summary.changed} changed, "
+        f"{summary.unchanged} unchanged, {summary.removed} removed, {summary.kept} kept as in "
+        f"{base.slug!r}"
+        + ("; the whole work replaced" if summary.replace_work else "")
+        + (f"; authentic text in {language!r}" if authentic else "")
     )

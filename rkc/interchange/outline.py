@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from rkc.convention.corpus import Unit, parse_file
 from rkc.convention.kinds import KIND_WORDS
@@ -197,6 +198,8 @@ class Outline:
         #: Warnings `units()` found (gaps in the numbering); the caller may accept them.
         self.warnings: list[Finding] = []
         self.root_hints: dict[int, str] = {}
+        #: The PDF reader's report (`pdf_import.Fidelity`); None for other formats.
+        self.fidelity: Any = None
         self._hint_file = 0
 
     def problem(self, where: str, reason: str) -> None:
@@ -280,17 +283,22 @@ class Outline:
         self._open = (file, len(file.lines) - 1, heading)
         return heading
 
-    def _retitle(self, title: str) -> bool:
-        """Give the heading opened last (an annex or chapter without title) this title."""
+    def awaits_title(self) -> bool:
+        """Whether the heading opened last is an annex or chapter still without a title."""
         if self._open is None:
             return False
-        file, index, heading = self._open
+        heading = self._open[2]
         if heading.kind not in ("annex", "chapter", "instrument") or (
             heading.title and heading.title not in (t for _, t in KIND_PHRASES.values() if t)
         ):
             return False
-        if heading.kind == "annex" and heading.number is None and heading.title:
-            return False  # GENERAL ANNEX: its title is the kind
+        return not (heading.kind == "annex" and heading.number is None and heading.title)
+
+    def _retitle(self, title: str) -> bool:
+        """Give the heading opened last (an annex or chapter without title) this title."""
+        if self._open is None or not self.awaits_title():
+            return False
+        file, index, heading = self._open
         titled = Heading(heading.kind, heading.number, heading.number_alt, title, heading.attrs)
         file.lines[index] = file.lines[index].split(" ", 1)[0] + " " + titled.line()
         self._open = (file, index, titled)

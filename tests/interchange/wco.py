@@ -114,7 +114,9 @@ def word(snap: Snapshot, *, french: bool = False) -> bytes:
 
 
 _STYLE = """
-@page { size: A4; margin: 2cm; @bottom-center { content: "Page " counter(page); } }
+@page { size: A4; margin: 2cm;
+  @top-center { content: "Revised Kyoto Convention"; font: 8pt "DejaVu Sans"; }
+  @bottom-center { content: "Page " counter(page); font: 8pt "DejaVu Sans"; } }
 body { font-family: "DejaVu Serif"; font-size: 10.5pt; line-height: 1.35; }
 .h { font-family: "DejaVu Sans"; font-weight: bold; margin: 1em 0 0.4em; }
 .top { text-align: center; font-size: 13pt; }
@@ -129,7 +131,8 @@ def html(snap: Snapshot, *, french: bool = False) -> str:
     """The same layout as HTML: headings bold (as the WCO sets them), texts as paragraphs
     and lists; a running title above, as on the WCO's pages."""
     out = [f"<!doctype html><html><head><meta charset='utf-8'><style>{_STYLE}</style></head>"]
-    out.append("<body><p>Revised Kyoto Convention</p>")
+    out.append("<body><p>International Convention on the simplification and harmonization of")
+    out.append(" Customs procedures (as amended)</p>")
     for root in snap.roots:
         for node in root.walk():
             out.extend(_html_unit(node, french))
