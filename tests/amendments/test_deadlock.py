@@ -12,26 +12,15 @@ import threading
 
 import pytest
 
-from rkc.amendments import operations as ops
 from rkc.amendments.models import AmendmentStatus
 from rkc.extensions import db
 
 from ..helpers import csrf_token, log_in
+from .test_merging import _agreed
 
 ROUNDS = 8
 DRAFT = "/merge/rkc/review-draft"
 KEY = "ga/3/3.1"
-
-
-def _agreed(world, text: str, by: str):  # type: ignore[no-untyped-def]
-    amendment = ops.propose_modification(
-        world.draft, world.node(KEY), user=world.user(by), text=text, justification="Clearer."
-    )
-    ops.change_status(amendment, "tabled", user=world.user(by))
-    ops.change_status(amendment, "under_discussion", user=world.user("secretariat"))
-    ops.change_status(amendment, "agreed", user=world.user("secretariat"))
-    db.session.flush()
-    return amendment
 
 
 def _race(officers, tokens, requests) -> tuple[list[int], list[str]]:  # type: ignore[no-untyped-def]
@@ -62,8 +51,8 @@ def test_a_merge_racing_a_compromise_is_a_conflict_never_an_outage(world, actor,
     tokens = [csrf_token(web, DRAFT) for web in officers]
     for round_ in range(ROUNDS):
         db.session.rollback()  # a fresh snapshot: the officers wrote meanwhile (SQLite)
-        one = _agreed(world, f"Round {round_}: the wording of the first party.", "delegate_a")
-        two = _agreed(world, f"Round {round_}: the wording of the second party.", "delegate_b")
+        one = _agreed(world, KEY, f"Round {round_}: the wording of the first party.", "delegate_a")
+        two = _agreed(world, KEY, f"Round {round_}: the wording of the second party.", "delegate_b")
         seen = world.revision_id(KEY)
         node_id = one.node_id
         db.session.commit()
