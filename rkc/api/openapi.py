@@ -466,6 +466,7 @@ def document() -> dict[str, Any]:
                 parameters=[_path("iso3", "ISO 3166-1 alpha-3 code, e.g. AUT", "AUT")],
             ),
             "/search": _search(),
+            **_party_paths(),
             **_amendment_paths(),
             "/openapi.json": _get("This document", {"type": "object"}, errors=()),
             "/me": {
@@ -488,6 +489,163 @@ def document() -> dict[str, Any]:
                 }
             },
         },
+    }
+
+
+# --------------------------------------------------------------------------- a party's record
+
+
+def _party_paths() -> dict[str, Any]:
+    """rkc/api/parties.py: a party's instruments, acceptances, reservations, deadlines and the
+    text binding it on a day."""
+    code = _path(
+        "code",
+        "ISO 3166-1 alpha-3 code (e.g. AUT), or the number of a party without one",
+        "AUT",
+    )
+    span = _nullable(
+        _obj({"earliest": DATE, "latest": DATE, "exact": {"type": "boolean"}, "text": STRING})
+    )
+    result = _nullable(
+        _obj(
+            {
+                "earliest": DATE,
+                "latest": DATE,
+                "exact": {"type": "boolean"},
+                "text": STRING,
+                "basis": {"type": "string", "enum": ["recorded", "computed"]},
+                "computed": span,
+                "explanation": _array(STRING),
+            }
+        )
+    )
+    deadline = _nullable(
+        _obj(
+            {
+                "due": span,
+                "period_months": {"type": "integer"},
+                "extension_months": {"type": "integer"},
+                "explanation": _array(STRING),
+            }
+        )
+    )
+    chapters = {
+        "oneOf": [{"type": "string", "enum": ["unknown", "none"]}, _array(STRING)],
+        "description": '"unknown" (no source lists them), "none" (a source says none), or '
+        "the chapters accepted",
+    }
+    head = {
+        "party": STRING,
+        "code": STRING,
+        "iso3": NULLABLE_STRING,
+        "is_party": {"type": "boolean"},
+        "entry_into_force": result,
+        "entry_into_force_note": _nullable({"type": "string", "enum": ["date not recorded"]}),
+        "specific_annex_chapters": chapters,
+    }
+    bound = {"type": "string", "enum": ["yes", "maybe", "no"]}
+
+    def get(summary: str, extra: dict[str, Any], parameters=(), errors=(404,)):  # type: ignore[no-untyped-def]
+        return _get(summary, _obj(head | extra), parameters=[code, *parameters], errors=errors)
+
+    instrument = _obj(
+        {
+            "kind": NULLABLE_STRING,
+            "deposited_on": NULLABLE_STRING,
+            "recorded_entry_into_force": NULLABLE_STRING,
+            "source": STRING,
+        }
+    )
+    acceptance = _obj(
+        {
+            "chapter": STRING,
+            "key": STRING,
+            "notified_on": STRING,
+            "in_force": result,
+            "denounced_on": NULLABLE_STRING,
+            "ends": result,
+        }
+    )
+    reservation = _obj(
+        {
+            "provision": STRING,
+            "text": STRING,
+            "entered_on": STRING,
+            "withdrawn_on": NULLABLE_STRING,
+            "reviews_due": _array(DATE),
+            "next_review": DATE,
+        }
+    )
+    unit = _obj(
+        {
+            "key": STRING,
+            "kind": STRING,
+            "number": NULLABLE_STRING,
+            "title": NULLABLE_STRING,
+            "text": STRING,
+            "depth": {"type": "integer"},
+            "reservation": _nullable(
+                _obj({"text": STRING, "entered_on": STRING, "applies": bound})
+            ),
+            "deadline": deadline,
+        }
+    )
+    on = _query("on", "The day, YYYY-MM-DD (today without one)", "2021-03-14", DATE)
+    return {
+        "/parties/{code}/instruments": get(
+            "A party's instruments and denunciation",
+            {
+                "instruments": _array(instrument),
+                "denunciation": _nullable(_obj({"notice_on": STRING, "effective": result})),
+            },
+        ),
+        "/parties/{code}/acceptances": get(
+            "A party's Specific Annex chapters: known complete, or not",
+            {
+                "chapters_complete": {"type": "boolean"},
+                "chapters_source": STRING,
+                "acceptances": _array(acceptance),
+            },
+        ),
+        "/parties/{code}/reservations": get(
+            "A party's reservations to Recommended Practices, with review dates",
+            {"reservations": _array(reservation)},
+        ),
+        "/parties/{code}/deadlines": get(
+            "A party's implementation deadlines (null where its date is not recorded)",
+            {
+                "deadlines": _array(_obj({"scope": STRING, "deadline": deadline})),
+                "extensions": _array(
+                    _obj(
+                        {
+                            "target": NULLABLE_STRING,
+                            "months": {"type": "integer"},
+                            "requested_on": NULLABLE_STRING,
+                            "granted_on": STRING,
+                        }
+                    )
+                ),
+            },
+        ),
+        "/parties/{code}/binding": get(
+            "The text binding a party on a day, with its reservations and deadlines",
+            {
+                "on": DATE,
+                "bound": bound,
+                "edition": STRING,
+                "unofficial_working_text": {"type": "boolean"},
+                "chapters_in_force": _array(
+                    _obj({"chapter": STRING, "key": STRING, "bound": bound})
+                ),
+                "chapters_pending": _array(STRING),
+                "chapters_ended": _array(STRING),
+                "chapters_left_out": _array(STRING),
+                "html": STRING,
+                "units": _array(unit),
+            },
+            parameters=[on],
+            errors=(400, 404),
+        ),
     }
 
 

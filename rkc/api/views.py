@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, jsonify, request
 from flask_login import current_user
 
-from rkc.api import amendments, texts
+from rkc.api import amendments, parties, texts
 from rkc.auth.permissions import role_of
 from rkc.search.views import search_payload
 from rkc.web import csrf
@@ -17,6 +17,8 @@ csrf.exempt(bp)
 texts.register(bp)
 # Amendments: read by members, written with a token (rkc/api/amendments.py).
 amendments.register(bp)
+# A party's record and the text binding it on a day (rkc/api/parties.py).
+parties.register(bp)
 
 
 @bp.get("/me")

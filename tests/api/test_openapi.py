@@ -36,6 +36,11 @@ PUBLIC = [
     "GET /nodes/{key}/history",
     "GET /parties",
     "GET /parties/{iso3}",
+    "GET /parties/{code}/instruments",
+    "GET /parties/{code}/acceptances",
+    "GET /parties/{code}/reservations",
+    "GET /parties/{code}/deadlines",
+    "GET /parties/{code}/binding",
     "GET /search",
 ]
 #: Operations that need a token -> the ids (from `_members_world`) to call them on as well.
