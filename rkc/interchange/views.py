@@ -3,7 +3,7 @@ delegates' upload of a marked-up Word chapter as draft amendments."""
 
 from __future__ import annotations
 
-import hashlib
+import io
 from datetime import date
 
 from flask import (
@@ -15,6 +15,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
 from flask_login import current_user
@@ -27,12 +28,12 @@ from rkc.auth.permissions import Action, can, ensure, require
 from rkc.clock import today
 from rkc.convention import queries
 from rkc.convention.models import Edition, Node, Work
-from rkc.interchange import akn, corpus_format, docx_export, pdf
+from rkc.interchange import akn, corpus_format, derived, docx_export, pdf
 from rkc.interchange.forms import ImportForm, WordAmendmentsForm
 from rkc.interchange.operations import import_file, import_tracked_amendments
 from rkc.interchange.queries import snapshot
 from rkc.interchange.report import Finding, ImportRefused
-from rkc.web import NotFoundHere, transactional
+from rkc.web import NotFoundHere, attachment, transactional
 
 bp = Blueprint("interchange", __name__)
 
@@ -95,42 +96,52 @@ def _node(work: Work) -> Node | None:
     return node
 
 
-#: Bump when an exporter's output changes, so that clients fetch the new files.
-EXPORT_VERSION = "1"
+def _from_cache(recipe: derived.Recipe, fmt: str, filename: str, missing: str) -> Response:
+    """A published edition's file from the derived-file cache (built there on first use).
 
-
-def _published_etag(editions: list[Edition | None], *parts: str) -> str | None:
-    """A validator for downloads of published editions, known before the file is built.
-
-    Published editions never change their text, so the edition's identity and dates (plus
-    the format, scope and exporter version) name the file. Built files are not byte-stable
-    (Word and PDF stamp times), so hashing the bytes would defeat conditional GET.
+    The recipe's key names the file's content and this release, so it is the ETag: a
+    conditional GET is answered before anything is built or read.
     """
-    if not editions or any(e is None or not e.is_published for e in editions):
-        return None
-    raw = "|".join(
-        [EXPORT_VERSION, *parts]
-        + [f"{e.id}:{e.slug}:{e.title}:{e.adopted_on}:{e.in_force_from}" for e in editions if e]
-    )
-    return hashlib.sha256(raw.encode()).hexdigest()[:32]
-
-
-def _not_modified(etag: str | None) -> Response | None:
-    if etag is not None and etag in request.if_none_match:
+    if recipe.key in request.if_none_match:
         response = Response(status=304)
-        response.set_etag(etag)
+        response.set_etag(recipe.key)
         response.headers["Cache-Control"] = "no-cache"
         return response
-    return None
+    try:
+        path = derived.obtain(recipe)
+    except derived.NotInEdition:
+        raise NotFoundHere("Not in this edition", missing) from None
+    except derived.DerivedBusy as busy:
+        message = (
+            "This file is being prepared for the first time; it will be ready in a few "
+            "seconds. Ask for it again then."
+        )
+        page = render_template(
+            "errors/error.html", code=503, title="Being prepared", message=message
+        )
+        return Response(
+            page,
+            status=503,
+            headers={"Retry-After": str(busy.retry_after), "Cache-Control": "no-store"},
+        )
+    # Read whole (a few MiB at most): the response then holds no open file, whoever reads it.
+    response = send_file(
+        io.BytesIO(path.read_bytes()),
+        mimetype=EXPORT_TYPES[fmt],
+        etag=recipe.key,
+        conditional=True,
+        max_age=None,
+        last_modified=path.stat().st_mtime,
+    )
+    disposition = attachment(b"", EXPORT_TYPES[fmt], filename).headers["Content-Disposition"]
+    response.headers["Content-Disposition"] = disposition
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
-def _download(data: bytes, fmt: str, name: str, etag: str | None) -> Response:
-    response = Response(data, mimetype=EXPORT_TYPES[fmt])
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{EXTENSIONS[fmt]}"'
-    if etag is not None:
-        response.set_etag(etag)
-        response.headers["Cache-Control"] = "no-cache"
-        return response
+def _download(data: bytes, fmt: str, name: str) -> Response:
+    """A working draft's file, built for this request (members only): never stored."""
+    response = attachment(data, EXPORT_TYPES[fmt], f"{name}.{EXTENSIONS[fmt]}")
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -146,29 +157,29 @@ def export_text(work_key: str, fmt: str):  # type: ignore[no-untyped-def]
     edition = _edition_asked(work)
     node = _node(work)
     name = f"{work.key}-{edition.slug}" + (f"-{node.key.replace('/', '-')}" if node else "")
-    etag = _published_etag([edition], fmt, node.key if node else "")
-    cached = _not_modified(etag)
-    if cached is not None:
-        return cached
+    if fmt == "zip" and node is not None:
+        raise NotFoundHere(
+            "Whole editions only",
+            "The corpus format holds whole editions; download the edition without ?node=.",
+        )
+    missing = f"{node.key if node else ''} is not part of “{edition.title}”."
+    if derived.cacheable(edition):
+        filename = f"{name}-corpus.zip" if fmt == "zip" else f"{name}.{EXTENSIONS[fmt]}"
+        return _from_cache(derived.edition_recipe(edition, fmt, node), fmt, filename, missing)
+    # A working draft (members only): built for this request, never kept.
     if fmt == "zip":
-        if node is not None:
-            raise NotFoundHere(
-                "Whole editions only",
-                "The corpus format holds whole editions; download the edition without ?node=.",
-            )
         files = corpus_format.export_edition(edition)
-        return _download(corpus_format.zip_bytes(files, name), fmt, name + "-corpus", etag)
+        return _download(corpus_format.zip_bytes(files, name), fmt, name + "-corpus")
     snap = snapshot(edition, node)
     if snap is None:
-        assert node is not None
-        raise NotFoundHere("Not in this edition", f"{node.key} is not part of “{edition.title}”.")
+        raise NotFoundHere("Not in this edition", missing)
     if fmt == "docx":
         data = docx_export.export(snap)
     elif fmt == "pdf":
         data = pdf.to_pdf(pdf.edition_html(snap))
     else:
         data = akn.export(snap)
-    return _download(data, fmt, name, etag)
+    return _download(data, fmt, name)
 
 
 @bp.get("/w/<work_key>/compare.pdf")
@@ -183,16 +194,15 @@ def export_compare(work_key: str):  # type: ignore[no-untyped-def]
     to_slug = request.args.get("to") or (published[-1].slug if published else "")
     old, new = _edition(work, from_slug), _edition(work, to_slug)
     node = _node(work)
-    show = request.args.get("show", "")
-    etag = _published_etag([old, new], "compare.pdf", node.key if node else "", show)
-    cached = _not_modified(etag)
-    if cached is not None:
-        return cached
-    comparison = queries.compare(old, new, node=node)
-    rows = comparison.rows if request.args.get("show") == "all" else comparison.changed_rows
-    data = pdf.to_pdf(pdf.compare_html(comparison, rows, scope=node.key if node else None))
+    show_all = request.args.get("show") == "all"
     name = f"{work.key}-compare-{old.slug}-{new.slug}"
-    return _download(data, "pdf", name, etag)
+    if derived.cacheable(old, new):
+        recipe = derived.compare_recipe(old, new, node, show_all)
+        return _from_cache(recipe, "pdf", f"{name}.pdf", "")
+    comparison = queries.compare(old, new, node=node)
+    rows = comparison.rows if show_all else comparison.changed_rows
+    data = pdf.to_pdf(pdf.compare_html(comparison, rows, scope=node.key if node else None))
+    return _download(data, "pdf", name)
 
 
 # --------------------------------------------------------------------------- import
