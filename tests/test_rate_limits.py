@@ -16,7 +16,7 @@ import redis
 from flask import Flask
 
 from .conftest import DatabaseFactory, make_app
-from .helpers import csrf_token
+from .helpers import create_people, csrf_token, log_in
 
 REDIS = "redis://127.0.0.1:6379/0"
 ELSEWHERE = {"REMOTE_ADDR": "192.0.2.77"}
@@ -97,6 +97,20 @@ def test_login_posts_are_limited_but_the_form_is_not(limited):
         assert client.post("/login", data=wrong).status_code != 429
     assert client.post("/login", data=wrong).status_code == 429
     assert client.get("/login").status_code == 200
+
+
+def test_imports_are_limited(limited):
+    app = limited()
+    with app.app_context():
+        create_people()
+    client = app.test_client()
+    log_in(client, "delegate-a")
+    token = csrf_token(client, "/amendments/import")
+    first = client.post("/amendments/import", data={"csrf_token": token})
+    assert first.status_code == 400  # no file: the form says so, and it counts
+    second = client.post("/amendments/import", data={"csrf_token": token})
+    assert second.status_code == 429
+    assert client.get("/amendments/import").status_code == 200  # the form itself is not limited
 
 
 def test_two_workers_share_one_count(limited):
