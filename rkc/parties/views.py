@@ -224,8 +224,7 @@ def show_party(ident: str):  # type: ignore[no-untyped-def]
     )
 
 
-@bp.get("/<ident>/binding")
-def show_binding_text(ident: str):  # type: ignore[no-untyped-def]
+def _binding_or_404(ident: str) -> queries.BindingText:
     party = _party_or_404(ident)
     day = _day(request.args.get("on")) or today()
     result = queries.binding_text(party, day)
@@ -244,6 +243,41 @@ def show_binding_text(ident: str):  # type: ignore[no-untyped-def]
             if first
             else [],
         )
+    return result
+
+
+#: The binding text's download formats: media type and file extension.
+BINDING_FORMATS = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+@bp.get("/<ident>/binding.<fmt>")
+def download_binding_text(ident: str, fmt: str):  # type: ignore[no-untyped-def]
+    """The binding text as PDF or Word, with its reservations and deadlines."""
+    from rkc.interchange import binding_export
+
+    if fmt not in BINDING_FORMATS:
+        raise NotFoundHere(
+            "No such format",
+            f"The binding text comes as PDF or Word, not “{fmt[:20]}”.",
+            [],
+        )
+    result = _binding_or_404(ident)
+    make = binding_export.binding_pdf if fmt == "pdf" else binding_export.binding_docx
+    name = f"rkc-binding-{result.party.ident}-{result.day.isoformat()}.{fmt}"
+    return Response(
+        make(result),
+        mimetype=BINDING_FORMATS[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.get("/<ident>/binding")
+def show_binding_text(ident: str):  # type: ignore[no-untyped-def]
+    result = _binding_or_404(ident)
+    party, day = result.party, result.day
     keys = [item.key for item in result.items if item.is_provision]
     return render_template(
         "parties/binding.html",
