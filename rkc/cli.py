@@ -223,20 +223,18 @@ def parties_group() -> None:
 
 @parties_group.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--check", is_flag=True, help="Check every row and store nothing.")
+@click.option("--check", is_flag=True, help="Check every row, store nothing, list the changes.")
 @with_appcontext
 def parties_import(file: str, check: bool) -> None:
-    """Import a party table (CSV, layout in corpus/README.md): every row, or nothing."""
-    from rkc.parties.operations import PartyImportError, import_party_table
+    """Import a party table: the corpus layout (CSV, corpus/README.md), or the depositary's
+    "position as regards ratifications and accessions" as CSV or text PDF. Every row, or
+    nothing."""
+    from rkc.parties.operations import PartyImportError, import_file
 
-    try:
-        text = Path(file).read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        _fail(f"{file} is not UTF-8 text; save the table as CSV in UTF-8")
-        return
+    data = Path(file).read_bytes()
     with acting_as(_cli_actor()):
         try:
-            report = import_party_table(text, check_only=check)
+            report = import_file(data, source=Path(file).name, check_only=check)
         except PartyImportError as exc:
             for problem in exc.problems:
                 click.echo(f"{file}: {problem}", err=True)
@@ -244,6 +242,8 @@ def parties_import(file: str, check: bool) -> None:
             return
         if check:
             db.session.rollback()
+            for change in report.changes:
+                click.echo(f"would change: {change}")
             click.echo(f"{file}: no problems; importing it would give {report.summary()}")
             return
         db.session.commit()

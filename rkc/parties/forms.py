@@ -109,7 +109,10 @@ class RetractForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    table = FileField("Party table (CSV, UTF-8)", validators=[FileRequired()])
+    table = FileField(
+        "Party table (CSV in UTF-8, or the depositary's table as CSV or PDF)",
+        validators=[FileRequired()],
+    )
     check_only = BooleanField("Only check it; store nothing")
 
 

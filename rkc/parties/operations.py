@@ -1027,6 +1027,95 @@ def _refine(
     )
 
 
+def import_depositary_table(
+    data: bytes, *, is_pdf: bool, source: str = "", check_only: bool = False
+) -> ImportReport:
+    """Import the depositary's table ("position as regards ratifications and accessions")
+    from CSV or a text PDF (`rkc.parties.depositary`): every row checked, everything or
+    nothing stored, problems named by the line of the file they come from.
+
+    Parties are found by name (any case) or ISO3 code; a party not in the register needs a
+    code column. The depositary's table is complete, so a party with no chapter in it is
+    recorded as having accepted none.
+    """
+    from rkc.parties import depositary
+
+    try:
+        if is_pdf:
+            rows, found = depositary.read_pdf(data)
+        else:
+            rows, found = depositary.read_csv(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise PartyImportError([RowProblem(1, "-", "the file is not UTF-8 text")]) from None
+    except depositary.DepositaryError as exc:
+        raise PartyImportError([RowProblem(1, "-", str(exc))]) from None
+    problems = [RowProblem(p.line, p.column, p.reason) for p in found]
+    known = {p.name.lower(): p for p in queries.all_parties()}
+    for row in rows:
+        party = known.get(row.party.lower()) or (
+            queries.party_by_name_or_code("", row.iso3) if row.iso3 else None
+        )
+        if party is not None:
+            row.party, row.iso3 = party.name, party.iso3 or ""
+        elif not row.iso3 and "union" not in row.party.lower():
+            problems.append(
+                RowProblem(
+                    row.line,
+                    "party",
+                    f"{row.party} is not in the register: add an ISO3 column with its code, or "
+                    "add the party first",
+                )
+            )
+    if problems:
+        raise PartyImportError(problems)
+    table = depositary.as_party_rows(rows, source)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, [*PARTY_COLUMNS, "chapters_source"], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(table)
+    lines = [row.line for row in rows]
+    try:
+        report = import_party_table(buffer.getvalue(), check_only=check_only)
+    except PartyImportError as exc:
+        raise PartyImportError(
+            [
+                RowProblem(lines[p.row - 2] if p.row >= 2 else 1, p.column, p.reason)
+                for p in exc.problems
+            ]
+        ) from None
+    report.changes = [_line_of(change, lines) for change in report.changes]
+    return report
+
+
+def import_file(data: bytes, *, source: str = "", check_only: bool = False) -> ImportReport:
+    """Import a party table in whichever layout it comes: the corpus layout (CSV with its
+    columns), or the depositary's table as CSV or as a text PDF."""
+    if data.startswith(b"%PDF"):
+        return import_depositary_table(data, is_pdf=True, source=source, check_only=check_only)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise PartyImportError(
+            [
+                RowProblem(
+                    1, "-", "the file is not UTF-8 text; save it as CSV (UTF-8), or give a PDF"
+                )
+            ]
+        ) from None
+    header = next(csv.reader(io.StringIO(text.removeprefix("\ufeff"))), [])
+    if all(column in header for column in PARTY_COLUMNS):
+        return import_party_table(text, check_only=check_only)
+    return import_depositary_table(data, is_pdf=False, source=source, check_only=check_only)
+
+
+def _line_of(change: str, lines: list[int]) -> str:
+    """``row N: ...`` of the generated table as ``line M: ...`` of the depositary's file."""
+    found = re.match(r"^row (\d+): ", change)
+    if not found:
+        return change
+    return f"line {lines[int(found.group(1)) - 2]}: " + change[found.end() :]
+
+
 def seed_parties(text: str) -> int:
     """Load the corpus's party table at `rkc init`; returns how many parties were created."""
     return len(import_party_table(text).created)

@@ -536,19 +536,17 @@ def import_parties():  # type: ignore[no-untyped-def]
     problems: list[operations.RowProblem] = []
     report = None
     if form.validate_on_submit():
+        upload = form.table.data
         try:
-            text = form.table.data.read().decode("utf-8")
-        except UnicodeDecodeError:
-            form.table.errors = ["Party table: the file is not UTF-8 text; save it as CSV (UTF-8)."]
+            report = operations.import_file(
+                upload.read(), source=upload.filename or "", check_only=form.check_only.data
+            )
+        except operations.PartyImportError as exc:
+            problems = exc.problems
         else:
-            try:
-                report = operations.import_party_table(text, check_only=form.check_only.data)
-            except operations.PartyImportError as exc:
-                problems = exc.problems
-            else:
-                if not form.check_only.data:
-                    flash(f"Party table imported: {report.summary()}.", "info")
-                    return redirect(url_for(".show_matrix"))
+            if not form.check_only.data:
+                flash(f"Party table imported: {report.summary()}.", "info")
+                return redirect(url_for(".show_matrix"))
     return (
         render_template(
             "parties/import.html",
