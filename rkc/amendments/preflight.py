@@ -69,7 +69,10 @@ def preflight(edition: Edition) -> Preflight:
     return Preflight(
         edition=edition,
         agreed=[a for a in open_ones if a.status is AmendmentStatus.AGREED],
-        conflicted=[a for a in open_ones if a.has_conflict],
+        # Drafts are their party's own until tabled: counted above, never named.
+        conflicted=[
+            a for a in open_ones if a.has_conflict and a.status is not AmendmentStatus.DRAFT
+        ],
         pending=[
             a for a in open_ones if a.status in PENDING and a.status is not AmendmentStatus.DRAFT
         ],
