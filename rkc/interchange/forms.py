@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
@@ -12,11 +12,13 @@ from rkc.convention.edition_forms import edition_slug
 
 
 class ImportForm(FlaskForm):
-    file = FileField("File", validators=[FileRequired("Choose the file to import.")])
+    #: Required unless `token` names an upload kept by a preview (checked by the view).
+    file = FileField("File")
     format = SelectField(
         "Format",
         choices=[
             SelectChoice("docx", "Word document (.docx), numbered headings as described below"),
+            SelectChoice("pdf", "PDF with text, as the WCO publishes it (previewed first)"),
             SelectChoice("akn", "Akoma Ntoso 3.0 XML"),
         ],
     )
@@ -29,6 +31,20 @@ class ImportForm(FlaskForm):
         "Title of the new working draft", validators=[DataRequired(), Length(max=300)]
     )
     is_authentic = BooleanField("This is the authentic text deposited with the depositary")
+    language = SelectField(
+        "Language of the file's text",
+        choices=[SelectChoice("en", "English"), SelectChoice("fr", "French")],
+        default="en",
+    )
+    replace_work = BooleanField(
+        "Replace the whole work: units of the starting edition that the file lacks are left "
+        "out of the draft (otherwise only the chapters and annexes in the file are replaced)"
+    )
+    accept_warnings = BooleanField(
+        "Accept the warnings (gaps in the numbering, kinds that changed) and store the file"
+    )
+    #: An upload kept by the preview, confirmed without sending the file again.
+    token = HiddenField()
 
 
 class WordAmendmentsForm(FlaskForm):

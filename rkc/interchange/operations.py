@@ -8,7 +8,8 @@ a refused import stores nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 from sqlalchemy import delete, func, insert, select
 
@@ -68,6 +69,8 @@ class ImportSummary:
     replace_work: bool = False
     #: Warnings the user accepted (gaps in the numbering, kinds that changed).
     warnings: tuple[Finding, ...] = ()
+    #: The PDF reader's report (`pdf_import.Fidelity`), for a PDF.
+    fidelity: Any = None
 
     @property
     def total(self) -> int:
@@ -555,7 +558,7 @@ def import_file(
     unless `accept_warnings`.
     """
     outline, roots = read_checked(fmt, data, source=source, base=base, limit=limit)
-    return import_edition(
+    summary = import_edition(
         work,
         roots,
         base=base,
@@ -571,6 +574,7 @@ def import_file(
         accept_warnings=accept_warnings,
         context=outline.context,
     )
+    return replace(summary, fidelity=outline.fidelity)
 
 
 # --------------------------------------------------------------------------- marked-up Word

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -28,9 +29,11 @@ from rkc.auth.permissions import Action, can, ensure, require
 from rkc.clock import today
 from rkc.convention import queries
 from rkc.convention.models import Edition, Node, Work
+from rkc.extensions import db
 from rkc.interchange import akn, corpus_format, derived, docx_export, pdf
 from rkc.interchange.forms import ImportForm, WordAmendmentsForm
 from rkc.interchange.operations import import_file, import_tracked_amendments
+from rkc.interchange.previews import drop_upload, keep_upload, take_upload
 from rkc.interchange.queries import snapshot
 from rkc.interchange.report import Finding, ImportRefused
 from rkc.web import NotFoundHere, attachment, transactional
@@ -208,13 +211,16 @@ def export_compare(work_key: str):  # type: ignore[no-untyped-def]
 # --------------------------------------------------------------------------- import
 
 
-def _import_page(work: Work, form: ImportForm, findings=None, status: int = 200):  # type: ignore[no-untyped-def]
+def _import_page(  # type: ignore[no-untyped-def]
+    work: Work, form: ImportForm, findings=None, status: int = 200, preview=None
+):
     return (
         render_template(
             "interchange/import.html",
             work=work,
             form=form,
             findings=findings or [],
+            preview=preview,
             limit_mib=import_limit() / (1024 * 1024),
         ),
         status,
@@ -228,10 +234,20 @@ def _import_form(work: Work, *, empty: bool = False) -> ImportForm:
     return form
 
 
+def _previews_folder() -> Path:
+    return Path(current_app.instance_path) / "import-previews"
+
+
 @bp.route("/w/<work_key>/import", methods=["GET", "POST"])
 @transactional
 def import_text(work_key: str):  # type: ignore[no-untyped-def]
-    """Import a Word or Akoma Ntoso text into a new working draft (Secretariat)."""
+    """Import a Word, PDF or Akoma Ntoso text into a new working draft (Secretariat).
+
+    "Check and preview" (and every PDF) stores nothing: the file is checked and imported in
+    a transaction that is rolled back, and the page shows what would be stored (the PDF's
+    fidelity report, the summary per chapter, the warnings to accept) with a button that
+    stores it without sending the file again.
+    """
     ensure(Action.IMPORT_TEXT)
     work = _work(work_key)
     form = _import_form(work)
@@ -239,28 +255,60 @@ def import_text(work_key: str):  # type: ignore[no-untyped-def]
         return _import_page(work, form)
     if not form.validate_on_submit():
         return _import_page(work, form, status=400)
-    upload = form.file.data
+    user_id = current_user.id
+    kept = None
+    if form.file.data:  # a file chosen now wins over one kept by an earlier preview
+        upload = form.file.data
+        source = upload.filename or f"upload.{form.format.data}"
+        data = upload.read()
+    elif form.token.data:
+        kept = take_upload(_previews_folder(), user_id, form.token.data)
+        if kept is None:
+            form.token.data = ""
+            return _import_page(
+                work,
+                form,
+                [Finding("", "the previewed file is no longer kept: choose it again")],
+                400,
+            )
+        source, data = kept
+    else:
+        form.file.errors = ["Choose the file to import."]
+        return _import_page(work, form, status=400)
     base = queries.edition_by_slug(work, form.base.data)
     assert base is not None  # the choice list only holds this work's editions
-    source = upload.filename or f"upload.{form.format.data}"
+    preview = kept is None and ("preview" in request.form or form.format.data == "pdf")
     try:
         summary = import_file(
             work,
             form.format.data,
-            upload.read(),
+            data,
             source=source,
             base=base,
             slug=form.slug.data.strip(),
             title=form.title.data.strip(),
             limit=import_limit(),
             is_authentic=form.is_authentic.data,
+            language=form.language.data,
+            replace_work=form.replace_work.data,
+            accept_warnings=form.accept_warnings.data or preview,
         )
     except ImportRefused as refused:
         return _import_page(work, form, refused.findings, 400)
+    if preview:
+        db.session.rollback()  # nothing of the preview is stored
+        form.token.data = keep_upload(_previews_folder(), user_id, source, data)
+        return _import_page(work, form, preview=summary)
+    if kept is not None:
+        drop_upload(_previews_folder(), user_id, form.token.data)
+    chapters = "; ".join(summary.lines())
     flash(
         f"Imported {source} into the new working draft “{summary.edition.title}”: "
         f"{summary.added} unit(s) added, {summary.changed} changed, {summary.unchanged} unchanged, "
-        f"{summary.removed} left out compared with “{base.title}”.",
+        f"{summary.removed} removed, {summary.kept} kept as in “{base.title}”"
+        + (f" ({chapters})" if chapters else "")
+        + (f"; {len(summary.warnings)} warning(s) accepted" if summary.warnings else "")
+        + ".",
         "info",
     )
     return redirect(

@@ -4,6 +4,7 @@ explicit partial imports, the authentic flag."""
 from __future__ import annotations
 
 import io
+import re
 
 import docx
 import pytest
@@ -15,6 +16,7 @@ from rkc.interchange.operations import import_file
 from rkc.interchange.outline import read_heading
 from rkc.interchange.report import ImportRefused
 
+from ..helpers import create_people, csrf_token, log_in
 from . import wco
 from .helpers import SECRETARIAT, counts, edition, stored
 
@@ -303,3 +305,70 @@ def test_an_authentic_import_shows_authentic_text_instead_of_the_banner(app, cli
     assert draft.authentic_in("en")
     assert not draft.authentic_in("fr")
     assert not edition("rkc", "2006").authentic_in("en")
+
+
+# --------------------------------------------------------------------------- web
+
+
+def _secretariat(client):  # type: ignore[no-untyped-def]
+    create_people()
+    log_in(client, "secretariat")
+    return client
+
+
+def _post(client, slug: str, *, data: bytes | None = None, **fields):  # type: ignore[no-untyped-def]
+    form = {
+        "csrf_token": csrf_token(client, "/w/rkc/import"),
+        "format": "docx",
+        "base": "2006",
+        "slug": slug,
+        "title": f"Imported {slug}",
+        "language": "en",
+        **fields,
+    }
+    if data is not None:
+        form["file"] = (io.BytesIO(data), "chapter-6.docx")
+    return client.post("/w/rkc/import", data=form, content_type="multipart/form-data")
+
+
+def test_the_web_import_reports_warnings_with_context_and_stores_once_accepted(client):
+    _secretariat(client)
+    data = _chapter_6(("6.1. Standard", "One."), ("6.3. Standard", "Three."))
+    before = counts()
+    refused = _post(client, "gap", data=data)
+    assert refused.status_code == 400
+    page = refused.get_data(as_text=True)
+    assert "1 warning to accept or fix; nothing was stored" in page
+    assert "paragraph 7" in page
+    assert "a gap in the numbering" in page
+    assert "» 6.3. Standard «" in page
+    db.session.rollback()
+    assert counts() == before
+    accepted = _post(client, "gap", data=data, accept_warnings="y")
+    assert accepted.status_code == 302
+    db.session.rollback()
+    keys = [row[0] for row in stored(edition("rkc", "gap"), "ga/6")]
+    assert keys == ["ga/6", "ga/6/6.1", "ga/6/6.3"]
+    assert any(k.startswith("sa-e/") for k, *_ in stored(edition("rkc", "gap")))
+
+
+def test_the_web_preview_stores_nothing_then_imports_the_kept_file(client):
+    _secretariat(client)
+    before = counts()
+    preview = _post(client, "previewed", data=wco.word(wco.corpus_snapshot("ga/4")), preview="1")
+    assert preview.status_code == 200
+    page = preview.get_data(as_text=True)
+    assert "Preview: nothing is stored yet" in page
+    assert "General Annex, Chapter 4" in page
+    db.session.rollback()
+    assert counts() == before
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', page)
+    assert token is not None
+    assert _post(client, "forged", token="x" * 32).status_code == 400
+    stored_now = _post(client, "previewed", token=token.group(1), **{"import": "1"})
+    assert stored_now.status_code == 302
+    db.session.rollback()
+    assert stored(edition("rkc", "previewed")) == stored(edition("rkc", "2006"))
+    again = _post(client, "again", token=token.group(1), **{"import": "1"})
+    assert again.status_code == 400  # the kept file was used up
+    assert "no longer kept" in again.get_data(as_text=True)
