@@ -57,6 +57,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from rkc.convention.edition_views import bp as editions_bp
     from rkc.convention.views import bp as convention_bp
     from rkc.interchange.views import bp as interchange_bp
+    from rkc.notifications.views import bp as notifications_bp
     from rkc.parties.views import bp as parties_bp
     from rkc.procedure.views import bp as procedure_bp
     from rkc.search.views import bp as search_bp
@@ -73,6 +74,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(notifications_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(health_bp)
 
