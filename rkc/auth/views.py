@@ -88,6 +88,8 @@ def login():  # type: ignore[no-untyped-def]
             session.clear()
             g.pop("csrf_token", None)
             login_user(user)
+            if not request.args.get("next"):  # a member's day starts with what awaits them
+                return redirect(url_for("notifications.my_work"))
             return redirect(_safe_next(request.args.get("next")))
         error = "Unknown user name or wrong password."  # the same words for both
         status = 401
