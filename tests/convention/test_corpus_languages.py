@@ -14,25 +14,14 @@ from pathlib import Path
 
 import pytest
 
+from rkc.convention.kinds import KIND_WORDS
+
 from ..conftest import CORPUS
 
-#: Kind word -> kind, per language (corpus/README.md, "Two languages").
+#: Kind word -> kind, per language: the loader's English words, and the French ones of
+#: corpus/README.md, "Two languages".
 KINDS = {
-    "en": {
-        "Instrument": "instrument",
-        "Preamble": "preamble",
-        "Annex": "annex",
-        "Chapter": "chapter",
-        "Section": "section",
-        "Article": "article",
-        "Definition": "definition",
-        "Standard": "standard",
-        "Transitional Standard": "transitional_standard",
-        "Recommended Practice": "recommended_practice",
-        "Note": "note",
-        "Guidelines": "guidelines",
-        "Guideline": "guideline",
-    },
+    "en": KIND_WORDS,
     "fr": {
         "Instrument": "instrument",
         "Préambule": "preamble",
@@ -134,6 +123,10 @@ def _english_files() -> list[Path]:
 
 
 PAIRS = _english_files()
+
+
+def test_every_kind_has_a_french_word():
+    assert sorted(KINDS["fr"].values()) == sorted(KINDS["en"].values())
 
 
 def test_every_english_file_has_its_french_twin():
