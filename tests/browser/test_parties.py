@@ -1,11 +1,16 @@
 """A reader's path through the party register in a real browser.
 
 The matrix (filtered to one chapter) → a party → the text binding it on a chosen day, with its
-reservation shown on the Recommended Practice; and the charts, drawn on the server.
+reservation shown on the Recommended Practice → that text as a PDF; and the charts, drawn on
+the server.
 """
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
+import pypdf
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -44,7 +49,16 @@ def test_matrix_to_party_to_binding_text(live_server: LiveServer, page: Page):
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="Parties", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Contracting Parties")
-    expect(page.locator("#counts")).to_contain_text("67 parties shown")
+    expect(page.locator("#counts")).to_contain_text("83 parties shown")
+    # The register's own coverage, and "not known" apart from "known: none".
+    expect(page.locator("#coverage")).to_contain_text(
+        "83 of 136 parties recorded; chapters known for 7"
+    )
+    pakistan = page.locator("table.matrix tbody tr", has=page.get_by_role("link", name="Pakistan"))
+    expect(pakistan.locator("td.acc-unknown")).to_have_count(25)
+    expect(pakistan.locator("td.ga")).to_contain_text("date not recorded")
+    belgium = page.locator("table.matrix tbody tr", has=page.get_by_role("link", name="Belgium"))
+    expect(belgium.locator("td.acc-none")).to_have_count(25)
 
     page.get_by_label("Accepted chapter").select_option("sa-b/1")
     page.get_by_role("button", name="Show").click()
@@ -72,6 +86,21 @@ def test_matrix_to_party_to_binding_text(live_server: LiveServer, page: Page):
     expect(practice).to_contain_text("No implementation deadline while the reservation stands.")
     expect(page.locator('[id="sa-b/1/1"]')).to_contain_text("due 2024-09-01")
     expect(page.locator('[id="ga/3/3.1"]')).to_contain_text("due 2024-03-14")
+
+    # The same text as a PDF, with the reservation and the deadlines.
+    # Laying out the whole General Annex takes a while on a busy machine: allow for it.
+    with page.expect_download(timeout=180_000) as info:
+        page.locator("#binding-pdf").click(no_wait_after=True)
+    download = info.value
+    assert download.suggested_filename == "rkc-binding-LBR-2022-01-01.pdf"
+    data = Path(download.path()).read_bytes()
+    assert data.startswith(b"%PDF")
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)
+    assert "Text binding Liberia on 2022-01-01" in text
+    assert RESERVATION in text
+    assert "Implementation deadline: 2024-09-01" in text  # B1: 36 months from 2021-09-01
+    assert "Implementation deadline: 2024-03-14" in text  # General Annex Standards
 
     # The same page a day before Liberia was bound: nothing binds it.
     page.get_by_label("On", exact=True).fill("2021-03-13")
