@@ -101,7 +101,7 @@ def _edition_asked(work: Work) -> Edition:
 
 
 def _node(key: str) -> Node:
-    node = queries.node_by_key(key)
+    node = queries.node_for_reader(key, include_drafts=_members())
     if node is None:
         abort(404, description=f"Nothing has the key {key!r}. Keys look like ga/3/3.11.")
     return node

@@ -112,6 +112,21 @@ def node_by_key(key: str) -> Node | None:
     return db.session.scalar(select(Node).where(Node.key == key))
 
 
+def node_for_reader(key: str, *, include_drafts: bool) -> Node | None:
+    """The unit `key` as a reader may know it: without `include_drafts` (a reader who may not
+    see working drafts), a unit that only a working draft holds is as unknown as a key that
+    exists nowhere, so that the answer for one cannot be told from the answer for the other."""
+    stmt = select(Node).where(Node.key == key)
+    if not include_drafts:
+        published = (
+            select(EditionEntry.node_id)
+            .join(Edition, Edition.id == EditionEntry.edition_id)
+            .where(EditionEntry.node_id == Node.id, Edition.status.in_(PUBLISHED))
+        )
+        stmt = stmt.where(published.exists())
+    return db.session.scalar(stmt)
+
+
 def editions_of(work: Work, *, include_drafts: bool = False) -> list[Edition]:
     """Editions in the order they came: in-force date, then adoption, then creation."""
     stmt = select(Edition).where(Edition.work_id == work.id)

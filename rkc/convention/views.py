@@ -106,11 +106,11 @@ def _edition_links(work: Work) -> list[tuple[str, str]]:
 
 
 def _node_or_404(key: str) -> Node:
-    node = queries.node_by_key(key)
+    node = queries.node_for_reader(key, include_drafts=_members())
     if node is None:
         parent_key = key.rsplit("/", 1)[0] if "/" in key else None
         suggestions = []
-        if parent_key and queries.node_by_key(parent_key):
+        if parent_key and queries.node_for_reader(parent_key, include_drafts=_members()):
             suggestions.append(
                 (f"The enclosing unit {parent_key}", url_for(".show_node", key=parent_key))
             )

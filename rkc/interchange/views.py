@@ -93,7 +93,8 @@ def _node(work: Work) -> Node | None:
     key = request.args.get("node")
     if not key:
         return None
-    node = queries.node_by_key(key)
+    members = can(current_user, Action.READ_WORKING_DOCUMENTS)
+    node = queries.node_for_reader(key, include_drafts=members)
     if node is None or node.work_id != work.id:
         raise NotFoundHere("No such provision", f"{work.short_title} has no unit “{key}”.")
     return node

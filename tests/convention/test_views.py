@@ -9,7 +9,10 @@ import pytest
 
 from rkc.convention import operations as ops
 from rkc.convention import queries
+from rkc.convention.models import Node
 from rkc.extensions import db
+
+from ..helpers import create_people, log_in
 
 
 @pytest.fixture
@@ -160,3 +163,81 @@ def test_print_stylesheet_and_no_external_assets(web):
     with web.get("/static/print.css") as response:
         assert response.status_code == 200
         assert b"@media" in response.data or b"display:none" in response.data
+
+
+# --------------------------------------------------------------------------- unpublished units
+
+HIDDEN = "ga/3/3.1a"  # added to the working draft only
+UNKNOWN = "ga/3/3.1z"  # nowhere at all
+
+
+def _add_a_unit_to_the_working_draft() -> None:
+    """HIDDEN in the working draft; and a second published edition, so that there is
+    something to compare."""
+    work = queries.work_by_key("rkc")
+    adopted = ops.open_draft(queries.edition_by_slug(work, "2006"), slug="copy", title="Copy")
+    ops.freeze(adopted, adopted_on=date(2026, 1, 1))
+    draft = queries.edition_by_slug(work, "review-draft")
+    after = queries.node_by_key("ga/3/3.1")
+    section = db.session.get(Node, ops.current_revision(draft, after).parent_id)
+    ops.insert_node(
+        draft,
+        key=HIDDEN,
+        parent=section,
+        after=after,
+        kind="standard",
+        number="3.1a",
+        text="A provision only the working draft holds.",
+    )
+    db.session.commit()
+
+
+def _answer(client, url: str, key: str) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+    """Status and body, the key asked for written as KEY (the only thing allowed to differ)."""
+    response = client.get(url.format(key=key))
+    return response.status_code, response.get_data(as_text=True).replace(key, "KEY")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/n/{key}",
+        "/n/{key}?edition=2006",
+        "/n/{key}/history",
+        "/n/{key}/child",  # would name its enclosing unit
+        "/w/rkc/compare?node={key}",
+        "/w/rkc/export.akn?node={key}",
+    ],
+)
+def test_a_unit_only_a_working_draft_holds_is_unknown_to_the_public(web, url):
+    """Someone who may not read drafts cannot tell a unit added in a working draft from a key
+    that exists nowhere: same status, same message."""
+    _add_a_unit_to_the_working_draft()
+    hidden, unknown = _answer(web, url, HIDDEN), _answer(web, url, UNKNOWN)
+    assert hidden[0] == 404
+    assert hidden == unknown
+
+
+def test_members_are_told_the_unit_is_not_in_this_edition(web):
+    _add_a_unit_to_the_working_draft()
+    people = create_people()
+    log_in(web, people["observer"].username)
+    html = page(web, f"/n/{HIDDEN}", 404)
+    assert "Not in this edition" in html
+    assert HIDDEN in page(web, f"/n/{HIDDEN}?edition=review-draft")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/nodes/{key}",
+        "/api/v1/nodes/{key}?edition=2006",
+        "/api/v1/nodes/{key}/history",
+        "/api/v1/works/rkc/diff?from=2006&to=copy&node={key}",
+    ],
+)
+def test_the_api_cannot_tell_a_unit_only_a_working_draft_holds_from_an_unknown_key(web, url):
+    _add_a_unit_to_the_working_draft()
+    hidden, unknown = _answer(web, url, HIDDEN), _answer(web, url, UNKNOWN)
+    assert hidden[0] == 404
+    assert hidden == unknown
