@@ -11,6 +11,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask
 
@@ -25,6 +26,9 @@ class Defaults:
     ENVIRONMENT = "development"
     #: Empty means "sqlite file in the instance folder".
     DATABASE_URL = ""
+    #: The address the public reaches the site at (its home page): absolute links (the Atom
+    #: feed) are built from it, never from the request's Host header. Set it in production.
+    PUBLIC_URL = "http://127.0.0.1:5000"
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
     #: Where the search index lives; empty means "<instance>/index".
     INDEX_DIR = ""
@@ -99,6 +103,8 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
     if not app.config["CORPUS_DIR"]:
         app.config["CORPUS_DIR"] = str(Path(__file__).resolve().parent.parent / "corpus")
 
+    app.config["PUBLIC_URL"] = _public_url(str(app.config["PUBLIC_URL"]))
+
     production = app.config["ENVIRONMENT"] == "production"
     for name in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
         if app.config.get(name) is None:
@@ -118,6 +124,18 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
             f"SECRET_KEY is too short: production needs at least {MIN_SECRET_BYTES} random "
             'bytes, e.g. python -c "import secrets; print(secrets.token_hex(32))"'
         )
+
+
+def _public_url(address: str) -> str:
+    """PUBLIC_URL without its trailing slash, once checked: http(s), a host, nothing else but
+    a path (the site may live below one)."""
+    parts = urlsplit(address.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise RuntimeError(
+            f"PUBLIC_URL {address!r} is not the address of a site: write it like "
+            "https://rkc.example.org (http or https, a host, at most a path)"
+        )
+    return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
 
 
 def _development_secret(app: Flask) -> str:

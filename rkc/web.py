@@ -21,10 +21,12 @@ from flask import (
     Response,
     current_app,
     g,
+    has_request_context,
     make_response,
     render_template,
     request,
     session,
+    url_for,
 )
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -98,6 +100,15 @@ def _ascii_name(filename: str) -> str:
     return (plain(stem) or "download") + dot + plain(extension)
 
 
+def public_url(endpoint: str, **values: object) -> str:
+    """The absolute address of `endpoint` as the public reaches it: PUBLIC_URL, never the
+    request's Host header (which anyone can forge, and which a proxy may rewrite)."""
+    path = url_for(endpoint, **values)
+    if has_request_context():
+        path = path.removeprefix(request.script_root)  # PUBLIC_URL already names the mount
+    return current_app.config["PUBLIC_URL"] + path
+
+
 def init_web(app: Flask) -> None:
     # Before any blueprint is registered: rules are compiled with the converters known then.
     app.url_map.converters["id"] = IdConverter
@@ -108,6 +119,7 @@ def init_web(app: Flask) -> None:
     from rkc.auth.permissions import Action, can
 
     app.jinja_env.globals.update(
+        public_url=public_url,
         can=can,
         Action=Action,
         KIND_LABELS=KIND_LABELS,

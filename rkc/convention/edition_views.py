@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from rkc import audit
@@ -223,7 +223,7 @@ def editions_feed():  # type: ignore[no-untyped-def]
         "editions/feed.atom.xml",
         entries=entries,
         updated=updated,
-        base=request.url_root.rstrip("/"),
+        base=current_app.config["PUBLIC_URL"],
     )
     return Response(body, mimetype="application/atom+xml")
 

@@ -11,6 +11,7 @@ from rkc.convention import operations as ops
 from rkc.convention import queries
 from rkc.extensions import db
 
+from ..conftest import make_app
 from ..helpers import create_people, csrf_token, log_in
 
 
@@ -137,3 +138,42 @@ def test_the_atom_feed_lists_published_editions_only(small_app):
     assert "Revised Kyoto Convention: Test text in force from 3 February 2006" in titles
     assert not any("working draft" in t for t in titles)
     assert feed.find("a:updated", ns).text.endswith("+00:00")
+
+
+def _feed_addresses(client, **request) -> list[str]:  # type: ignore[no-untyped-def]
+    feed = ElementTree.fromstring(client.get("/feeds/editions.atom", **request).data)  # noqa: S314
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    links = [link.get("href") for link in feed.iter("{http://www.w3.org/2005/Atom}link")]
+    return (
+        links
+        + [i.text for i in feed.iter("{http://www.w3.org/2005/Atom}id")]
+        + [i.text for i in feed.findall("a:entry/a:id", ns)]
+    )
+
+
+def test_the_feed_links_to_the_public_address_whatever_the_host_header_says(small_app):
+    """A forged Host header (or a proxy's internal name) never reaches the feed, which readers
+    and aggregators keep: every address in it starts with PUBLIC_URL."""
+    small_app.config["PUBLIC_URL"] = "https://rkc.example.org"
+    client = small_app.test_client()
+    forged = _feed_addresses(
+        client, headers={"Host": "evil.example", "X-Forwarded-Host": "evil.example"}
+    )
+    assert len(forged) >= 4
+    assert all(a.startswith("https://rkc.example.org/") for a in forged), forged
+    assert "https://rkc.example.org/feeds/editions.atom" in forged
+    assert _feed_addresses(client, base_url="http://10.0.0.7:8000") == forged
+
+
+def test_the_feed_links_to_the_development_address_by_default(small_app):
+    assert small_app.config["PUBLIC_URL"] == "http://127.0.0.1:5000"
+    addresses = _feed_addresses(small_app.test_client(), headers={"Host": "evil.example"})
+    assert all(a.startswith("http://127.0.0.1:5000/") for a in addresses), addresses
+
+
+@pytest.mark.parametrize(
+    "address", ["rkc.example.org", "ftp://rkc.example.org", "https://", "https://x.org/?q=1"]
+)
+def test_a_public_url_that_is_not_a_web_address_is_refused_at_start(tmp_path, address):
+    with pytest.raises(RuntimeError, match="PUBLIC_URL"):
+        make_app("sqlite://", tmp_path, PUBLIC_URL=address)
