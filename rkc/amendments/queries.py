@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from markupsafe import Markup
-from sqlalchemy import ColumnElement, and_, false, or_, select
+from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from rkc.amendments.models import (
+    FOLLOWING,
     TRANSITIONS,
     Amendment,
     AmendmentAction,
@@ -875,3 +876,46 @@ def compilation(edition: Edition, flt: AmendmentFilter, user: object) -> Compila
     if flt.chapter_key:
         chapter_label = dict(chapter_choices(edition)).get(flt.chapter_key, flt.chapter_key)
     return Compilation(edition, flt, groups, chapter_label)
+
+
+# --------------------------------------------------------------------------- reading in place
+
+
+@dataclass(frozen=True)
+class PendingHere:
+    """The amendments waiting on one unit of a working draft, by status (for the reader)."""
+
+    total: int
+    by_status: tuple[tuple[str, int], ...]  # (status label, count), in lifecycle order
+
+
+def pending_by_node(edition: Edition, user: object) -> dict[int, PendingHere]:
+    """node id -> the undecided (and agreed, unmerged) amendments `user` may see on it, counted
+    by status; insertions count on the unit they go into."""
+    anchor = func.coalesce(Amendment.node_id, Amendment.parent_node_id)
+    rows = db.session.execute(
+        select(anchor, Amendment.status, func.count())
+        .where(
+            Amendment.edition_id == edition.id,
+            Amendment.status.in_(FOLLOWING),
+            visible_clause(user),
+        )
+        .group_by(anchor, Amendment.status)
+    ).all()
+    order = list(AmendmentStatus)
+    grouped: dict[int, list[tuple[AmendmentStatus, int]]] = {}
+    for node_id, status, count in rows:
+        grouped.setdefault(node_id, []).append((status, count))
+    return {
+        node_id: PendingHere(
+            sum(n for _s, n in counts),
+            tuple((s.label, n) for s, n in sorted(counts, key=lambda p: order.index(p[0]))),
+        )
+        for node_id, counts in grouped.items()
+    }
+
+
+def activity_version() -> str:
+    """Moves whenever an amendment changes (for the ETag of pages that show counts)."""
+    latest = db.session.scalar(select(func.max(Amendment.activity_at)))
+    return latest.isoformat() if latest else ""

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 
 from rkc.amendments import provenance
+from rkc.amendments import queries as amendment_queries
 from rkc.auth.permissions import Action, can
 from rkc.clock import today
 from rkc.convention import queries
@@ -21,6 +22,10 @@ bp = Blueprint("convention", __name__)
 #: Every page here is drawn from the text store alone (for a viewer, on a day): the store's
 #: change log is its version, so the pages answer conditional GETs and are cached for the public.
 text_store_page = reading_page(version=last_change_id)
+#: A working draft's pages also show the amendments pending on each provision.
+draft_page = reading_page(
+    version=lambda: f"{last_change_id()}:{amendment_queries.activity_version()}"
+)
 
 
 # --------------------------------------------------------------------------- parsing helpers
@@ -177,7 +182,7 @@ def list_editions(work_key: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/n/<path:key>")
-@text_store_page
+@draft_page
 def show_node(key: str):  # type: ignore[no-untyped-def]
     node = _node_or_404(key)
     work = node.work
@@ -199,6 +204,12 @@ def show_node(key: str):  # type: ignore[no-untyped-def]
         else {}
     )
     context = _edition_context(work, edition, day)
+    if not edition.is_frozen and can(current_user, Action.READ_WORKING_DOCUMENTS):
+        # Read where you propose: each provision shows what is pending on it, and "propose".
+        context.update(
+            pending=amendment_queries.pending_by_node(edition, current_user),
+            annotate="amendments/_in_place.html",
+        )
     context.update(
         node=node,
         head=head,
