@@ -240,6 +240,12 @@ MATRIX: list[tuple[str, str, Url, frozenset[str]]] = [
         lambda ctx: f"/parties/{ctx['party_ident']}/binding?on=2012-01-01",
         EVERYONE,
     ),
+    (
+        "parties.download_binding_text",
+        "GET",
+        lambda ctx: f"/parties/{ctx['party_ident']}/binding.docx?on=2012-01-01",
+        EVERYONE,
+    ),
     ("parties.import_parties", "GET", "/parties/import", frozenset({"secretariat"})),
     ("parties.import_parties", "POST", "/parties/import", frozenset({"secretariat"})),
     (
@@ -345,6 +351,11 @@ MATRIX: list[tuple[str, str, Url, frozenset[str]]] = [
     ("api.node_history", "GET", "/api/v1/nodes/ga/3/3.1/history", EVERYONE),
     ("api.list_parties", "GET", "/api/v1/parties", EVERYONE),
     ("api.show_party", "GET", "/api/v1/parties/AUT", EVERYONE),
+    ("api.party_instruments", "GET", "/api/v1/parties/AUT/instruments", EVERYONE),
+    ("api.party_acceptances", "GET", "/api/v1/parties/AUT/acceptances", EVERYONE),
+    ("api.party_reservations", "GET", "/api/v1/parties/AUT/reservations", EVERYONE),
+    ("api.party_deadlines", "GET", "/api/v1/parties/AUT/deadlines", EVERYONE),
+    ("api.party_binding", "GET", "/api/v1/parties/AUT/binding?on=2012-01-01", EVERYONE),
     ("api.openapi_document", "GET", "/api/v1/openapi.json", EVERYONE),
     # Amendments through the API: members read; writes need the member's token in the request.
     ("api.list_amendments", "GET", "/api/v1/amendments", MEMBERS),
