@@ -183,3 +183,44 @@ def test_an_edition_with_a_slug_from_before_the_rule_still_downloads(small_app: 
     assert disposition.isascii()
     assert 'filename="rkc-ga-3.akn.xml"' in disposition
     assert "filename*=UTF-8''rkc-%E8%8D%89%E6%A1%88-ga-3.akn.xml" in disposition
+
+
+def test_ids_in_forms_beyond_the_database_are_refused_not_500(small_app: Flask) -> None:
+    """Hidden ids a form carries (the revision shown, the comment answered) may be forged."""
+    from .amendments.fixtures import amendment_context
+
+    people = create_people()
+    ids = amendment_context(people)
+    client = small_app.test_client()
+    log_in(client, people["delegate_a"].username)
+    token = csrf_token(client, "/amendments/propose/ga/3/3.1?change=modify")
+    for huge in HUGE:
+        answers = {
+            "propose": client.post(
+                "/amendments/propose/ga/3/3.1",
+                data={
+                    "csrf_token": token,
+                    "change": "modify",
+                    "base_revision_id": str(huge),
+                    "text": "New words.",
+                    "action": "save",
+                },
+            ),
+            "revise": client.post(
+                f"/amendments/{ids['tabled_id']}/revise",
+                data={
+                    "csrf_token": token,
+                    "change": "modify",
+                    "expected_seq": str(huge),
+                    "base_revision_id": str(huge),
+                    "text": "Other words.",
+                    "action": "save",
+                },
+            ),
+            "reply": client.post(
+                f"/amendments/{ids['tabled_id']}/comments",
+                data={"csrf_token": token, "body": "A reply.", "reply_to": str(huge)},
+            ),
+        }
+        for what, response in answers.items():
+            assert response.status_code < 500, (what, huge)

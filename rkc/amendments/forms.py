@@ -13,14 +13,17 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, Length, Optional
+from wtforms.validators import AnyOf, Length, NumberRange, Optional
 
 from rkc.amendments.models import Stance
 from rkc.amendments.operations import MAX_CONCEPT, MAX_NOTE, MAX_TEXT, MAX_TITLE
 from rkc.convention.kinds import KIND_LABELS
+from rkc.database import MAX_ID
 
 #: Submit buttons are named "action": "preview" shows the redline, "save" stores.
 PREVIEW, SAVE = "preview", "save"
+#: A hidden id or counter the page wrote: beyond the database's range it is forged.
+A_ROW = NumberRange(min=1, max=MAX_ID, message="This form was altered: reload the page.")
 
 
 class ProposalForm(FlaskForm):
@@ -28,9 +31,9 @@ class ProposalForm(FlaskForm):
 
     change = HiddenField(validators=[AnyOf(["modify", "insert", "delete", "heading"])])
     #: The revision of the target the form showed (optimistic concurrency).
-    base_revision_id = IntegerField(validators=[Optional()])
+    base_revision_id = IntegerField(validators=[Optional(), A_ROW])
     #: The amendment version the revise form showed (revise only).
-    expected_seq = IntegerField(validators=[Optional()])
+    expected_seq = IntegerField(validators=[Optional(), A_ROW])
     text = TextAreaField("Proposed text", validators=[Length(max=MAX_TEXT)])
     title = StringField("Heading", validators=[Length(max=MAX_TITLE)])
     kind = SelectField("Kind of the new unit", choices=[], validate_choice=False)
@@ -74,7 +77,7 @@ class PositionForm(FlaskForm):
 
 class CommentForm(FlaskForm):
     body = TextAreaField("Comment (Markdown)", validators=[Length(max=MAX_NOTE)])
-    reply_to = IntegerField(validators=[Optional()])
+    reply_to = IntegerField(validators=[Optional(), A_ROW])
 
 
 class ResolveForm(FlaskForm):
