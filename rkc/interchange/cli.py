@@ -201,6 +201,7 @@ def import_command(
     Only the chapters and annexes FILE holds are replaced unless --replace-work. A PDF's
     fidelity report is shown first, then the import asks before storing (--yes does not).
     """
+    from rkc.convention.operations import slug_problem
     from rkc.interchange.operations import import_file, read_checked
     from rkc.interchange.report import ImportRefused
     from rkc.interchange.views import DEFAULT_IMPORT_LIMIT
@@ -227,6 +228,8 @@ def import_command(
     ]
     if missing:
         _fail(f"an Akoma Ntoso, Word or PDF import needs {', '.join(missing)}")
+    if (problem := slug_problem(slug or "")) is not None:
+        _fail(f"--slug: {problem}")
     base = _edition(work_key, base_slug or "")
     path = Path(file)
     actor = Actor(user_id=None, username=f"cli:{getpass.getuser()}", role="system")
