@@ -55,7 +55,7 @@ from rkc.database import as_id
 from rkc.extensions import db
 from rkc.interchange.compilation import FORMATS, compilation_file
 from rkc.text.diff import redline_html, word_diff
-from rkc.text.merge import rebase
+from rkc.text.merge import rebase, suggest
 from rkc.web import NotFoundHere, attachment, transactional
 
 bp = Blueprint("amendments", __name__, url_prefix="/amendments")
@@ -252,6 +252,35 @@ def _field_error(form: ProposalForm, error: ops.AmendmentError) -> None:
         form.form_errors.append(str(error))
 
 
+@dataclass(frozen=True)
+class Resolution:
+    """A conflicted modification side by side: what it was written against, the text now,
+    what it proposes, and a merge the engine suggests (None when it cannot make one)."""
+
+    base: str
+    current: str
+    proposed: str
+    suggestion: str | None
+
+    @property
+    def current_redline(self) -> Markup:
+        return redline_html(word_diff(self.base, self.current))
+
+    @property
+    def proposed_redline(self) -> Markup:
+        return redline_html(word_diff(self.base, self.proposed))
+
+
+def _resolution(amendment: Amendment, place: Place) -> Resolution | None:
+    if not amendment.has_conflict or amendment.action is not AmendmentAction.MODIFY:
+        return None
+    base = amendment.base_revision.text if amendment.base_revision else ""
+    current = place.current.text
+    return Resolution(
+        base, current, amendment.proposed_text, suggest(base, current, amendment.proposed_text)
+    )
+
+
 def _proposal_page(
     form: ProposalForm,
     place: Place,
@@ -261,7 +290,10 @@ def _proposal_page(
     preview: Preview | None = None,
     amendment: Amendment | None = None,
     notice: str = "",
+    resolution: Resolution | None = None,
 ):  # type: ignore[no-untyped-def]
+    if resolution is None and amendment is not None and request.method == "POST":
+        resolution = _resolution(amendment, place)
     current = None if change is AmendmentAction.INSERT else place.current
     return (
         render_template(
@@ -277,6 +309,7 @@ def _proposal_page(
             amendment=amendment,
             notice=notice,
             kind_labels=KIND_LABELS,
+            resolution=resolution,
         ),
         status,
     )
@@ -529,7 +562,10 @@ def revise_amendment(amendment_id: int):  # type: ignore[no-untyped-def]
         form.after.data = place.default_after
         form.justification.data = amendment.justification
         form.concept.data = amendment.concept
-        return _proposal_page(form, place, change, amendment=amendment)
+        resolution = _resolution(amendment, place)
+        if resolution is not None and resolution.suggestion is not None:
+            form.text.data = resolution.suggestion
+        return _proposal_page(form, place, change, amendment=amendment, resolution=resolution)
     if not form.validate_on_submit() or form.change.data != change.value:
         return _proposal_page(form, place, change, status=400, amendment=amendment)
     preview = _preview(change, place.current, form)

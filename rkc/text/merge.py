@@ -112,7 +112,14 @@ def _apply(base_tokens: Sequence[str], start: int, end: int, changes: Sequence[H
     return "".join(out)
 
 
-def merge3(base: str, ours: str, theirs: str, *, timeout: float = DEFAULT_TIMEOUT) -> MergeResult:
+def merge3(
+    base: str,
+    ours: str,
+    theirs: str,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    prefer_superset: bool = False,
+) -> MergeResult:
     """Merge the changes base->``ours`` and base->``theirs``.
 
     ``ours`` is the text now current (the base moved on to it); ``theirs`` is the text an
@@ -152,6 +159,15 @@ def merge3(base: str, ours: str, theirs: str, *, timeout: float = DEFAULT_TIMEOU
             applied.extend(r_ours)
         elif not r_ours:
             applied.extend(r_theirs)
+        elif prefer_superset and (
+            chosen := _superset(
+                _apply(base_tokens, r_start, r_end, r_ours),
+                _apply(base_tokens, r_start, r_end, r_theirs),
+                r_ours,
+                r_theirs,
+            )
+        ):
+            applied.extend(chosen)
         else:
             conflicts.append(
                 Conflict(
@@ -167,6 +183,36 @@ def merge3(base: str, ours: str, theirs: str, *, timeout: float = DEFAULT_TIMEOU
     if conflicts:
         return MergeResult(text=None, conflicts=conflicts)
     return MergeResult(text=_apply(base_tokens, 0, len(base_tokens), applied))
+
+
+def _words(text: str) -> list[str]:
+    return [t for t in tokenize(text) if _WORD_RE.match(t)]
+
+
+def _contains_in_order(longer: list[str], shorter: list[str]) -> bool:
+    remaining = iter(longer)
+    return all(word in remaining for word in shorter)
+
+
+def _superset(ours: str, theirs: str, r_ours: list[Hunk], r_theirs: list[Hunk]) -> list[Hunk]:
+    """The side whose words hold all the other side's words in order (it kept the other's
+    change and added to it), or [] when neither does."""
+    ours_words, theirs_words = _words(ours), _words(theirs)
+    if _contains_in_order(theirs_words, ours_words):
+        return r_theirs
+    if _contains_in_order(ours_words, theirs_words):
+        return r_ours
+    return []
+
+
+def suggest(base: str, ours: str, theirs: str, *, timeout: float = DEFAULT_TIMEOUT) -> str | None:
+    """A merge to propose to a person resolving a conflict, or None when there is none.
+
+    Like `merge3`, except that a region both sides changed is settled when one side's words
+    contain the other side's in order (one side kept the other's change and added to it):
+    that side wins. Only ever a suggestion: the person edits it before it is saved.
+    """
+    return merge3(base, ours, theirs, timeout=timeout, prefer_superset=True).text
 
 
 def rebase(
