@@ -19,16 +19,28 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from rkc.convention.kinds import ALLOWED_CHILDREN, KIND_WORDS, PROVISION_KINDS, STRUCTURAL_KINDS
+from rkc.convention.kinds import (
+    ALLOWED_CHILDREN,
+    KIND_WORDS_BY_LANGUAGE,
+    PROVISION_KINDS,
+    STRUCTURAL_KINDS,
+)
 
 _md = MarkdownIt("commonmark")
 
-_HEADING = re.compile(
-    r"^(?P<kind>" + "|".join(sorted(KIND_WORDS, key=len, reverse=True)) + r")"
-    r"(?:[ \t]+(?P<number>[^\s:{}]+))?"
-    r"(?:[ \t]*:[ \t]*(?P<title>[^{}]*?))?"
-    r"[ \t]*(?:\{(?P<attrs>[^{}]*)\})?[ \t]*$"
-)
+
+def _heading_pattern(words: dict[str, str]) -> re.Pattern[str]:
+    return re.compile(
+        r"^(?P<kind>" + "|".join(sorted(words, key=len, reverse=True)) + r")"
+        r"(?:[ \t]+(?P<number>[^\s:{}]+))?"
+        r"(?:[ \t]*:[ \t]*(?P<title>[^{}]*?))?"
+        r"[ \t]*(?:\{(?P<attrs>[^{}]*)\})?[ \t]*$"
+    )
+
+
+_HEADINGS = {lang: _heading_pattern(words) for lang, words in KIND_WORDS_BY_LANGUAGE.items()}
+#: The suffix of a file's sibling in another language: `body.md` -> `body.fr.md`.
+TRANSLATED_LANGUAGES = ("fr",)
 _KEY = re.compile(r"^[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*$")
 
 
@@ -67,6 +79,9 @@ class Unit:
     file: str
     line: int
     children: list[Unit] = field(default_factory=list)
+    #: The key was derived from the title (an unnumbered Section without {#key}); in another
+    #: language the unit takes the English key, since its title differs.
+    key_from_title: bool = False
 
     def walk(self) -> Iterator[Unit]:
         """This unit, then its descendants, in document order."""
@@ -82,6 +97,11 @@ class WorkSpec:
     short_title: str
     description: str
     roots: tuple[Unit, ...]
+    #: The same roots in another language (`.fr.md` siblings), aligned unit by unit.
+    translations: dict[str, tuple[Unit, ...]] = field(default_factory=dict)
+
+    def languages(self) -> tuple[str, ...]:
+        return ("en", *self.translations)
 
 
 @dataclass(frozen=True)
@@ -143,9 +163,13 @@ def _parse_attrs(raw: str | None) -> tuple[str | None, tuple[str, ...], list[str
     return key, explains, errors
 
 
-def parse_file(source: str, filename: str) -> tuple[Unit | None, list[Problem]]:
-    """Parse one corpus file into its root unit, collecting problems."""
+def parse_file(
+    source: str, filename: str, language: str = "en"
+) -> tuple[Unit | None, list[Problem]]:
+    """Parse one corpus file (its kind words in `language`) into its root unit."""
     problems: list[Problem] = []
+    words = KIND_WORDS_BY_LANGUAGE[language]
+    pattern = _HEADINGS[language]
 
     def problem(line: int | None, reason: str) -> None:
         problems.append(Problem(filename, line, reason))
@@ -183,15 +207,15 @@ def parse_file(source: str, filename: str) -> tuple[Unit | None, list[Problem]]:
         lineno = start + 1
         text_end = headings[index + 1][1] if index + 1 < len(headings) else len(lines)
         text = "\n".join(lines[end:text_end]).strip()
-        match = _HEADING.match(content.strip())
+        match = pattern.match(content.strip())
         if not match:
             problem(
                 lineno,
                 f"heading {content.strip()!r} does not start with a kind "
-                f"({', '.join(sorted(KIND_WORDS))})",
+                f"({', '.join(sorted(words))})",
             )
             continue
-        kind = KIND_WORDS[match["kind"]]
+        kind = words[match["kind"]]
         number = match["number"]
         title = (match["title"] or "").strip() or None
         key, explains, attr_errors = _parse_attrs(match["attrs"])
@@ -235,6 +259,7 @@ def parse_file(source: str, filename: str) -> tuple[Unit | None, list[Problem]]:
             )
         if kind == "note":
             note_counts[id(parent)] = note_counts.get(id(parent), 0) + 1
+        key_from_title = key is None and kind == "section" and not number
         if key is None:
             segment = _segment(kind, number, title, note_counts.get(id(parent), 0))
             base = root if kind == "article" else key_parent
@@ -254,6 +279,7 @@ def parse_file(source: str, filename: str) -> tuple[Unit | None, list[Problem]]:
         if not text and kind not in STRUCTURAL_KINDS:
             problem(lineno, f"{match['kind']} {number or ''} has no text".replace("  ", " "))
         unit = Unit(kind, key, number, number_alt, title, text, explains, filename, lineno)
+        unit.key_from_title = key_from_title
         parent.children.append(unit)
         # Sections are transparent for key derivation; so is the Body's grouping chapter.
         child_key_parent = key_parent if kind == "section" else unit
@@ -317,6 +343,108 @@ def _file_names(work: dict, where: str, problems: list[Problem]) -> list[str]:
     return names
 
 
+def twin_name(name: str, language: str) -> str:
+    """The name of an English corpus file's sibling in `language`."""
+    return name.removesuffix(".md") + f".{language}.md"
+
+
+def _twin(
+    directory: Path, name: str, language: str, english: Unit | None, problems: list[Problem]
+) -> Unit | None:
+    """Parse the `language` sibling of file `name`, if any, and check it against the English.
+
+    Returns the sibling's root, or None when there is no sibling (or it cannot be used; the
+    reason is then among `problems`, which also stops the load).
+    """
+    twin = twin_name(name, language)
+    try:
+        source = (directory / twin).read_text(encoding="utf-8")
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return None
+    except UnicodeDecodeError:
+        problems.append(Problem(twin, None, "not UTF-8 text"))
+        return None
+    root, file_problems = parse_file(source, twin, language)
+    problems.extend(file_problems)
+    if root is None or english is None:
+        return None
+    problem = misalignment(english, root)
+    if problem is not None:
+        problems.append(problem)
+    _own_order(root)
+    return root
+
+
+def _alphabetical(number: str | None) -> tuple[int, str]:
+    digits = re.sub(r"\D", "", number or "")
+    return (int(digits) if digits else 0, number or "")
+
+
+def _own_order(root: Unit) -> None:
+    """Give a translated tree its own definition order: a Definition `E1/F23` is number F23
+    (E1 as its other number) and definitions stand in the order of their French numbers."""
+    for unit in root.walk():
+        if unit.kind == "definition" and unit.number_alt:
+            unit.number, unit.number_alt = unit.number_alt, unit.number
+    for unit in list(root.walk()):
+        slots = [i for i, child in enumerate(unit.children) if child.kind == "definition"]
+        ordered = sorted((unit.children[i] for i in slots), key=lambda u: _alphabetical(u.number))
+        for i, child in zip(slots, ordered, strict=True):
+            unit.children[i] = child
+
+
+def _shapes(root: Unit) -> list[tuple[Unit, int]]:
+    out: list[tuple[Unit, int]] = []
+
+    def visit(unit: Unit, depth: int) -> None:
+        out.append((unit, depth))
+        for child in unit.children:
+            visit(child, depth + 1)
+
+    visit(root, 0)
+    return out
+
+
+def _describe(unit: Unit, depth: int) -> str:
+    number = (unit.number or "") + (f"/{unit.number_alt}" if unit.number_alt else "")
+    explains = f" explains={','.join(unit.explains)}" if unit.explains else ""
+    where = f"(key {unit.key}, depth {depth}{explains})"
+    return f"{unit.kind.replace('_', ' ')} {number}".rstrip() + " " + where
+
+
+def misalignment(english: Unit, other: Unit) -> Problem | None:
+    """The first unit where a file and its sibling in another language part, or None.
+
+    Both must hold the same units in the same order: same depth, kind, key, numbers and
+    `explains=`. Only titles and texts differ. A unit whose key comes from its title takes
+    the key of its English twin (so the two languages share every key).
+    """
+    left, right = _shapes(english), _shapes(other)
+    for (a, da), (b, db) in zip(left, right, strict=False):
+        if a.key_from_title and b.key_from_title:
+            b.key = a.key
+        if (da, a.kind, a.key, a.number, a.number_alt, a.explains) != (
+            db,
+            b.kind,
+            b.key,
+            b.number,
+            b.number_alt,
+            b.explains,
+        ):
+            return Problem(
+                b.file,
+                b.line,
+                f"{_describe(b, db)} does not match {a.file}:{a.line}: {_describe(a, da)}",
+            )
+    if len(left) > len(right):
+        a, da = left[len(right)]
+        return Problem(a.file, a.line, f"{_describe(a, da)} has no counterpart in {other.file}")
+    if len(right) > len(left):
+        b, db = right[len(left)]
+        return Problem(b.file, b.line, f"{_describe(b, db)} has no counterpart in {english.file}")
+    return None
+
+
 def load_corpus(directory: str | Path) -> Corpus:
     """Read and check a whole corpus; raise CorpusError listing every problem."""
     directory = Path(directory)
@@ -341,6 +469,8 @@ def load_corpus(directory: str | Path) -> Corpus:
             problems.append(Problem("corpus.toml", None, f"{where}: needs key and title"))
             continue
         roots: list[Unit] = []
+        translated: dict[str, list[Unit]] = {lang: [] for lang in TRANSLATED_LANGUAGES}
+        missing: dict[str, list[str]] = {lang: [] for lang in TRANSLATED_LANGUAGES}
         for name in _file_names(work, where, problems):
             path = directory / name
             try:
@@ -353,6 +483,12 @@ def load_corpus(directory: str | Path) -> Corpus:
                 continue
             root, file_problems = parse_file(source, name)
             problems.extend(file_problems)
+            for language in TRANSLATED_LANGUAGES:
+                twin = _twin(directory, name, language, root, problems)
+                if twin is None:
+                    missing[language].append(name)
+                else:
+                    translated[language].append(twin)
             if root is None:
                 continue
             for unit in root.walk():
@@ -370,6 +506,21 @@ def load_corpus(directory: str | Path) -> Corpus:
             roots.append(root)
         if not work.get("files"):
             problems.append(Problem("corpus.toml", None, f"{where}: lists no files"))
+        translations: dict[str, tuple[Unit, ...]] = {}
+        for language in TRANSLATED_LANGUAGES:
+            if translated[language] and missing[language]:
+                for name in missing[language]:
+                    problems.append(
+                        Problem(
+                            name,
+                            None,
+                            f"no {twin_name(name, language)} beside it, while other files of "
+                            f"work {work['key']!r} have theirs: a work is loaded in a language "
+                            "only when every one of its files has its twin",
+                        )
+                    )
+            elif translated[language]:
+                translations[language] = tuple(translated[language])
         works.append(
             WorkSpec(
                 key=work["key"],
@@ -377,6 +528,7 @@ def load_corpus(directory: str | Path) -> Corpus:
                 short_title=work.get("short_title", work["title"]),
                 description=work.get("description", ""),
                 roots=tuple(roots),
+                translations=translations,
             )
         )
 

@@ -22,9 +22,33 @@ KIND_WORDS: dict[str, str] = {
     "Guideline": "guideline",
 }
 
+#: The French kind words (corpus/README.md, "Two languages") -> the stored kind.
+KIND_WORDS_FR: dict[str, str] = {
+    "Instrument": "instrument",
+    "Préambule": "preamble",
+    "Annexe": "annex",
+    "Chapitre": "chapter",
+    "Section": "section",
+    "Article": "article",
+    "Définition": "definition",
+    "Norme": "standard",
+    "Norme transitoire": "transitional_standard",
+    "Pratique recommandée": "recommended_practice",
+    "Note": "note",
+    "Directives": "guidelines",
+    "Directive": "guideline",
+}
+
+#: Kind words per language of the corpus.
+KIND_WORDS_BY_LANGUAGE: dict[str, dict[str, str]] = {"en": KIND_WORDS, "fr": KIND_WORDS_FR}
+
 #: The stored kind -> its label for people (and the corpus heading word).
 KIND_LABELS: dict[str, str] = {v: k for k, v in KIND_WORDS.items()}
 KIND_LABELS["guideline"] = "Guideline paragraph"
+KIND_LABELS_FR: dict[str, str] = {v: k for k, v in KIND_WORDS_FR.items()}
+KIND_LABELS_FR["guideline"] = "Paragraphe de directive"
+#: Labels per language.
+KIND_LABELS_BY_LANGUAGE: dict[str, dict[str, str]] = {"en": KIND_LABELS, "fr": KIND_LABELS_FR}
 
 #: Kinds that carry normative or explanatory content and are numbered within a chapter.
 PROVISION_KINDS = frozenset(

@@ -85,11 +85,13 @@ class Content:
 # --------------------------------------------------------------------------- corpus
 
 
-def load_corpus(corpus: Corpus, *, language: str = "en") -> dict[str, int]:
+def load_corpus(corpus: Corpus) -> dict[str, int]:
     """Store a parsed corpus: works, nodes, revisions and the editions it names.
 
-    Refuses to run on a store that already holds any work, so a second `rkc init` is a no-op
-    rather than a duplicate.
+    A work translated in the corpus (`.fr.md` siblings, already checked for alignment by the
+    parser) gets one revision per node and language, and every edition of it a manifest per
+    language. Refuses to run on a store that already holds any work, so a second `rkc init` is
+    a no-op rather than a duplicate.
     """
     existing = db.session.scalar(select(Work.key).limit(1))
     if existing is not None:
@@ -98,7 +100,7 @@ def load_corpus(corpus: Corpus, *, language: str = "en") -> dict[str, int]:
         )
 
     counts = {"works": 0, "nodes": 0, "revisions": 0, "editions": 0}
-    manifests: dict[str, list[dict]] = {}
+    manifests: dict[str, list[dict]] = {}  # work key -> entries of every language
     for position, spec in enumerate(corpus.works):
         work = Work(
             key=spec.key,
@@ -109,9 +111,7 @@ def load_corpus(corpus: Corpus, *, language: str = "en") -> dict[str, int]:
         )
         db.session.add(work)
         db.session.flush()
-        units: list[tuple[Unit, Unit | None, int, int]] = []  # unit, parent, position, depth
-        for root_position, root in enumerate(spec.roots):
-            _flatten(root, None, root_position, 0, units)
+        units = _flat(spec.roots)
         # One executemany, then one read of the ids: adding Node objects to the session made
         # SQLite insert them one statement at a time (to learn each id), a third of the load.
         now = utcnow()
@@ -121,62 +121,13 @@ def load_corpus(corpus: Corpus, *, language: str = "en") -> dict[str, int]:
         node_ids = dict(
             db.session.execute(select(Node.key, Node.id).where(Node.work_id == work.id)).all()
         )
-        revision_rows = []
-        for unit, parent, pos, _depth in units:
-            content = Content(
-                kind=unit.kind,
-                parent_key=parent.key if parent else None,
-                position=pos,
-                number=unit.number,
-                number_alt=unit.number_alt,
-                title=unit.title,
-                text=unit.text,
-                explains=" ".join(unit.explains),
-            )
-            revision_rows.append(
-                {
-                    "node_id": node_ids[unit.key],
-                    "language": language,
-                    "kind": content.kind,
-                    "parent_id": node_ids[parent.key] if parent else None,
-                    "position": pos,
-                    "number": content.number,
-                    "number_alt": content.number_alt,
-                    "title": content.title,
-                    "text": content.text,
-                    "explains": content.explains,
-                    "content_hash": content.hash(),
-                    "origin": "corpus",
-                    "origin_ref": f"{unit.file}:{unit.line}",
-                    "created_at": utcnow(),
-                }
-            )
-        db.session.execute(insert(Revision), revision_rows)
-        revision_ids = dict(
-            db.session.execute(
-                select(Revision.node_id, Revision.id).where(
-                    Revision.node_id.in_(list(node_ids.values())), Revision.language == language
-                )
-            ).all()
-        )
-        manifest = []
-        ordinals = _ordinals(units)
-        for unit, _parent, _pos, depth in units:
-            ordinal, end = ordinals[unit.key]
-            manifest.append(
-                {
-                    "node_id": node_ids[unit.key],
-                    "language": language,
-                    "revision_id": revision_ids[node_ids[unit.key]],
-                    "ordinal": ordinal,
-                    "end_ordinal": end,
-                    "depth": depth,
-                }
-            )
-        manifests[spec.key] = manifest
+        manifests[spec.key] = []
+        for language in spec.languages():
+            roots = spec.roots if language == "en" else spec.translations[language]
+            lang_units = units if language == "en" else _flat(roots)
+            manifests[spec.key] += _store_language(lang_units, node_ids, language, counts)
         counts["works"] += 1
         counts["nodes"] += len(units)
-        counts["revisions"] += len(revision_rows)
 
     slugs: dict[tuple[str, str], Edition] = {}
     works = {w.key: w for w in db.session.scalars(select(Work))}
@@ -201,6 +152,74 @@ def load_corpus(corpus: Corpus, *, language: str = "en") -> dict[str, int]:
         counts["editions"] += 1
     db.session.flush()
     return counts
+
+
+def _flat(roots: Sequence[Unit]) -> list[tuple[Unit, Unit | None, int, int]]:
+    """Every unit of a work's roots with its parent, position and depth, in document order."""
+    units: list[tuple[Unit, Unit | None, int, int]] = []
+    for root_position, root in enumerate(roots):
+        _flatten(root, None, root_position, 0, units)
+    return units
+
+
+def _store_language(
+    units: list[tuple[Unit, Unit | None, int, int]],
+    node_ids: dict[str, int],
+    language: str,
+    counts: dict[str, int],
+) -> list[dict]:
+    """Insert one language's revisions of a work; return its manifest rows (no edition yet)."""
+    revision_rows = []
+    for unit, parent, pos, _depth in units:
+        content = Content(
+            kind=unit.kind,
+            parent_key=parent.key if parent else None,
+            position=pos,
+            number=unit.number,
+            number_alt=unit.number_alt,
+            title=unit.title,
+            text=unit.text,
+            explains=" ".join(unit.explains),
+        )
+        revision_rows.append(
+            {
+                "node_id": node_ids[unit.key],
+                "language": language,
+                "kind": content.kind,
+                "parent_id": node_ids[parent.key] if parent else None,
+                "position": pos,
+                "number": content.number,
+                "number_alt": content.number_alt,
+                "title": content.title,
+                "text": content.text,
+                "explains": content.explains,
+                "content_hash": content.hash(),
+                "origin": "corpus",
+                "origin_ref": f"{unit.file}:{unit.line}",
+                "created_at": utcnow(),
+            }
+        )
+    db.session.execute(insert(Revision), revision_rows)
+    counts["revisions"] += len(revision_rows)
+    revision_ids = dict(
+        db.session.execute(
+            select(Revision.node_id, Revision.id).where(
+                Revision.node_id.in_(list(node_ids.values())), Revision.language == language
+            )
+        ).all()
+    )
+    ordinals = _ordinals(units)
+    return [
+        {
+            "node_id": node_ids[unit.key],
+            "language": language,
+            "revision_id": revision_ids[node_ids[unit.key]],
+            "ordinal": ordinals[unit.key][0],
+            "end_ordinal": ordinals[unit.key][1],
+            "depth": depth,
+        }
+        for unit, _parent, _pos, depth in units
+    ]
 
 
 def _flatten(

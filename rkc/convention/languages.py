@@ -1,0 +1,40 @@
+"""The languages the text store holds: the Convention is authentic in English and French.
+
+One place for the codes, their names, and the parsing of a `lang` parameter, so that reading
+pages, the API, search and exports accept and refuse the same values.
+"""
+
+from __future__ import annotations
+
+#: Language code -> its name in that language, in display order.
+LANGUAGES: dict[str, str] = {"en": "English", "fr": "Français"}
+
+DEFAULT = "en"
+
+
+class UnknownLanguage(ValueError):
+    """A language code rkc does not hold."""
+
+    def __init__(self, value: str):
+        self.value = value
+        super().__init__(
+            f"unknown language {value!r}: use one of {', '.join(LANGUAGES)}"
+            " (or two of them separated by a comma for a side-by-side view)"
+        )
+
+
+def parse_languages(raw: str | None, *, allow_pair: bool = True) -> tuple[str, ...] | None:
+    """The languages a `lang` value names, in order; None when none was given.
+
+    `en`, `fr` or (when `allow_pair`) `en,fr`; anything else raises UnknownLanguage.
+    """
+    if raw is None or not raw.strip():
+        return None
+    codes = tuple(part.strip().lower() for part in raw.split(","))
+    if (
+        any(code not in LANGUAGES for code in codes)
+        or len(set(codes)) != len(codes)
+        or len(codes) > (2 if allow_pair else 1)
+    ):
+        raise UnknownLanguage(raw)
+    return codes
