@@ -284,6 +284,8 @@ def import_command(
             db.session.commit()
     for warning in summary.warnings:
         click.echo(f"{path.name}: accepted {warning}")
+    for note in summary.notes:
+        click.echo(f"{path.name}: note: {note}")
     for line in summary.lines():
         click.echo(line)
     what = "dry run, nothing stored" if dry_run else f"new working draft {slug!r}"

@@ -309,6 +309,7 @@ def import_text(work_key: str):  # type: ignore[no-untyped-def]
         f"{summary.removed} removed, {summary.kept} kept as in “{base.title}”"
         + (f" ({chapters})" if chapters else "")
         + (f"; {len(summary.warnings)} warning(s) accepted" if summary.warnings else "")
+        + "".join(f"; note: {note}" for note in summary.notes)
         + ".",
         "info",
     )
