@@ -71,6 +71,8 @@ class ImportSummary:
     warnings: tuple[Finding, ...] = ()
     #: The PDF reader's report (`pdf_import.Fidelity`), for a PDF.
     fidelity: Any = None
+    #: What the user should know about the result (an authentic flag on part of the work).
+    notes: tuple[str, ...] = ()
 
     @property
     def total(self) -> int:
@@ -152,7 +154,6 @@ def import_edition(
 
     # Where each piece of the file goes: (unit, parent key, position, with its children).
     pieces: list[tuple[Unit, str | None, int, bool]] = []
-    heads_kept: set[str] = set()
     replaced: set[int] = set()
     top_positions = [r.position for r in before.values() if r.parent_id is None]
     next_top = max(top_positions, default=-1) + 1
@@ -197,8 +198,12 @@ def import_edition(
         else:
             pieces.append((root, None, revision.position, False))
             replaced.add(revision.node_id)
-            if not root.text.strip():  # a heading placing the chapters below it: kept
-                heads_kept.add(root.key)
+            # A heading placing the chapters below it (`SPECIFIC ANNEX E`) keeps the base's
+            # introduction and title unless the file gives its own.
+            if not root.text.strip():
+                root.text = revision.text
+            if not root.title:
+                root.title = revision.title
             siblings = [r.position for r in before.values() if r.parent_id == revision.node_id]
             next_child = max(siblings, default=-1) + 1
             for child in root.children:
@@ -246,15 +251,12 @@ def import_edition(
                         warning=True,
                     )
                 )
+    notes: list[str] = []
     if is_authentic and base_node_ids - replaced and language not in authentic_languages(base):
-        found.append(
-            Finding(
-                "",
-                f"the file holds part of the work; marking the new draft authentic in "
-                f"{language!r} says that the units it keeps from {base.slug!r} (not authentic "
-                f"in {language!r}) are authentic too",
-                warning=True,
-            )
+        notes.append(
+            f"the file holds part of the work: the new draft is marked authentic in "
+            f"{language!r}, and the units it keeps from {base.slug!r} (not authentic in "
+            f"{language!r}) are claimed authentic too"
         )
     if found and not accept_warnings:
         raise ImportRefused(source, found)
@@ -297,9 +299,6 @@ def import_edition(
     fresh: list[tuple[str, Revision]] = []
     for unit, parent_key, position in _placed_units(pieces):
         node = nodes[unit.key]
-        if unit.key in heads_kept:
-            revision_of[unit.key] = before[node.id].id
-            continue
         content = Content(
             kind=unit.kind,
             parent_key=parent_key,
@@ -392,6 +391,7 @@ def import_edition(
         chapters=chapters,
         replace_work=replace_work,
         warnings=tuple(found),
+        notes=tuple(notes),
     )
     record(
         "interchange.import",
@@ -407,6 +407,7 @@ def import_edition(
         kept=summary.kept,
         chapters=[[c.key, c.added, c.changed, c.unchanged, c.removed] for c in summary.chapters],
         warnings_accepted=[str(f) for f in found],
+        notes=notes,
         **total,
     )
     return summary

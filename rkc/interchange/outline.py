@@ -170,9 +170,8 @@ def _sequence_number(number: str) -> int | None:
     """The place of a number in its chapter's series: 4.12 -> 12, 7 -> 7, E3 -> 3; None for
     numbers outside the series (3.2A, inserted between 3.2 and 3.3)."""
     last = number.rsplit(".", 1)[-1]
-    if last[:1] == "E" and last[1:].isdigit():
-        return int(last[1:])
-    return int(last) if last.isdigit() else None
+    digits = re.fullmatch(r"E?([0-9]{1,9})", last)
+    return int(digits[1]) if digits else None
 
 
 @dataclass

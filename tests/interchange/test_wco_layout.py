@@ -305,6 +305,14 @@ def test_an_authentic_import_shows_authentic_text_instead_of_the_banner(app, cli
     assert draft.authentic_in("en")
     assert not draft.authentic_in("fr")
     assert not edition("rkc", "2006").authentic_in("en")
+    create_people()
+    log_in(client, "secretariat")
+    page = client.get("/w/rkc?edition=authentic-en").get_data(as_text=True)
+    assert "<strong>Authentic text</strong> (English)" in page
+    assert 'class="unofficial"' not in page
+    published = client.get("/w/rkc?edition=2006").get_data(as_text=True)
+    assert 'class="unofficial"' in published
+    assert "<strong>Authentic text</strong>" not in published
 
 
 # --------------------------------------------------------------------------- web
@@ -372,14 +380,6 @@ def test_the_web_preview_stores_nothing_then_imports_the_kept_file(client):
     again = _post(client, "again", token=token.group(1), **{"import": "1"})
     assert again.status_code == 400  # the kept file was used up
     assert "no longer kept" in again.get_data(as_text=True)
-    create_people()
-    log_in(client, "secretariat")
-    page = client.get("/w/rkc?edition=authentic-en").get_data(as_text=True)
-    assert "<strong>Authentic text</strong> (English)" in page
-    assert 'class="unofficial"' not in page
-    published = client.get("/w/rkc?edition=2006").get_data(as_text=True)
-    assert 'class="unofficial"' in published
-    assert "<strong>Authentic text</strong>" not in published
 
 
 def test_an_authentic_french_import_leaves_the_english_text_unofficial(app, client):
@@ -400,8 +400,9 @@ def test_an_authentic_french_import_leaves_the_english_text_unofficial(app, clie
     assert 'class="unofficial"' in page  # the pages read the English text
 
 
-def test_an_authentic_part_warns_that_the_rest_is_kept_from_the_base(app):
-    refused = _refused(wco.word(wco.corpus_snapshot("ga/4")), is_authentic=True)
-    [finding] = refused.findings
-    assert finding.warning
-    assert "holds part of the work" in finding.reason
+def test_an_authentic_part_notes_that_the_rest_is_kept_from_the_base(app):
+    summary = _import(wco.word(wco.corpus_snapshot("ga/4")), "authentic-4", is_authentic=True)
+    db.session.commit()
+    [note] = summary.notes
+    assert "holds part of the work" in note
+    assert summary.edition.authentic_in("en")
