@@ -42,7 +42,8 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, Map
 
 from rkc.clock import today
-from rkc.convention.kinds import KIND_CSS, KIND_LABELS
+from rkc.convention.kinds import KIND_CSS, KIND_LABELS, KIND_LABELS_BY_LANGUAGE
+from rkc.convention.languages import LANGUAGE_COOKIE
 from rkc.database import MAX_ID
 from rkc.text.markdown import render as render_markdown
 
@@ -124,7 +125,9 @@ def init_web(app: Flask) -> None:
         Action=Action,
         KIND_LABELS=KIND_LABELS,
         KIND_CSS=KIND_CSS,
-        kind_label=lambda kind: KIND_LABELS.get(kind, kind.replace("_", " ").title()),
+        kind_label=lambda kind, language="en": KIND_LABELS_BY_LANGUAGE.get(
+            language, KIND_LABELS
+        ).get(kind, kind.replace("_", " ").title()),
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -433,6 +436,8 @@ def reading_page(version: Callable[[], object]):  # type: ignore[no-untyped-def]
                 viewer,
                 today().isoformat(),
                 str(version()),
+                # The remembered reading language: the same URL reads in another language.
+                request.cookies.get(LANGUAGE_COOKIE, ""),
             )
             key = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:40]
             private = viewer != ANONYMOUS

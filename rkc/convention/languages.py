@@ -38,3 +38,13 @@ def parse_languages(raw: str | None, *, allow_pair: bool = True) -> tuple[str, .
     ):
         raise UnknownLanguage(raw)
     return codes
+
+
+#: The cookie that remembers a reader's choice of language(s), e.g. "fr" or "en,fr".
+LANGUAGE_COOKIE = "rkc_lang"
+
+#: "Unofficial working text" in each language, for banners and exports.
+UNOFFICIAL: dict[str, str] = {
+    "en": "Unofficial working text",
+    "fr": "Texte de travail non officiel",
+}

@@ -6,9 +6,10 @@ does not depend on how many editions or revisions came before.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TypeVar
 
 from markupsafe import Markup
 from sqlalchemy import Select, select
@@ -17,6 +18,8 @@ from rkc.convention.kinds import PROVISION_KINDS, STRUCTURAL_KINDS
 from rkc.convention.models import Edition, EditionEntry, EditionStatus, Node, Revision, Work
 from rkc.extensions import db
 from rkc.text.diff import diff_stats, redline_html, word_diff
+
+T = TypeVar("T")
 
 PUBLISHED = (EditionStatus.ADOPTED, EditionStatus.IN_FORCE, EditionStatus.SUPERSEDED)
 ENTERED = (EditionStatus.IN_FORCE, EditionStatus.SUPERSEDED)
@@ -234,6 +237,37 @@ def edition_views(work: Work, today: date, *, include_drafts: bool = False) -> l
 
 
 # --------------------------------------------------------------------------- reading
+
+
+def languages_of(edition: Edition) -> list[str]:
+    """The languages an edition holds text in ("en" first)."""
+    found = set(
+        db.session.scalars(
+            select(EditionEntry.language).where(EditionEntry.edition_id == edition.id).distinct()
+        )
+    )
+    return sorted(found, key=lambda code: (code != "en", code))
+
+
+def align(columns: Sequence[Sequence[T]], key: Callable[[T], object]) -> list[tuple[T | None, ...]]:
+    """Rows of one item per column with the same key, in the first column's order; an item of
+    a later column with no twin in an earlier one gets a row of its own after its predecessor."""
+    rows: list[list[T | None]] = []
+    where: dict[object, int] = {}
+    for index, column in enumerate(columns):
+        last = -1
+        for item in column:
+            k = key(item)
+            if k in where:
+                last = where[k]
+                rows[last][index] = item
+            else:
+                row: list[T | None] = [None] * len(columns)
+                row[index] = item
+                last += 1
+                rows.insert(last, row)
+                where = {key(next(i for i in r if i is not None)): n for n, r in enumerate(rows)}
+    return [tuple(r) for r in rows]
 
 
 def entry_of(edition: Edition, node: Node, language: str = "en") -> EditionEntry | None:

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    after_this_request,
+    has_request_context,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from rkc.amendments import provenance
@@ -12,7 +22,14 @@ from rkc.amendments import queries as amendment_queries
 from rkc.auth.permissions import Action, can
 from rkc.clock import today
 from rkc.convention import queries
-from rkc.convention.kinds import CONTAINER_KINDS, KIND_LABELS
+from rkc.convention.kinds import CONTAINER_KINDS, KIND_LABELS, KIND_LABELS_BY_LANGUAGE
+from rkc.convention.languages import (
+    DEFAULT,
+    LANGUAGE_COOKIE,
+    LANGUAGES,
+    UnknownLanguage,
+    parse_languages,
+)
 from rkc.convention.models import Edition, Node, Work
 from rkc.search.changes import last_change_id
 from rkc.web import NotFoundHere, reading_page
@@ -26,6 +43,89 @@ text_store_page = reading_page(version=last_change_id)
 draft_page = reading_page(
     version=lambda: f"{last_change_id()}:{amendment_queries.activity_version()}"
 )
+
+
+# --------------------------------------------------------------------------- languages
+
+
+def reading_languages() -> tuple[str, ...]:
+    """The language(s) to read in: `?lang=en|fr|en,fr`, else the remembered choice, else
+    English. A `?lang=` is remembered in a cookie; an unknown code is a 400 naming it."""
+    try:
+        asked = parse_languages(request.args.get("lang"))
+    except UnknownLanguage as exc:
+        abort(400, description=f"lang: {exc}")
+    if asked is None:
+        try:
+            remembered = parse_languages(request.cookies.get(LANGUAGE_COOKIE))
+        except UnknownLanguage:
+            remembered = None
+        return remembered or (DEFAULT,)
+    value = ",".join(asked)
+    if request.cookies.get(LANGUAGE_COOKIE) != value:
+
+        @after_this_request
+        def _remember(response: Response) -> Response:
+            response.set_cookie(
+                LANGUAGE_COOKIE, value, max_age=365 * 24 * 3600, samesite="Lax", httponly=True
+            )
+            return response
+
+    return asked
+
+
+@bp.url_defaults
+def _keep_language(endpoint: str, values: dict) -> None:
+    """Links between reading pages keep an explicit `?lang=` (the cookie keeps it too)."""
+    if "lang" in values or not has_request_context():
+        return
+    raw = request.args.get("lang")
+    try:
+        if parse_languages(raw):
+            values["lang"] = raw
+    except UnknownLanguage:
+        pass
+
+
+def language_links() -> list[tuple[str, str, str]]:
+    """(code, label, url) of this page in each language and side by side."""
+    args = request.args.to_dict()
+    choices = [(code, name) for code, name in LANGUAGES.items()]
+    choices.append((",".join(LANGUAGES), " | ".join(LANGUAGES.values())))
+    assert request.endpoint is not None
+    here = {**(request.view_args or {}), **args}
+    return [
+        (code, label, url_for(request.endpoint, **{**here, "lang": code}))
+        for code, label in choices
+    ]
+
+
+@dataclass
+class Reading:
+    """One column of a page: the language asked for, and the language shown (English when the
+    work holds no text in the language asked for)."""
+
+    asked: str
+    shown: str
+
+    @property
+    def fallback(self) -> bool:
+        return self.asked != self.shown
+
+
+def _readings(edition: Edition, languages: tuple[str, ...]) -> list[Reading]:
+    held = queries.languages_of(edition)
+    return [Reading(code, code if code in held else DEFAULT) for code in languages]
+
+
+def _language_context(readings: list[Reading]) -> dict:
+    return {
+        "readings": readings,
+        "language": readings[0].shown,
+        "side_by_side": len(readings) > 1,
+        "language_links": language_links(),
+        "LANGUAGES": LANGUAGES,
+    }
 
 
 # --------------------------------------------------------------------------- parsing helpers
@@ -164,10 +264,18 @@ def home():  # type: ignore[no-untyped-def]
 @bp.get("/w/<work_key>")
 @text_store_page
 def show_work(work_key: str):  # type: ignore[no-untyped-def]
+    languages = reading_languages()
     work = _work_or_404(work_key)
     edition, day = _resolve_edition(work)
-    toc = queries.table_of_contents(edition)
-    return render_template("convention/work.html", toc=toc, **_edition_context(work, edition, day))
+    readings = _readings(edition, languages)
+    tocs = [queries.table_of_contents(edition, r.shown) for r in readings]
+    return render_template(
+        "convention/work.html",
+        toc=tocs[0],
+        toc_rows=queries.align(tocs, key=lambda item: item.key),
+        **_edition_context(work, edition, day),
+        **_language_context(readings),
+    )
 
 
 @bp.get("/w/<work_key>/editions")
@@ -184,6 +292,7 @@ def list_editions(work_key: str):  # type: ignore[no-untyped-def]
 @bp.get("/n/<path:key>")
 @draft_page
 def show_node(key: str):  # type: ignore[no-untyped-def]
+    languages = reading_languages()
     node = _node_or_404(key)
     work = node.work
     edition, day = _resolve_edition(work)
@@ -195,15 +304,26 @@ def show_node(key: str):  # type: ignore[no-untyped-def]
             "earlier: its history lists the editions that contain it.",
             [("History of " + key, url_for(".node_history", key=key)), *_edition_links(work)],
         )
-    units = queries.subtree(edition, entry)
+    readings = _readings(edition, languages)
+    columns = []
+    for reading in readings:
+        own = queries.entry_of(edition, node, reading.shown)
+        if own is None:  # this unit has no text in that language here: show the English
+            reading.shown, own = DEFAULT, entry
+        columns.append(queries.subtree(edition, own, reading.shown))
+    entry = queries.entry_of(edition, node, readings[0].shown) or entry
+    units = columns[0]
     head = units[0]
     in_force_day = day or edition.in_force_from or today()
     explained = (
-        queries.guidelines_for([u.key for u in units], in_force_day)
+        queries.guidelines_for([u.key for u in units], in_force_day, readings[0].shown)
         if work.key != "guidelines"
         else {}
     )
     context = _edition_context(work, edition, day)
+    context.update(
+        _language_context(readings), unit_rows=queries.align(columns, key=lambda u: u.key)
+    )
     if not edition.is_frozen and can(current_user, Action.READ_WORKING_DOCUMENTS):
         # Read where you propose: each provision shows what is pending on it, and "propose".
         context.update(
@@ -214,13 +334,13 @@ def show_node(key: str):  # type: ignore[no-untyped-def]
         node=node,
         head=head,
         units=units,
-        crumbs=queries.ancestors(edition, entry),
-        neighbours=queries.neighbours(edition, entry),
+        crumbs=queries.ancestors(edition, entry, readings[0].shown),
+        neighbours=queries.neighbours(edition, entry, readings[0].shown),
         guidelines=explained,
     )
     if head.kind in CONTAINER_KINDS:
         return render_template("convention/container.html", **context)
-    steps = queries.history(node, include_drafts=_members())
+    steps = queries.history(node, readings[0].shown, include_drafts=_members())
     context.update(history=steps)
     return render_template("convention/provision.html", **context)
 
@@ -228,8 +348,18 @@ def show_node(key: str):  # type: ignore[no-untyped-def]
 @bp.get("/n/<path:key>/history")
 @text_store_page
 def node_history(key: str):  # type: ignore[no-untyped-def]
+    languages = reading_languages()
     node = _node_or_404(key)
-    steps = queries.history(node, include_drafts=_members())
+    columns = []
+    readings = []
+    for code in languages:
+        steps = queries.history(node, code, include_drafts=_members())
+        shown = code
+        if not steps and code != DEFAULT:  # no text in that language: the English, marked
+            shown, steps = DEFAULT, queries.history(node, include_drafts=_members())
+        readings.append(Reading(code, shown))
+        columns.append(steps)
+    steps = columns[0]
     if not steps:
         abort(404)
     return render_template(
@@ -237,22 +367,30 @@ def node_history(key: str):  # type: ignore[no-untyped-def]
         node=node,
         work=node.work,
         steps=steps,
+        # A version in one language pairs with the version the same editions hold in the other.
+        step_rows=queries.align(columns, key=_step_key),
         latest=steps[-1].revision,
-        credits=provenance.credits_for(s.revision.id for s in steps),
+        credits=provenance.credits_for(s.revision.id for column in columns for s in column),
+        **_language_context(readings),
     )
 
 
-def kind_label(kind: str) -> str:
-    return KIND_LABELS.get(kind, kind.replace("_", " ").title())
+def _step_key(step: queries.HistoryStep) -> object:
+    return step.editions[0].id if step.editions else ("revision", step.revision.id)
 
 
-def _scopes(toc: list[queries.Item]) -> list[tuple[str, str]]:
+def kind_label(kind: str, language: str = "en") -> str:
+    labels = KIND_LABELS_BY_LANGUAGE.get(language, KIND_LABELS)
+    return labels.get(kind, kind.replace("_", " ").title())
+
+
+def _scopes(toc: list[queries.Item], language: str = "en") -> list[tuple[str, str]]:
     """(key, label) of the chapters one can compare, named with their annex, e.g.
     "Specific Annex B · Chapter 1: Clearance for home use" (never a raw key)."""
     scopes: list[tuple[str, str]] = []
     annex = ""
     for item in toc:
-        name = f"{kind_label(item.kind)} {item.number or ''}".strip()
+        name = f"{kind_label(item.kind, language)} {item.number or ''}".strip()
         if item.title:
             name += f": {item.title}" if item.number else f" {item.title}"
         if item.kind in ("annex", "instrument"):
@@ -267,6 +405,7 @@ def _scopes(toc: list[queries.Item]) -> list[tuple[str, str]]:
 @bp.get("/w/<work_key>/compare")
 @text_store_page
 def compare(work_key: str):  # type: ignore[no-untyped-def]
+    languages = reading_languages()
     work = _work_or_404(work_key)
     views = queries.edition_views(work, today(), include_drafts=_members())
     published = [v.edition for v in views]
@@ -295,19 +434,30 @@ def compare(work_key: str):  # type: ignore[no-untyped-def]
             chapters=[],
             node=None,
             show_all=False,
+            **_language_context(_readings(new, languages)),
         )
     node_key = request.args.get("node") or ""
     node = _node_or_404(node_key) if node_key else None
     if node is not None and node.work_id != work.id:
         raise NotFoundHere("Not in this work", f"{node_key} belongs to another work.")
-    comparison = queries.compare(old, new, node=node)
+    readings = _readings(new, languages)
+    comparisons = [queries.compare(old, new, r.shown, node=node) for r in readings]
+    comparison = comparisons[0]
     show_all = request.args.get("show") == "all"
-    chapters = _scopes(queries.table_of_contents(new))
+    chapters = _scopes(queries.table_of_contents(new, readings[0].shown), readings[0].shown)
+    shown = [c.rows if show_all else c.changed_rows for c in comparisons]
+    # Side by side, a unit changed in either language shows in both columns.
+    if len(comparisons) > 1 and not show_all:
+        changed = {row.item.key for rows in shown for row in rows}
+        shown = [[row for row in c.rows if row.item.key in changed] for c in comparisons]
     return render_template(
         "convention/compare.html",
         work=work,
         comparison=comparison,
-        rows=comparison.rows if show_all else comparison.changed_rows,
+        comparisons=comparisons,
+        rows=shown[0],
+        row_pairs=queries.align(shown, key=lambda row: (row.status == "removed", row.item.key)),
+        **_language_context(readings),
         show_all=show_all,
         node=node,
         edition_views=views,

@@ -200,7 +200,8 @@ def test_french_definitions_carry_both_numbers_and_follow_the_french_order(app):
         ).all()
     )
     english, french = numbers["en"].split("/"), numbers["fr"].split("/")
-    assert french == english[::-1] and french[0].startswith("F")
+    assert french == english[::-1]
+    assert french[0].startswith("F")
     edition = db.session.scalar(select(Edition).where(Edition.slug == "2006"))
     chapter = db.session.scalar(select(Node).where(Node.key == "ga/2"))
     rows = db.session.execute(
@@ -215,4 +216,5 @@ def test_french_definitions_carry_both_numbers_and_follow_the_french_order(app):
         .order_by(EditionEntry.ordinal)
     ).scalars()
     order = [int(n[1:]) for n in rows]
-    assert len(order) >= 20 and order == sorted(order)
+    assert len(order) >= 20
+    assert order == sorted(order)
