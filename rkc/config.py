@@ -60,6 +60,18 @@ class Defaults:
     READING_CACHE_BYTES = 32 * 1024 * 1024
     #: Largest request body accepted (uploads included).
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    #: An imported Word file: most parts (zip members), most bytes once inflated (counted
+    #: while inflating, whatever the zip's headers declare).
+    IMPORT_MAX_ZIP_MEMBERS = 1000
+    IMPORT_MAX_UNPACKED_BYTES = 32 * 1024 * 1024
+    #: An imported Word or Akoma Ntoso file: most XML elements (all parts together) and
+    #: deepest nesting, counted before a tree is built (the whole Convention as Word: ~33,000
+    #: in all its parts, 5 deep; as Akoma Ntoso ~4,000, 13 deep).
+    IMPORT_MAX_XML_ELEMENTS = 100_000
+    IMPORT_MAX_XML_DEPTH = 100
+    #: A backup archive restored by `rkc import FILE`: most members, most bytes inflated.
+    BACKUP_MAX_ZIP_MEMBERS = 500
+    BACKUP_MAX_UNPACKED_BYTES = 4 * 1024 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     #: None: True in production (cookies only over HTTPS), False in development.

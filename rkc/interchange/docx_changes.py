@@ -35,7 +35,7 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from rkc.convention.corpus import Unit
-from rkc.interchange.docx_import import open_package, read_document
+from rkc.interchange.docx_import import checked_package, open_checked, read_document
 from rkc.interchange.outline import KIND_HEADING, Outline
 from rkc.interchange.report import Finding, ImportRefused
 
@@ -277,7 +277,8 @@ def read_marked_up(
 ) -> MarkedUp:
     """The changes a marked-up .docx proposes; ImportRefused (naming paragraphs) if it cannot
     be read, holds no tracked change, or its changes are not amendments rkc can hold."""
-    original = open_package(data, source, limit=limit)
+    package = checked_package(data, source, limit=limit)
+    original = open_checked(package, source)
     revisions = _revisions(original.element.body)
     if next(original.element.body.iter(*INSERTED, *DELETED), None) is None:
         raise ImportRefused(
@@ -296,7 +297,7 @@ def read_marked_up(
     roots_before: list[Unit] = []
     findings: list[Finding] = []
     for name, accept in (("after", True), ("before", False)):
-        document = Document(io.BytesIO(data))
+        document = Document(io.BytesIO(package))
         resolve(document, accept=accept)
         outline = read_document(document, source)
         roots, problems = _units(outline, known, root_key_for)

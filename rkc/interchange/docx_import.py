@@ -10,8 +10,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
@@ -29,62 +28,85 @@ from rkc.interchange.docx_common import (
     style_depth,
 )
 from rkc.interchange.outline import Heading, Outline
-from rkc.interchange.report import ImportRefused, check_size, refuse
+from rkc.interchange.report import check_size, refuse
+from rkc.interchange.safe_xml import ElementBudget, XmlLimits
 from rkc.interchange.safe_xml import parse as parse_xml
+from rkc.interchange.safe_zip import BoundedZip, ZipLimits, ZipRefused
 
-#: An unpacked .docx may be this many times larger than the upload limit (text compresses
-#: well; a "zip bomb" compresses far better).
+#: An unpacked .docx may be at most this many times larger than the upload limit, and never
+#: more than IMPORT_MAX_UNPACKED_BYTES (text compresses well; a "zip bomb" far better).
 UNPACKED_FACTOR = 20
-MAX_MEMBERS = 2000
 _ORDERED = re.compile(r"^\s*(\d{1,9})[.)]\s+")
 _HEADING_STYLE = re.compile(r"^Heading ([1-9])$")
+_CONTENT_TYPES = "[Content_Types].xml"
 
 
-#: What zipfile raises for a damaged archive besides BadZipFile (found by the hostile-input
-#: tests): a garbled deflate stream, a truncated member, an offset pointing outside the file,
-#: an unknown compression method, an encrypted member.
-_DAMAGED_ZIP = (
-    zipfile.BadZipFile,
-    zlib.error,
-    EOFError,
-    ValueError,
-    NotImplementedError,
-    RuntimeError,
-    OSError,
-)
+def checked_package(data: bytes, source: str, *, limit: int) -> bytes:
+    """The .docx re-packed from parts read through `safe_zip` and `safe_xml`, or a report.
+
+    Every member is inflated against one budget that ignores the sizes the zip declares;
+    every XML part (by name or by the content type python-docx would parse it as) is parsed
+    with the element count shared over the package. What python-docx opens afterwards is
+    this re-packed copy (stored, its headers true), never the upload itself.
+    """
+    check_size(source, data, limit)
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise refuse(source, "", "not a Word .docx file: it is not a zip archive")
+    budget = ElementBudget(XmlLimits.for_imports())
+    limits = ZipLimits.for_imports()
+    limits = replace(limits, unpacked=min(limits.unpacked, limit * UNPACKED_FACTOR))
+    out = io.BytesIO()
+    try:
+        with (
+            BoundedZip(data, limits) as archive,
+            zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as package,
+        ):
+            names = archive.names()
+            if "word/document.xml" not in names:
+                raise refuse(source, "", "not a Word .docx file: it has no word/document.xml")
+            xml_names = {n for n in names if n.endswith((".xml", ".rels"))}
+            if _CONTENT_TYPES in names:
+                types = archive.read(_CONTENT_TYPES)
+                where = f"{source} ({_CONTENT_TYPES})"
+                root = parse_xml(types, where, limit=len(types), budget=budget)
+                xml_names |= _xml_parts(root, names)
+                package.writestr(_CONTENT_TYPES, types)
+            for name in sorted(names - {_CONTENT_TYPES}):
+                if name.endswith("/"):
+                    continue
+                part = archive.read(name)
+                if name in xml_names:
+                    parse_xml(part, f"{source} ({name})", limit=len(part), budget=budget)
+                package.writestr(name, part)
+    except ZipRefused as exc:
+        raise refuse(source, "", str(exc)) from None
+    return out.getvalue()
+
+
+def _xml_parts(types: etree._Element, names: set[str]) -> set[str]:
+    """The members [Content_Types].xml declares as XML (python-docx parses those)."""
+    xml_extensions = {
+        (el.get("Extension") or "").lower()
+        for el in types
+        if etree.QName(el).localname == "Default" and (el.get("ContentType") or "").endswith("xml")
+    }
+    overridden = {
+        (el.get("PartName") or "").lstrip("/")
+        for el in types
+        if etree.QName(el).localname == "Override" and (el.get("ContentType") or "").endswith("xml")
+    }
+    return {n for n in names if n in overridden or n.rsplit(".", 1)[-1].lower() in xml_extensions}
 
 
 def open_package(data: bytes, source: str, *, limit: int):  # type: ignore[no-untyped-def]
     """The python-docx Document of an upload, after checking the archive is safe to read."""
-    check_size(source, data, limit)
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise refuse(source, "", "not a Word .docx file: it is not a zip archive")
+    return open_checked(checked_package(data, source, limit=limit), source)
+
+
+def open_checked(package: bytes, source: str):  # type: ignore[no-untyped-def]
+    """The python-docx Document of a package `checked_package` gave back."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-            if len(members) > MAX_MEMBERS:
-                raise refuse(source, "", f"the archive holds {len(members)} parts; too many")
-            unpacked = sum(m.file_size for m in members)
-            if unpacked > limit * UNPACKED_FACTOR:
-                raise refuse(
-                    source,
-                    "",
-                    f"the archive unpacks to {unpacked // (1024 * 1024)} MiB; that is too large",
-                )
-            names = {m.filename for m in members}
-            if "word/document.xml" not in names:
-                raise refuse(source, "", "not a Word .docx file: it has no word/document.xml")
-            for name in sorted(names):
-                if name.endswith((".xml", ".rels")):
-                    parse_xml(
-                        archive.read(name), f"{source} ({name})", limit=limit * UNPACKED_FACTOR
-                    )
-    except ImportRefused:
-        raise
-    except _DAMAGED_ZIP as exc:
-        raise refuse(source, "", f"the zip archive is damaged: {exc}") from None
-    try:
-        document = Document(io.BytesIO(data))
+        document = Document(io.BytesIO(package))
     except Exception as exc:  # python-docx raises many kinds for a damaged package
         raise refuse(source, "", f"Word could not open this file: {exc}") from None
     if not isinstance(getattr(document.element, "body", None), etree._Element):

@@ -17,6 +17,7 @@ import copy
 import io
 import zipfile
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -24,6 +25,7 @@ from hypothesis import strategies as st
 from lxml import etree
 from sqlalchemy import func, select
 
+from rkc.amendments.models import Amendment
 from rkc.audit import Actor, acting_as
 from rkc.audit.models import AuditEvent
 from rkc.convention import queries
@@ -36,6 +38,7 @@ from rkc.interchange.report import Finding, ImportRefused
 
 from ..helpers import create_people, csrf_token, log_in
 from ..properties import examples
+from . import bombs
 
 LIMIT = 4 * 1024 * 1024
 AKN = akn.AKN_NS
@@ -504,3 +507,163 @@ def test_hostile_uploads_get_a_report_and_store_nothing(small_app, seeds) -> Non
         assert "<script>alert(1)</script>" not in page
     db.session.rollback()
     assert _counts() == before
+
+
+# --------------------------------------------------------------------------- compression bombs
+
+MIB = bombs.MIB
+#: What the defaults of rkc.config allow a worker to grow by while refusing a bomb.
+MEMORY_CAP = 200 * MIB
+ROOT = str(Path(__file__).resolve().parent.parent.parent)
+
+#: Word bombs: (builder, what the refusal says). Each one small enough to upload.
+WORD_BOMBS: dict[str, tuple[Callable[[], bytes], str]] = {
+    # 78 MiB of <w:p/> in 120 KB: stopped by the inflated-bytes budget.
+    "paragraphs-78MiB": (lambda: bombs.paragraphs_bomb(78 * MIB), "unpacks to more than"),
+    "elements-78MiB": (lambda: bombs.elements_bomb(78 * MIB), "unpacks to more than"),
+    # Under the budget, still millions of elements: stopped by the element count.
+    "paragraphs-24MiB": (lambda: bombs.paragraphs_bomb(24 * MIB), "XML elements"),
+    "elements-24MiB": (lambda: bombs.elements_bomb(24 * MIB), "XML elements"),
+    # Headers that claim 31 KB for 256 MiB: stopped after the bytes they claim.
+    "lying-header": (lambda: bombs.lying_docx(256 * MIB), "damaged"),
+    # Headers that claim 4000 MB for 256 MiB: stopped at the budget.
+    "lying-header-upwards": (
+        lambda: bombs.lying_docx(256 * MIB, declared=4000 * 1000 * 1000),
+        "unpacks to more than",
+    ),
+    "deep": (lambda: bombs.deep_document(150), "nested more than 100 deep"),
+    "many-members": (lambda: bombs.many_members(2000), "members"),
+}
+AKN_BOMBS: dict[str, tuple[Callable[[], bytes], str]] = {
+    "akn-elements": (lambda: bombs.akn_elements(LIMIT - 1024), "XML elements"),
+    "akn-deep": (lambda: bombs.akn_deep(150), "nested more than 100 deep"),
+}
+
+
+@pytest.fixture(scope="module")
+def word_bombs() -> dict[str, bytes]:
+    return {name: make() for name, (make, _said) in WORD_BOMBS.items()}
+
+
+@pytest.mark.parametrize("name", WORD_BOMBS)
+def test_word_bombs_are_refused_with_a_reason(word_bombs, name) -> None:  # type: ignore[no-untyped-def]
+    data, said = word_bombs[name], WORD_BOMBS[name][1]
+    assert len(data) < 8 * MIB  # under the request limit: a real upload
+    for outcome in (read("docx", data), read_tracked(data)):
+        assert isinstance(outcome, ImportRefused), name
+        assert said in str(outcome), str(outcome)
+
+
+@pytest.mark.parametrize("name", AKN_BOMBS)
+def test_akoma_ntoso_bombs_are_refused_with_a_reason(name) -> None:  # type: ignore[no-untyped-def]
+    make, said = AKN_BOMBS[name]
+    outcome = read("akn", make())
+    assert isinstance(outcome, ImportRefused)
+    assert said in str(outcome), str(outcome)
+
+
+def test_the_limits_are_settings(app) -> None:  # type: ignore[no-untyped-def]
+    """A deployment can lower (or raise) each limit; the refusal names the configured one."""
+    data = rezip(bombs.many_members(10), {})
+    with app.app_context():
+        app.config["IMPORT_MAX_XML_DEPTH"] = 30
+        assert "nested more than 30 deep" in str(read("docx", bombs.deep_document(40)))
+        app.config["IMPORT_MAX_ZIP_MEMBERS"] = 5
+        assert "at most 5 are read" in str(read("docx", data))
+        app.config["IMPORT_MAX_UNPACKED_BYTES"] = MIB
+        assert "more than 1 MiB" in str(read("docx", bombs.paragraphs_bomb(2 * MIB)))
+        app.config["IMPORT_MAX_XML_ELEMENTS"] = 1000
+        assert "more than 1,000 XML elements" in str(read("akn", bombs.akn_elements(8000)))
+
+
+def test_refusing_a_bomb_keeps_memory_under_the_cap(tmp_path, word_bombs) -> None:  # type: ignore[no-untyped-def]
+    """Measured in a fresh interpreter: the peak resident memory while each bomb is read (as
+    an import and as marked-up amendments) grows by less than 200 MB, and each is refused."""
+    for name, data in word_bombs.items():
+        (tmp_path / f"{name}.docx").write_bytes(data)
+    for name, (make, _said) in AKN_BOMBS.items():
+        (tmp_path / f"{name}.xml").write_bytes(make())
+    setup = f"""
+from pathlib import Path
+from rkc.interchange import docx_tracked
+from rkc.interchange.operations import read_outline
+folder = Path({str(tmp_path)!r})
+files = {{p.stem: (p.suffix, p.read_bytes()) for p in sorted(folder.iterdir())}}
+CASES = {{}}
+for stem, (suffix, data) in files.items():
+    if suffix == ".xml":
+        CASES[stem] = lambda data=data: read_outline("akn", data, "bomb", limit={LIMIT})
+    else:
+        CASES[stem] = lambda data=data: read_outline("docx", data, "bomb", limit={LIMIT})
+        CASES[stem + " (tracked)"] = lambda data=data: docx_tracked.read_tracked(
+            data, "bomb", limit={LIMIT})
+"""
+    results = bombs.peak_growth(setup, ROOT)
+    assert len(results) == 2 * len(WORD_BOMBS) + len(AKN_BOMBS)
+    for label, result in results.items():
+        assert str(result["outcome"]).startswith("ImportRefused"), (label, result)
+        assert int(result["growth"]) < MEMORY_CAP, (label, result)  # type: ignore[call-overload]
+
+
+def test_bomb_uploads_get_400_and_a_reason_and_store_nothing(small_app, word_bombs) -> None:  # type: ignore[no-untyped-def]
+    create_people()
+    client = small_app.test_client()
+    assert log_in(client, "secretariat").status_code == 302
+    uploads = [("docx", name, data, WORD_BOMBS[name][1]) for name, data in word_bombs.items()]
+    # An Akoma Ntoso bomb under 500 KB: the test client spools larger uploads to files it
+    # leaves open (the 4 MiB one is read in the tests above).
+    uploads += [
+        ("akn", "akn-elements", bombs.akn_elements(460_000), "XML elements"),
+        ("akn", "akn-deep", bombs.akn_deep(150), "nested more than 100 deep"),
+    ]
+    before = _counts()
+    for fmt, name, data, said in uploads:
+        response = client.post(
+            "/w/rkc/import",
+            data={
+                "csrf_token": csrf_token(client, "/w/rkc/import"),
+                "file": (io.BytesIO(data), f"{name}.{fmt}"),
+                "format": fmt,
+                "base": "2006",
+                "slug": "bomb",
+                "title": "Bomb",
+            },
+            content_type="multipart/form-data",
+        )
+        response.close()  # closes the spooled upload too
+        assert response.status_code == 400, (name, response.status_code)
+        assert said in response.get_data(as_text=True), name
+    db.session.rollback()
+    assert _counts() == before
+
+
+def test_bombs_marked_up_as_amendments_get_400(small_app, word_bombs) -> None:  # type: ignore[no-untyped-def]
+    create_people()
+    client = small_app.test_client()
+    assert log_in(client, "delegate-a").status_code == 302
+    before = db.session.scalar(select(func.count()).select_from(Amendment))
+    for name in ("paragraphs-78MiB", "lying-header", "many-members"):
+        response = client.post(
+            "/amendments/import",
+            data={
+                "csrf_token": csrf_token(client, "/amendments/import"),
+                "file": (io.BytesIO(word_bombs[name]), f"{name}.docx"),
+                "edition": "",
+            },
+            content_type="multipart/form-data",
+        )
+        response.close()
+        assert response.status_code == 400, (name, response.status_code)
+        assert WORD_BOMBS[name][1] in response.get_data(as_text=True), name
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Amendment)) == before
+
+
+def test_the_command_line_refuses_a_bomb_with_a_message(small_app, tmp_path, word_bombs) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "bomb.docx"
+    path.write_bytes(word_bombs["paragraphs-78MiB"])
+    args = ["import", "docx", str(path), "--base", "2006", "--slug", "bomb", "--title", "Bomb"]
+    result = small_app.test_cli_runner().invoke(args=args)
+    assert result.exit_code != 0
+    assert "unpacks to more than 32 MiB" in result.output
+    assert "Traceback" not in result.output
