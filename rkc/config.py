@@ -37,8 +37,9 @@ class Defaults:
     #: Where the files built from published editions are kept (PDF, Word, Akoma Ntoso, zip,
     #: comparisons); empty means "<instance>/derived". See rkc/interchange/derived.py.
     DERIVED_DIR = ""
-    #: Seconds a request waits for such a file that another process is building, then 503.
-    DERIVED_WAIT_SECONDS = 20.0
+    #: Seconds a request waits for such a file that another process is building, then 503
+    #: (a waiting request holds a worker; `rkc derived warm` spares readers the wait).
+    DERIVED_WAIT_SECONDS = 10.0
     #: Per-address budgets of the costly routes (rkc/extensions.py COSTLY_ROUTES), in the
     #: `limits` notation; over budget: 429 with Retry-After. RATELIMIT_ENABLED false: none.
     RATELIMIT_ENABLED = True

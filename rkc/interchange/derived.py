@@ -45,7 +45,7 @@ from rkc.extensions import db
 #: Bump when an exporter's output changes without a change to the code's files.
 EXPORT_VERSION = "2"
 #: Seconds a request waits for a file another process is building before it gets 503.
-DEFAULT_WAIT_SECONDS = 20.0
+DEFAULT_WAIT_SECONDS = 10.0
 #: What a 503 tells the client to wait before asking again (seconds).
 RETRY_AFTER = 5
 
