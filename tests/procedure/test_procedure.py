@@ -316,6 +316,17 @@ def _long(day: date) -> str:
 # ------------------------------------------------- issue 16: entry into force as a period
 
 
+def _annex(edition, **changes):  # type: ignore[no-untyped-def]
+    """An annex amendment recommended at MC 30, communicated on 2026-08-31 unless changed."""
+    args = {
+        "procedure": "annex",
+        "session": "MC 30",
+        "decided_on": date(2026, 6, 30),
+        "communicated_on": date(2026, 8, 31),
+    }
+    return ops.recommend(edition, **(args | changes))
+
+
 @pytest.mark.parametrize(
     ("months", "conditions", "deemed", "in_force"),
     [
@@ -336,14 +347,7 @@ def test_a_period_of_entry_into_force_moves_with_deemed_acceptance(
 ):
     edition = _adopted_edition()
     can_ = _join("CAN")
-    rec = ops.recommend(
-        edition,
-        procedure="annex",
-        session="MC 30",
-        decided_on=date(2026, 6, 30),
-        communicated_on=date(2026, 8, 31),
-        in_force_months=months,
-    )
+    rec = _annex(edition, in_force_months=months)
     assert rec.in_force_months == months
     if conditions:
         ops.record_response(rec, can_, "conditions_not_met", date(2026, 12, 1))
@@ -357,14 +361,7 @@ def test_a_period_of_entry_into_force_moves_with_deemed_acceptance(
 def test_a_fixed_date_does_not_move_with_a_conditions_notice_unless_it_must(system):
     edition = _adopted_edition()
     can_ = _join("CAN")
-    rec = ops.recommend(
-        edition,
-        procedure="annex",
-        session="MC 30",
-        decided_on=date(2026, 6, 30),
-        communicated_on=date(2026, 8, 31),
-        set_in_force_on=date(2028, 1, 1),
-    )
+    rec = _annex(edition, set_in_force_on=date(2028, 1, 1))
     ops.record_response(rec, can_, "conditions_not_met", date(2026, 12, 1))
     outcome = ops.apply_outcome(rec, date(2030, 1, 1))
     # Deemed accepted only on 2028-08-28: a date set before that cannot stand.
@@ -376,14 +373,7 @@ def test_both_forms_are_stored_and_shown(small_app):
     create_people()
     with acting_as(Actor(None, "test", "system")):
         edition = _adopted_edition()
-        rec = ops.recommend(
-            edition,
-            procedure="annex",
-            session="MC 30",
-            decided_on=date(2026, 6, 30),
-            communicated_on=date(2026, 8, 31),
-            in_force_months=9,
-        )
+        rec = _annex(edition, in_force_months=9)
         db.session.commit()
     page = small_app.test_client().get(f"/recommendations/{rec.id}").get_data(as_text=True)
     assert "9 months after deemed acceptance" in page
@@ -420,14 +410,7 @@ def test_notices_from_a_party_not_bound_by_the_chapter_under_both_readings(
         aut, can_ = _join("AUT"), _join("CAN")
         party_ops.record_acceptance(aut, "sa-b/1", notified_on="2010-01-04")
         chapter = queries.node_by_key("sa-b/1")
-        rec = ops.recommend(
-            edition,
-            procedure="annex",
-            session="MC 30",
-            decided_on=date(2026, 6, 30),
-            communicated_on=date(2026, 8, 29),
-            chapter=chapter,
-        )
+        rec = _annex(edition, communicated_on=date(2026, 8, 29), chapter=chapter)
         # Recorded, never discarded, whatever the reading.
         ops.record_response(rec, can_, "objection", date(2026, 9, 1))
         ops.record_response(rec, aut, "conditions_not_met", date(2026, 9, 2))
