@@ -47,6 +47,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     init_search(app)
 
+    # 4c. Notifications: each-event e-mail goes out after the commit that made the event.
+    from rkc.notifications import init_notifications
+
+    init_notifications(app)
+
     # 5. Areas, lowest first.
     from rkc.amendments.merge_views import bp as merge_bp
     from rkc.amendments.views import bp as amendments_bp
@@ -58,6 +63,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from rkc.convention.views import bp as convention_bp
     from rkc.interchange.views import bp as interchange_bp
     from rkc.notifications.views import bp as notifications_bp
+    from rkc.auth.reset import bp as reset_bp
     from rkc.parties.views import bp as parties_bp
     from rkc.procedure.views import bp as procedure_bp
     from rkc.search.views import bp as search_bp
@@ -75,6 +81,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(reset_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(health_bp)
 

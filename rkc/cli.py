@@ -19,6 +19,7 @@ from rkc.audit import Actor, acting_as
 from rkc.extensions import db
 from rkc.interchange.cli import export_group, import_command
 from rkc.interchange.derived_cli import derived_group
+from rkc.notifications.cli import notify_command
 from rkc.search.cli import ensure_built, reindex_command
 
 
@@ -54,6 +55,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(export_group)
     app.cli.add_command(import_command)
     app.cli.add_command(derived_group)
+    app.cli.add_command(notify_command)
 
 
 def _fail(message: str) -> None:

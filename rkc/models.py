@@ -13,6 +13,7 @@ MODEL_MODULES = (
     "rkc.amendments.models",
     "rkc.procedure.models",
     "rkc.search.models",
+    "rkc.notifications.models",
 )
 
 

@@ -65,6 +65,7 @@ from rkc.convention import operations as text_store
 from rkc.convention.kinds import ALLOWED_CHILDREN, KIND_LABELS, STRUCTURAL_KINDS
 from rkc.convention.models import Edition, EditionEntry, EditionStatus, Node, Revision, utcnow
 from rkc.extensions import db
+from rkc.notifications import operations as notifications
 from rkc.parties.models import Party
 from rkc.text.merge import MergeResult, rebase
 
@@ -894,6 +895,15 @@ def change_status(
         number=amendment.number,
         **({"reason": reason} if reason else {}),
     )
+    if target is not AmendmentStatus.DRAFT and old is not AmendmentStatus.DRAFT:
+        notifications.notify(
+            notifications.party_delegates(amendment.party_id),
+            "status",
+            f"{amendment.label} is now {target.label.lower()}",
+            body=reason,
+            link=f"/amendments/{amendment.id}",
+            skip=user,
+        )
     return transition
 
 
@@ -1016,6 +1026,14 @@ def request_co_sponsorship(amendment: Amendment, *, user: User, note: str = "") 
     _touch(amendment)
     db.session.flush()
     audit.record("amendment.sponsor_request", "amendment", amendment.id, party=party.name)
+    notifications.notify(
+        notifications.party_delegates(amendment.party_id),
+        "sponsor_request",
+        f"{party.name} asks to co-sponsor {amendment.label}",
+        body=note,
+        link=f"/amendments/{amendment.id}",
+        skip=user,
+    )
     return row
 
 
@@ -1233,6 +1251,27 @@ def add_comment(
     audit.record(
         "amendment.comment", "amendment", amendment.id, comment=comment.id, thread=thread_id
     )
+    if not amendment.is_draft:
+        # A reply: everyone who wrote in the thread; a new thread: the proposing party.
+        readers = (
+            db.session.scalars(
+                select(User)
+                .join(AmendmentComment, AmendmentComment.author_id == User.id)
+                .where(
+                    or_(AmendmentComment.id == thread_id, AmendmentComment.thread_id == thread_id)
+                )
+            ).all()
+            if thread_id is not None
+            else notifications.party_delegates(amendment.party_id)
+        )
+        notifications.notify(
+            readers,
+            "reply" if thread_id is not None else "comment",
+            f"{user.display_name} commented on {amendment.label}",
+            body=body[:2000],
+            link=f"/amendments/{amendment.id}#comment-{comment.id}",
+            skip=user,
+        )
     return comment
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import aliased
 
 from rkc.amendments import queries as amendment_queries
@@ -31,6 +31,7 @@ from rkc.auth.models import Role, User
 from rkc.convention import operations as text_store
 from rkc.convention.models import Edition, EditionEntry, Node
 from rkc.extensions import db
+from rkc.notifications.models import Notification, NotificationPreference
 from rkc.procedure import operations as procedure_ops
 from rkc.procedure.models import Recommendation, Status
 
@@ -337,3 +338,36 @@ def my_work(user: User, today: date) -> MyWork:
             )
         )
     return MyWork(sections)
+
+
+# --------------------------------------------------------------------------- notifications
+
+
+def notifications_of(user: User, limit: int = 200) -> list[Notification]:
+    return list(
+        db.session.scalars(
+            select(Notification)
+            .where(Notification.user_id == user.id)
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def unread_count(user: User) -> int:
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        )
+        or 0
+    )
+
+
+def preference_for_token(token: str) -> NotificationPreference | None:
+    if not token:
+        return None
+    return db.session.scalar(
+        select(NotificationPreference).where(NotificationPreference.unsubscribe_token == token)
+    )

@@ -422,6 +422,14 @@ MATRIX: list[tuple[str, str, Url, frozenset[str]]] = [
     ("interchange.import_text", "POST", "/w/rkc/import", frozenset({"secretariat"})),
     ("health.check_health", "GET", "/healthz", EVERYONE),
     ("notifications.my_work", "GET", "/my-work", MEMBERS),
+    ("notifications.list_notifications", "GET", "/notifications", MEMBERS),
+    ("notifications.mark_all_read", "POST", "/notifications/read", MEMBERS),
+    ("notifications.save_preferences", "POST", "/notifications/preferences", MEMBERS),
+    # An unknown unsubscribe secret is nobody's (the real one is tested in tests/notifications).
+    ("notifications.unsubscribe", "GET", "/notifications/unsubscribe/unknown", frozenset()),
+    ("reset.ask", "GET", "/reset", EVERYONE),
+    ("reset.ask", "POST", "/reset", EVERYONE),
+    ("reset.choose", "GET", "/reset/unknown-token", EVERYONE),
     # Last: it ends the session the other rows rely on.
     ("auth.logout", "POST", "/logout", EVERYONE),
 ]

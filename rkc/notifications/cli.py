@@ -1,0 +1,26 @@
+"""`rkc notify`: deadline reminders and the mail that waits (run by cron or a timer)."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from rkc.audit import Actor, acting_as
+from rkc.clock import today
+from rkc.extensions import db
+from rkc.notifications import operations as ops
+
+
+@click.command("notify")
+@click.option("--digest/--no-digest", default=True, help="Also send the daily digests.")
+@click.option("--within-days", default=14, show_default=True, help="Remind of deadlines this near.")
+@with_appcontext
+def notify_command(digest: bool, within_days: int) -> None:
+    """Write reminders of coming deadlines, send each-event mail that failed before and
+    (once a day: run it daily with --digest, hourly with --no-digest) the daily digests."""
+    with acting_as(Actor(None, "rkc notify", "system")):
+        reminders = ops.remind_deadlines(today(), within_days)
+        db.session.commit()
+        resent = ops.send_pending_each()
+        digests = ops.send_digests() if digest else 0
+    click.echo(f"{reminders} reminder(s) written, {resent} mail(s) sent, {digests} digest(s) sent")
