@@ -30,6 +30,18 @@ class Defaults:
     #: feed) are built from it, never from the request's Host header. Set it in production.
     PUBLIC_URL = "http://127.0.0.1:5000"
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    #: Outgoing mail (notifications, password resets) through an SMTP server. An empty
+    #: MAIL_SERVER sends nothing (the in-app notifications still appear).
+    MAIL_SERVER = ""
+    MAIL_PORT = 25
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    #: "starttls", "ssl" (implicit TLS, usually port 465) or "none".
+    MAIL_TLS = "starttls"
+    MAIL_SENDER = "rkc <no-reply@localhost>"
+    MAIL_TIMEOUT = 10.0
+    #: Hours a password-reset link stays valid (it also works only once).
+    PASSWORD_RESET_HOURS = 2
     #: Where the search index lives; empty means "<instance>/index".
     INDEX_DIR = ""
     #: Seconds a search waits for another process that is writing the index (a rebuild).
