@@ -40,8 +40,8 @@ from rkc.amendments.models import (
 from rkc.api.openapi import DRAFT_PATTERN, KEY_PATTERN
 from rkc.api.texts import _timestamp, conditional
 from rkc.auth.models import User
-from rkc.auth.operations import user_for_token
 from rkc.auth.permissions import Action, can, role_of
+from rkc.auth.session import request_token
 from rkc.convention import queries as text_queries
 from rkc.convention.models import Edition, Node, Work
 from rkc.extensions import db
@@ -120,13 +120,16 @@ def _reader() -> None:
 
 
 def _writer() -> User:
-    """The member writing, authenticated by the token this request carries."""
-    if role_of(current_user) is None:
+    """The member writing, authenticated by the token this request carries (write scope)."""
+    token = request_token()
+    if role_of(current_user) is None or token is None or token.user_id != current_user.id:
         abort(401)
-    header = request.headers.get("Authorization", "")
-    owner = user_for_token(header.removeprefix("Bearer ").strip()) if header else None
-    if not header.startswith("Bearer ") or owner is None or owner.id != current_user.id:
-        abort(401)
+    if not token.may_write:
+        abort(
+            403,
+            description="This token may only read. Make a token with the write scope on your "
+            "account page to write through the API.",
+        )
     return current_user._get_current_object()
 
 

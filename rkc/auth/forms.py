@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from rkc.auth.models import Role
+from rkc.auth.operations import TOKEN_LIFETIMES
 
 
 class LoginForm(FlaskForm):
@@ -28,6 +29,24 @@ class ProfileForm(FlaskForm):
 
 class TokenForm(FlaskForm):
     name = StringField("Token name", validators=[DataRequired(), Length(max=100)])
+    scope = SelectField(
+        "May",
+        choices=[
+            SelectChoice(value="read", label="read only"),
+            SelectChoice(value="write", label="read and write (amendments, comments)"),
+        ],
+        default="read",
+    )
+    #: Days; 0 for never (until revoked or the password changes).
+    expires_in = SelectField(
+        "Expires",
+        coerce=int,
+        choices=[
+            SelectChoice(value=days or 0, label=f"in {days} days" if days else "never")
+            for days in TOKEN_LIFETIMES
+        ],
+        default=90,
+    )
 
 
 class RevokeForm(FlaskForm):

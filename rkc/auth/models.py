@@ -5,7 +5,16 @@ from __future__ import annotations
 import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import Boolean, DateTime, Enum, Float, ForeignKey, Index, Integer, String
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rkc.convention.models import utcnow
@@ -117,7 +126,7 @@ class ApiToken(db.Model):
             validate_strings=True,
             values_callable=lambda e: [m.value for m in e],
         ),
-        default=TokenScope.READ,
+        default=TokenScope.WRITE,
         server_default=TokenScope.WRITE.value,
     )
     #: After this moment the token is refused; None: until revoked or the password changes.
@@ -154,9 +163,9 @@ class LoginThrottle(db.Model):
     address: Mapped[str] = mapped_column(String(64), primary_key=True)
     #: Attempts since the last success (or since the count was last forgotten).
     failures: Mapped[int] = mapped_column(Integer)
-    #: Unix times, in seconds: the last attempt, and the earliest the next may be evaluated.
-    last_at: Mapped[float] = mapped_column(Float)
-    not_before: Mapped[float] = mapped_column(Float)
+    #: Unix times in milliseconds: the last attempt, and the earliest the next may be checked.
+    last_ms: Mapped[int] = mapped_column(BigInteger)
+    not_before_ms: Mapped[int] = mapped_column(BigInteger)
 
 
 class LoginFailure(db.Model):

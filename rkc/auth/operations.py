@@ -9,6 +9,7 @@ import secrets
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import case, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -17,7 +18,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
 from rkc import audit
-from rkc.auth.models import ApiToken, LoginFailure, LoginThrottle, Role, User
+from rkc.auth.models import ApiToken, LoginFailure, LoginThrottle, Role, TokenScope, User
 from rkc.convention.models import utcnow
 from rkc.extensions import db
 from rkc.parties.models import Party
@@ -220,8 +221,11 @@ def change_password(user: User, *, current: str | None, new: str) -> User:
     user.password_hash = generate_password_hash(new)
     user.password_changed_at = utcnow()
     user.session_epoch += 1  # every other session ends
+    ended = _revoke_all_tokens(user)  # and every API token: whoever held them, no longer
     db.session.flush()
-    audit.record("user.change_password", "user", user.id, by_admin=current is None)
+    audit.record(
+        "user.change_password", "user", user.id, by_admin=current is None, tokens_revoked=ended
+    )
     return user
 
 
@@ -242,7 +246,7 @@ class LoginAttempt:
 
     username: str
     address: str
-    wait: float = 0.0
+    wait: int = 0
     pair_count: int = 0
     address_count: int = 0
 
@@ -250,14 +254,14 @@ class LoginAttempt:
 def begin_login(username: str, address: str) -> LoginAttempt:
     """Count one attempt, before its password is looked at; refuse it while it must wait.
 
-    Each count is one atomic upsert (INSERT ... ON CONFLICT DO UPDATE ... WHERE not_before <=
-    now RETURNING), not a read then a write: parallel attempts queue on the row, and once
-    the free attempts are used the row's `not_before` refuses the rest. The caller commits a
+    Each count is one atomic upsert (INSERT ... ON CONFLICT DO UPDATE ... WHERE not_before_ms
+    <= now RETURNING), not a read then a write: parallel attempts queue on the row, and once
+    the free attempts are used the row's `not_before_ms` refuses the rest. The caller commits a
     let-through attempt before checking the password, and rolls back a refused one (which
     then counts for nothing, not even for the address).
     """
     name, address = username.strip().lower()[:80], address[:64]
-    now = clock()
+    now = round(clock() * 1000)  # milliseconds
     counts = []
     for who, free, longest, memory in (
         ("", ADDRESS_FREE_ATTEMPTS, ADDRESS_MAX_DELAY, ADDRESS_MEMORY),
@@ -266,14 +270,14 @@ def begin_login(username: str, address: str) -> LoginAttempt:
         count = _count_attempt(who, address, now, memory)
         if count is None:
             row = db.session.get(LoginThrottle, (who, address), populate_existing=True)
-            wait = max(1.0, (row.not_before - now) if row else 1.0)
-            return LoginAttempt(name, address, wait=math.ceil(wait))
+            wait = math.ceil((row.not_before_ms - now) / 1000) if row else 1
+            return LoginAttempt(name, address, wait=max(1, wait))
         delay = _delay(count, free, longest)
         if delay:
             db.session.execute(
                 update(LoginThrottle)
                 .where(LoginThrottle.username == who, LoginThrottle.address == address)
-                .values(not_before=now + delay)
+                .values(not_before_ms=now + 1000 * delay)
             )
         counts.append(count)
     return LoginAttempt(name, address, address_count=counts[0], pair_count=counts[1])
@@ -286,22 +290,24 @@ def _delay(count: int, free: int, longest: int) -> int:
     return min(2 ** min(count - free + 1, 30), longest)
 
 
-def _count_attempt(username: str, address: str, now: float, memory: int) -> int | None:
-    """Add one attempt to a count, atomically; None when the count says "not yet"."""
+def _count_attempt(username: str, address: str, now: int, memory: int) -> int | None:
+    """Add one attempt to a count, atomically; None when the count says "not yet".
+
+    `now` in milliseconds, `memory` in seconds."""
     table = LoginThrottle.__table__
     dialect = db.session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    forgotten = table.c.last_at < now - memory
+    forgotten = table.c.last_ms < now - 1000 * memory
     statement = (
         insert(table)
-        .values(username=username, address=address, failures=1, last_at=now, not_before=now)
+        .values(username=username, address=address, failures=1, last_ms=now, not_before_ms=now)
         .on_conflict_do_update(
             index_elements=[table.c.username, table.c.address],
             set_={
                 "failures": case((forgotten, 1), else_=table.c.failures + 1),
-                "last_at": now,
+                "last_ms": now,
             },
-            where=or_(table.c.not_before <= now, forgotten),
+            where=or_(table.c.not_before_ms <= now, forgotten),
         )
         .returning(table.c.failures)
     )
@@ -352,18 +358,42 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(user: User, name: str) -> tuple[ApiToken, str]:
+#: Lifetimes offered for a new token, in days (None: until revoked or the password changes).
+TOKEN_LIFETIMES = (7, 30, 90, 365, None)
+
+
+def issue_token(
+    user: User,
+    name: str,
+    *,
+    scope: TokenScope | str = TokenScope.WRITE,
+    expires_in_days: int | None = None,
+) -> tuple[ApiToken, str]:
     """Create a token; returns the row and the token itself, which is never stored."""
     name = name.strip()
     if not name:
         raise AccountError("name", "Token name: required, so that you can tell tokens apart.")
+    try:
+        scope = TokenScope(scope)
+    except ValueError:
+        raise AccountError("scope", "Scope: read or write.") from None
+    if expires_in_days is not None and not 0 < expires_in_days <= 366:
+        raise AccountError("expires_in", "Expires: after 1 to 366 days, or never.")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
-        user_id=user.id, name=name[:100], prefix=secret[:10], token_hash=_hash_token(secret)
+        user_id=user.id,
+        name=name[:100],
+        prefix=secret[:10],
+        token_hash=_hash_token(secret),
+        scope=scope,
+        expires_at=utcnow() + timedelta(days=expires_in_days) if expires_in_days else None,
     )
     db.session.add(token)
     db.session.flush()
-    audit.record("token.issue", "api_token", token.id, name=token.name)
+    audit.record(
+        "token.issue", "api_token", token.id, name=token.name, scope=scope.value,
+        expires_at=token.expires_at,
+    )  # fmt: skip
     return token, secret
 
 
@@ -378,14 +408,36 @@ def revoke_token(user: User, token_id: int) -> ApiToken:
     return token
 
 
-def user_for_token(secret: str, *, record_use: bool = True) -> User | None:
-    """The owner of a valid token; `record_use` also notes when it was last used (a write)."""
+def _revoke_all_tokens(user: User) -> int:
+    """End every token of this account (its password changed); returns how many."""
+    result = db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session="fetch")
+    )
+    return result.rowcount
+
+
+def token_for_secret(secret: str, *, record_use: bool = True) -> tuple[ApiToken | None, str]:
+    """The valid token for this secret, or None and why not ("unknown", "revoked",
+    "expired"); `record_use` also notes when it was last used (a write)."""
     if not secret.startswith(TOKEN_PREFIX):
-        return None
+        return None, "unknown"
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(secret)))
-    if token is None or token.revoked_at is not None or token.user.is_disabled:
-        return None
+    if token is None or token.user.is_disabled:
+        return None, "unknown"
+    if token.revoked_at is not None:
+        return None, "revoked"
+    if token.is_expired(utcnow()):
+        return None, "expired"
     if record_use:
         token.last_used_at = utcnow()
         db.session.flush()
-    return token.user
+    return token, ""
+
+
+def user_for_token(secret: str, *, record_use: bool = True) -> User | None:
+    """The owner of a valid token; `record_use` also notes when it was last used (a write)."""
+    token, _why = token_for_secret(secret, record_use=record_use)
+    return token.user if token is not None else None

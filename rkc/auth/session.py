@@ -8,7 +8,7 @@ from sqlalchemy.exc import DBAPIError
 
 from rkc.audit import Actor, reset_actor, set_actor
 from rkc.auth import operations
-from rkc.auth.models import User
+from rkc.auth.models import ApiToken, User
 from rkc.extensions import db
 from rkc.web import database_unavailable
 
@@ -31,22 +31,45 @@ def _load_user(session_id: str) -> User | None:
 
 @login_manager.request_loader
 def _load_user_from_token(req) -> User | None:  # type: ignore[no-untyped-def]
-    header = req.headers.get("Authorization", "")
-    if not req.path.startswith("/api/") or not header.startswith("Bearer "):
+    if not req.path.startswith("/api/") or not _bearer(req):
         return None
-    secret = header.removeprefix("Bearer ").strip()
+    token = _token_of(req, record_use=True)
+    return token.user if token is not None else None
+
+
+def _bearer(req) -> str:  # type: ignore[no-untyped-def]
+    header = req.headers.get("Authorization", "")
+    return header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
+
+
+def _token_of(req, *, record_use: bool) -> ApiToken | None:  # type: ignore[no-untyped-def]
+    """Look the request's token up once; `g` keeps it, and why it was refused (for the 401)."""
+    secret = _bearer(req)
     try:
-        user = operations.user_for_token(secret)
-        if user is not None:
+        token, why = operations.token_for_secret(secret, record_use=record_use)
+        if token is not None and record_use:
             db.session.commit()  # keeps the token's last-used time, before the request's own work
-        return user
     except DBAPIError as error:
         if not database_unavailable(error):
             raise
         db.session.rollback()
-    # The last-used time is bookkeeping: a database that can be read but not written (made
-    # read-only) still serves API reads. One that cannot be read fails here with the 503.
-    return operations.user_for_token(secret, record_use=False)
+        # The last-used time is bookkeeping: a database that can be read but not written (made
+        # read-only) still serves API reads. One that cannot be read fails here with the 503.
+        token, why = operations.token_for_secret(secret, record_use=False)
+    g.rkc_api_token, g.rkc_token_refused = token, why
+    return token
+
+
+def request_token() -> ApiToken | None:
+    """The valid API token this request carries (Authorization: Bearer ...), or None.
+
+    API writes need one of the write scope, even when a session cookie came along too.
+    """
+    if "rkc_api_token" not in g:
+        if not _bearer(request):
+            return None
+        _token_of(request, record_use=False)
+    return g.rkc_api_token
 
 
 def client_address() -> str:
@@ -75,8 +98,13 @@ def init_auth(app: Flask) -> None:
     @app.errorhandler(401)
     def _unauthorized(_error):  # type: ignore[no-untyped-def]
         if request.path.startswith("/api/"):
+            message = {
+                "expired": "This API token has expired: make a new one on your account page.",
+                "revoked": "This API token was revoked (or its owner's password changed): "
+                "make a new one on your account page.",
+            }.get(g.get("rkc_token_refused", ""))
             return jsonify(
                 error="Unauthorized",
-                message="Send a valid API token: Authorization: Bearer <token>.",
+                message=message or "Send a valid API token: Authorization: Bearer <token>.",
             ), 401
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

@@ -98,8 +98,7 @@ def login():  # type: ignore[no-untyped-def]
     return render_template("auth/login.html", form=form, error=error), status
 
 
-def _duration(seconds: float) -> str:
-    seconds = int(seconds)
+def _duration(seconds: int) -> str:
     if seconds < 120:
         return f"{seconds} second{'s' if seconds != 1 else ''}"
     return f"{math.ceil(seconds / 60)} minutes"
@@ -192,9 +191,14 @@ def issue_token():  # type: ignore[no-untyped-def]
     if not form.validate_on_submit():
         return _account_page(400, token_form=form)
     try:
-        _token, secret = ops.issue_token(_me(), form.name.data)
+        _token, secret = ops.issue_token(
+            _me(),
+            form.name.data,
+            scope=form.scope.data,
+            expires_in_days=form.expires_in.data or None,
+        )
     except ops.AccountError as exc:
-        form.name.errors.append(str(exc))
+        getattr(form, exc.field, form.name).errors.append(str(exc))
         return _account_page(400, token_form=form)
     # Shown once, in this response only; never stored in clear.
     page, _status = _account_page(tokens=queries.tokens_of(current_user), new_token=secret)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import pytest
 from flask import Flask
@@ -12,12 +13,13 @@ from sqlalchemy import func, select
 
 from rkc.audit.models import AuditEvent
 from rkc.auth import operations as ops
-from rkc.auth.models import LoginFailure
+from rkc.auth.models import ApiToken, LoginFailure
 from rkc.config import configure
+from rkc.convention.models import utcnow
 from rkc.extensions import db
 
 from ..conftest import make_app
-from ..helpers import PASSWORD, create_people, csrf_token, log_in
+from ..helpers import PASSWORD, create_people, csrf_token, log_in, user
 
 
 @pytest.fixture
@@ -268,6 +270,7 @@ def test_throttling_does_not_tell_whether_an_account_exists(web, people, frozen)
     real, unknown = answers["delegate-b"], answers["no-such-person"]
     assert real.status_code == unknown.status_code == 429
     assert real.headers["Retry-After"] == unknown.headers["Retry-After"]
+
     def page(answer):  # type: ignore[no-untyped-def]
         html = re.sub(r'name="csrf_token"[^>]*>', "", answer.get_data(as_text=True))
         return html.replace("no-such-person", "delegate-b")
@@ -303,3 +306,91 @@ def test_the_secretariat_sees_throttling_in_the_audit_log(web, people, frozen):
     log_in(officer, "secretariat")
     page = officer.get("/audit/?action=login.delayed").get_data(as_text=True)
     assert "203.0.113.12" in page
+
+
+# --------------------------------------------------------------------------- API tokens
+
+PROPOSAL = {"action": "modify", "node": "ga/3/3.1", "text": "Customs shall publish it."}
+
+
+def make_token(web, **form) -> str:  # type: ignore[no-untyped-def]
+    token = csrf_token(web, "/account")
+    created = web.post("/account/tokens", data={"csrf_token": token, **form})
+    assert created.status_code == 201, created.get_data(as_text=True)
+    return created.get_data(as_text=True).split('<code class="token">')[1].split("</code>")[0]
+
+
+def bearer(secret: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def test_a_read_token_reads_but_cannot_write(web, people):
+    log_in(web, "delegate-a")
+    page = web.get("/account").get_data(as_text=True)
+    assert 'name="scope"' in page
+    assert 'name="expires_in"' in page
+    reader = make_token(web, name="dashboard", scope="read", expires_in="30")
+    api = web.application.test_client()  # the token alone, no session cookie
+    assert api.get("/api/v1/me", headers=bearer(reader)).status_code == 200
+    assert api.get("/api/v1/amendments", headers=bearer(reader)).status_code == 200
+    refused = api.post("/api/v1/amendments", json=PROPOSAL, headers=bearer(reader))
+    assert refused.status_code == 403
+    assert "may only read" in refused.json["message"]
+    # Not even with the owner's session cookie alongside.
+    refused = web.post("/api/v1/amendments", json=PROPOSAL, headers=bearer(reader))
+    assert refused.status_code == 403
+    writer = make_token(web, name="script", scope="write", expires_in="0")
+    created = api.post("/api/v1/amendments", json=PROPOSAL, headers=bearer(writer))
+    assert created.status_code == 201, created.json
+    listed = web.get("/account").get_data(as_text=True)
+    assert "<td>read and write</td>" in listed
+    assert "<td>read</td>" in listed
+    assert "<td>never</td>" in listed  # the writer's expiry (both were used, just now)
+
+
+def test_an_expired_token_is_refused(web, people):
+    log_in(web, "delegate-a")
+    secret = make_token(web, name="short-lived", scope="write", expires_in="7")
+    api = web.application.test_client()
+    assert api.get("/api/v1/me", headers=bearer(secret)).status_code == 200
+    row = db.session.scalar(select(ApiToken).where(ApiToken.name == "short-lived"))
+    assert row.expires_at is not None
+    row.expires_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    answer = api.get("/api/v1/me", headers=bearer(secret))
+    assert answer.status_code == 401
+    assert "expired" in answer.json["message"]
+    assert api.post("/api/v1/amendments", json=PROPOSAL, headers=bearer(secret)).status_code == 401
+
+
+def test_every_token_ends_when_the_password_changes(web, people):
+    log_in(web, "delegate-a")
+    tokens = [make_token(web, name=f"t{n}", scope=scope, expires_in="0")
+              for n, scope in enumerate(["read", "write"])]  # fmt: skip
+    api = web.application.test_client()
+    assert all(api.get("/api/v1/me", headers=bearer(t)).status_code == 200 for t in tokens)
+    csrf = csrf_token(web, "/account")
+    changed = web.post(
+        "/account/password",
+        data={"csrf_token": csrf, "current_password": PASSWORD, "new_password": "lantern orchard copper 81"},
+    )  # fmt: skip
+    assert changed.status_code == 302
+    for secret in tokens:
+        answer = api.get("/api/v1/me", headers=bearer(secret))
+        assert answer.status_code == 401
+        assert "password changed" in answer.json["message"]
+    # An administrator's reset ends them too.
+    fresh = make_token(web, name="after", scope="read", expires_in="0")
+    ops.change_password(user(people["delegate_a"]), current=None, new="quiet meadow falcon 44")
+    db.session.commit()
+    assert api.get("/api/v1/me", headers=bearer(fresh)).status_code == 401
+
+
+def test_a_token_scope_or_lifetime_outside_the_choices_is_refused(web, people):
+    log_in(web, "delegate-a")
+    token = csrf_token(web, "/account")
+    for bad in ({"scope": "admin", "expires_in": "30"}, {"scope": "read", "expires_in": "9999"}):
+        answer = web.post("/account/tokens", data={"csrf_token": token, "name": "x", **bad})
+        assert answer.status_code == 400
+        assert "Not a valid choice" in answer.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(ApiToken.id))) == 0

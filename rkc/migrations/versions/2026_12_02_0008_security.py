@@ -23,8 +23,8 @@ def upgrade() -> None:
         sa.Column("username", sa.String(length=80), nullable=False),
         sa.Column("address", sa.String(length=64), nullable=False),
         sa.Column("failures", sa.Integer(), nullable=False),
-        sa.Column("last_at", sa.Float(), nullable=False),
-        sa.Column("not_before", sa.Float(), nullable=False),
+        sa.Column("last_ms", sa.BigInteger(), nullable=False),
+        sa.Column("not_before_ms", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("username", "address", name=op.f("pk_login_throttle")),
     )
     # Tokens made before this revision could write: they keep the write scope.
