@@ -6,13 +6,18 @@
                           order
 
 A row is written in a canonical form that does not depend on the database engine: integers,
-strings, booleans and nulls as JSON; dates as `YYYY-MM-DD`; timestamps in UTC as
-`YYYY-MM-DDTHH:MM:SS.ffffffZ`; enumerations and other decorated types as the text stored in
+floating-point numbers (shortest repr), strings, booleans and nulls as JSON; dates as
+`YYYY-MM-DD`; timestamps in UTC as `YYYY-MM-DDTHH:MM:SS.ffffffZ`; enumerations and other decorated types as the text stored in
 the column. The hash of a table is the sha256 of its canonical lines, so computing it from a
 database (`TableCodec.line` over its rows) and from an archive (the file's bytes) gives the
 same value exactly when the rows are identical: that is how a restore is checked.
 
-No Flask and no session here; SQLAlchemy only for the column types.
+An archive is read through `rkc.interchange.safe_zip`: every member is inflated a slice at a
+time against BACKUP_MAX_UNPACKED_BYTES (counted as inflated, whatever the headers declare), and
+an archive of more than BACKUP_MAX_ZIP_MEMBERS members is refused before it is opened.
+
+No Flask and no session here (beyond reading those two limits); SQLAlchemy only for the
+column types.
 """
 
 from __future__ import annotations
@@ -26,10 +31,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlalchemy import Boolean, Date, DateTime, Enum, Integer, String, Table, TypeDecorator
+from sqlalchemy import Boolean, Date, DateTime, Enum, Float, Integer, String, Table, TypeDecorator
 from sqlalchemy.sql import ColumnElement, column, select
 from sqlalchemy.sql import table as table_clause
 from sqlalchemy.types import TypeEngine
+
+from rkc.interchange.safe_zip import BoundedZip, ZipLimits, ZipRefused
 
 FORMAT = "rkc-backup"
 FORMAT_VERSION = 1
@@ -37,7 +44,7 @@ MANIFEST = "manifest.json"
 #: Largest manifest read (a real one is a few KiB): a hostile archive cannot exhaust memory.
 MANIFEST_LIMIT = 1024 * 1024
 #: Longest line read from a table file; the longest text field of a real row is far shorter.
-LINE_LIMIT = 64 * 1024 * 1024
+LINE_LIMIT = 16 * 1024 * 1024
 
 
 class ArchiveError(ValueError):
@@ -69,6 +76,8 @@ def _kind(coltype: TypeEngine[Any]) -> str:
         return "bool"
     if isinstance(coltype, Integer):
         return "int"
+    if isinstance(coltype, Float):
+        return "float"
     if isinstance(coltype, String):
         return "str"
     raise ArchiveError(f"column type {coltype!r} is not supported by the backup format")
@@ -89,6 +98,8 @@ def _encode(kind: str, value: Any) -> Any:
         return bool(value)
     if kind == "int":
         return int(value)
+    if kind == "float":
+        return float(value)
     return str(value)
 
 
@@ -100,6 +111,10 @@ def _decode(kind: str, value: Any) -> Any:
         if type(value) is not int:
             raise TypeError("expected an integer")
         return value
+    if kind == "float":
+        if type(value) not in (int, float):
+            raise TypeError("expected a number")
+        return float(value)
     if kind == "bool":
         if type(value) is not bool:
             raise TypeError("expected true or false")
@@ -303,24 +318,22 @@ class ArchiveWriter:
 
 
 class ArchiveReader:
-    """An archive opened for reading; `manifest` is read and checked on opening."""
+    """An archive opened for reading; `manifest` is read and checked on opening.
 
-    def __init__(self, path: str | Path):
+    `limits`: the most members and inflated bytes (default: the configured backup limits).
+    """
+
+    def __init__(self, path: str | Path, limits: ZipLimits | None = None):
         self.path = Path(path)
         try:
-            self.zip = zipfile.ZipFile(self.path)
+            self.zip = BoundedZip(self.path, limits or ZipLimits.for_backups())
         except FileNotFoundError:
             raise ArchiveError(f"{self.path}: no such file") from None
-        except (zipfile.BadZipFile, OSError) as exc:
+        except (ZipRefused, OSError) as exc:
             raise ArchiveError(f"{self.path} is not an rkc backup archive ({exc})") from None
-        try:
-            info = self.zip.getinfo(MANIFEST)
-        except KeyError:
+        if MANIFEST not in self.zip.names():
             self.zip.close()
-            raise ArchiveError(f"{self.path} holds no {MANIFEST}: not an rkc backup") from None
-        if info.file_size > MANIFEST_LIMIT:
-            self.zip.close()
-            raise ArchiveError(f"{MANIFEST} is too large to be an rkc manifest")
+            raise ArchiveError(f"{self.path} holds no {MANIFEST}: not an rkc backup")
         try:
             self.manifest = Manifest.from_json(self._read(MANIFEST))
         except ArchiveError:
@@ -329,9 +342,9 @@ class ArchiveReader:
 
     def _read(self, name: str) -> bytes:
         try:
-            return self.zip.read(name)
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:  # a damaged member
-            raise ArchiveError(f"{name} is damaged: {exc}") from None
+            return self.zip.read(name, most=MANIFEST_LIMIT)
+        except ZipRefused as exc:  # a damaged member, or one that inflates too far
+            raise ArchiveError(f"{name}: {exc}") from None
 
     def lines(self, entry: TableEntry) -> Iterator[tuple[int, bytes]]:
         """(line number, line) of a table file, as stored."""
@@ -346,18 +359,28 @@ class ArchiveReader:
                     yield number, line
         except KeyError:
             raise ArchiveError(f"the archive has no {name}, which its manifest lists") from None
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
-            raise ArchiveError(f"{name} is damaged: {exc}") from None
+        except ZipRefused as exc:
+            raise ArchiveError(f"{name}: {exc}") from None
 
     def check(self, entry: TableEntry) -> None:
         """The file of a table holds what the manifest says (count and hash)."""
-        rows, sha = digest_lines(line for _n, line in self.lines(entry))
+        rows, sha = digest_lines(self._declared_lines(entry))
         if (rows, sha) != (entry.rows, entry.sha256):
             raise ArchiveError(
                 f"{member_name(entry.name)} does not match the manifest ({rows} rows, sha256 "
                 f"{sha[:12]}…; the manifest says {entry.rows} rows, {entry.sha256[:12]}…): the "
                 "archive is damaged or was changed"
             )
+
+    def _declared_lines(self, entry: TableEntry) -> Iterator[bytes]:
+        """The lines of a table file, refused as soon as there are more than declared."""
+        for number, line in self.lines(entry):
+            if number > entry.rows:
+                raise ArchiveError(
+                    f"{member_name(entry.name)} does not match the manifest (more than the "
+                    f"{entry.rows} rows it declares): the archive is damaged or was changed"
+                )
+            yield line
 
     def close(self) -> None:
         self.zip.close()

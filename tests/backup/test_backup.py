@@ -40,6 +40,7 @@ from rkc.procedure import operations as procedure_ops
 from ..amendments.fixtures import amendment_context
 from ..conftest import PG_URL, make_app
 from ..helpers import create_people, log_in, party, user
+from ..interchange import bombs
 from ..parties.fixtures import party_context
 
 SYSTEM = Actor(None, "test-setup", "system")
@@ -429,7 +430,104 @@ def test_import_options_that_belong_to_word_and_akn_are_refused_for_an_archive(
         result = runner.invoke(args=["import", "akn", str(archive)])
         assert result.exit_code == 1
         assert "needs --base, --slug, --title" in result.output
-        result = runner.invoke(args=["import", "pdf", str(archive)])
+        result = runner.invoke(args=["import", "odt", str(archive)])
         assert result.exit_code == 1
-        assert "unknown format 'pdf'" in result.output
+        assert "unknown format 'odt'" in result.output
         assert table_names() == set()
+
+
+# --------------------------------------------------------------------------- hostile archives
+
+
+def rebuilt(archive: Path, target: Path, members: dict[str, tuple[str, bytes, int, int]]) -> Path:
+    """A copy of `archive` written by hand, some members replaced by `bombs.raw_zip` ones."""
+    with zipfile.ZipFile(archive) as source:
+        kept = [
+            members.pop(name, None) or bombs.member_of(name, source.read(name))
+            for name in source.namelist()
+        ]
+    target.write_bytes(bombs.raw_zip(kept + list(members.values())))
+    return target
+
+
+def lying_manifest(archive: Path, target: Path, total: int) -> Path:
+    """The archive with a manifest whose headers claim its true size but whose stream is the
+    manifest followed by whitespace to `total` bytes (still valid JSON)."""
+    with zipfile.ZipFile(archive) as source:
+        real = source.read(MANIFEST)
+    stream, crc, _size = bombs.deflated(real, b" ", total)
+    return rebuilt(archive, target, {MANIFEST: (MANIFEST, stream, crc, len(real))})
+
+
+def test_a_manifest_whose_headers_lie_is_refused_after_the_bytes_they_claim(
+    archive, empty_database, tmp_path
+):
+    bomb = lying_manifest(archive, tmp_path / "bomb.backup", 256 * bombs.MIB)
+    assert bomb.stat().st_size < 8 * bombs.MIB
+    assert _refused(empty_database, tmp_path / "t", bomb, "manifest.json") == set()
+
+
+def test_an_archive_past_the_inflated_budget_is_refused(archive, empty_database, tmp_path):
+    """A table file of valid rows repeated to 64 MiB, and a manifest that declares a billion
+    of them: the budget stops it, at its setting."""
+    with zipfile.ZipFile(archive) as source:
+        line = source.read(member_name("party")).splitlines(True)[0]
+        manifest = json.loads(source.read(MANIFEST))
+    for entry in manifest["tables"]:
+        if entry["name"] == "party":
+            entry["rows"] = 10**9
+    name = member_name("party")
+    bomb = rebuilt(
+        archive,
+        tmp_path / "bomb.backup",
+        {
+            name: (name, *bombs.deflated(b"", line, 64 * bombs.MIB)),
+            MANIFEST: bombs.member_of(MANIFEST, json.dumps(manifest).encode()),
+        },
+    )
+    with target_app(empty_database, tmp_path / "t") as target:
+        target.config["BACKUP_MAX_UNPACKED_BYTES"] = 4 * bombs.MIB
+        result = restore(target, bomb)
+        assert result.exit_code == 1, result.output
+        assert "unpacks to more than 4 MiB" in result.output
+        assert "nothing was stored" in result.output
+        assert table_names() == set()
+
+
+def test_a_table_with_more_rows_than_declared_is_refused_at_the_first_extra_row(
+    archive, empty_database, tmp_path
+):
+    with zipfile.ZipFile(archive) as source:
+        content = source.read(member_name("party"))
+        declared = len(content.splitlines())
+    name = member_name("party")
+    bomb = rebuilt(
+        archive,
+        tmp_path / "bomb.backup",
+        {name: (name, *bombs.deflated(content, content, 8 * bombs.MIB))},
+    )
+    message = f"more than the {declared} rows it declares"
+    assert _refused(empty_database, tmp_path / "t", bomb, message) == set()
+
+
+def test_an_archive_of_too_many_members_is_refused_before_it_is_read(
+    archive, empty_database, tmp_path
+):
+    bomb = tmp_path / "many.backup"
+    bomb.write_bytes(bombs.many_members(600, base=archive.read_bytes()))
+    assert _refused(empty_database, tmp_path / "t", bomb, "at most 500 are read") == set()
+
+
+def test_refusing_a_lying_manifest_keeps_memory_under_the_cap(archive, tmp_path):
+    """In a fresh interpreter: zipfile alone would inflate the whole 256 MiB stream (to
+    check its CRC) before refusing; read a slice at a time, the refusal costs almost nothing."""
+    bomb = lying_manifest(archive, tmp_path / "bomb.backup", 256 * bombs.MIB)
+    setup = f"""
+from rkc.backup.archive import ArchiveReader
+CASES = {{"lying manifest": lambda: ArchiveReader({str(bomb)!r})}}
+"""
+    result = bombs.peak_growth(setup, str(Path(__file__).resolve().parent.parent.parent))
+    outcome = result["lying manifest"]
+    assert str(outcome["outcome"]).startswith("ArchiveError"), outcome
+    assert "manifest.json" in str(outcome["outcome"])
+    assert int(outcome["growth"]) < 200 * bombs.MIB, outcome  # type: ignore[call-overload]
