@@ -291,6 +291,15 @@ NODE_KEY = _path(
     {"type": "string", "pattern": KEY_PATTERN},
 )
 
+LANG_VALUE = {"type": "string", "enum": ["en", "fr"]}
+LANG = _query(
+    "lang",
+    "The language of the text: en (the default) or fr. Another value is a 400. A work held "
+    "in English only answers in English; the answer's `lang` says which language it is in.",
+    "fr",
+    LANG_VALUE,
+)
+
 
 def document() -> dict[str, Any]:
     """The OpenAPI 3.0 document."""
@@ -357,7 +366,12 @@ def document() -> dict[str, Any]:
             ),
         ]
     }
-    edition_detail = {"allOf": [_ref("Edition"), _obj({"work": STRING, "toc_url": STRING})]}
+    edition_detail = {
+        "allOf": [
+            _ref("Edition"),
+            _obj({"work": STRING, "languages": _array(LANG_VALUE), "toc_url": STRING}),
+        ]
+    }
     return {
         "openapi": "3.0.3",
         "info": {
@@ -397,8 +411,16 @@ def document() -> dict[str, Any]:
             ),
             "/works/{work_key}/editions/{slug}/toc": _get(
                 "An edition's table of contents",
-                _obj({"work": STRING, "edition": STRING, "toc": _array(toc_entry)}),
-                parameters=[WORK_KEY, SLUG],
+                _obj(
+                    {
+                        "work": STRING,
+                        "edition": STRING,
+                        "lang": LANG_VALUE,
+                        "toc": _array(toc_entry),
+                    }
+                ),
+                parameters=[WORK_KEY, SLUG, LANG],
+                errors=(400, 404),
             ),
             "/works/{work_key}/diff": _get(
                 "What changed between two editions",
@@ -408,6 +430,7 @@ def document() -> dict[str, Any]:
                         "from": STRING,
                         "to": STRING,
                         "node": NULLABLE_STRING,
+                        "lang": LANG_VALUE,
                         "counts": counts,
                         "words_added": {"type": "integer"},
                         "words_removed": {"type": "integer"},
@@ -425,6 +448,7 @@ def document() -> dict[str, Any]:
                         "true",
                         {"type": "string", "enum": ["true", "false"]},
                     ),
+                    LANG,
                 ],
                 errors=(400, 404),
             ),
@@ -434,6 +458,7 @@ def document() -> dict[str, Any]:
                     {
                         "key": STRING,
                         "work": STRING,
+                        "lang": LANG_VALUE,
                         "edition": _ref("Edition"),
                         "unit": _ref("Unit"),
                         "descendants": _array(_ref("Unit")),
@@ -449,13 +474,15 @@ def document() -> dict[str, Any]:
                         "2010-01-01",
                         DATE,
                     ),
+                    LANG,
                 ],
                 errors=(400, 404),
             ),
             "/nodes/{key}/history": _get(
                 "Every distinct revision of a unit, oldest first",
-                _obj({"key": STRING, "work": STRING, "history": _array(step)}),
-                parameters=[NODE_KEY],
+                _obj({"key": STRING, "work": STRING, "lang": LANG_VALUE, "history": _array(step)}),
+                parameters=[NODE_KEY, LANG],
+                errors=(400, 404),
             ),
             "/parties": _get(
                 "The Contracting Parties", _obj({"parties": _array(_ref("Party"))}), errors=()

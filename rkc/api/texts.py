@@ -21,6 +21,7 @@ from sqlalchemy import select
 from rkc.auth.permissions import Action, can
 from rkc.clock import today
 from rkc.convention import queries
+from rkc.convention.languages import DEFAULT, UnknownLanguage, parse_languages
 from rkc.convention.models import Edition, Node, Work
 from rkc.convention.queries import Item
 from rkc.extensions import db
@@ -98,6 +99,26 @@ def _edition_asked(work: Work) -> Edition:
     if edition is None:
         abort(404, description=f"No edition of {work.key} is in force on {when.isoformat()}.")
     return edition
+
+
+def _language() -> str:
+    """?lang=en|fr (English without one); anything else is a 400 naming the parameter."""
+    try:
+        asked = parse_languages(request.args.get("lang"), allow_pair=False)
+    except UnknownLanguage as exc:
+        abort(
+            400,
+            description=f"lang: {exc}".replace(
+                " (or two of them separated by a comma for a side-by-side view)", ""
+            ),
+        )
+    return asked[0] if asked else DEFAULT
+
+
+def _shown(edition: Edition, language: str) -> str:
+    """The language an answer is given in: the one asked for when the edition holds it, else
+    English (the answer's `lang` says which)."""
+    return language if language in queries.languages_of(edition) else DEFAULT
 
 
 def _node(key: str) -> Node:
@@ -183,14 +204,17 @@ def show_edition(work_key: str, slug: str):  # type: ignore[no-untyped-def]
     edition = _edition(work, slug)
     payload = edition_json(edition)
     payload["work"] = work.key
+    payload["languages"] = queries.languages_of(edition)
     payload["toc_url"] = url_for("api.show_toc", work_key=work.key, slug=edition.slug)
     return conditional(payload)
 
 
 def show_toc(work_key: str, slug: str):  # type: ignore[no-untyped-def]
     """The headings of an edition (instrument, annexes, chapters, sections), in order."""
+    language = _language()
     work = _work(work_key)
     edition = _edition(work, slug)
+    language = _shown(edition, language)
     entries = [
         {
             "key": i.key,
@@ -200,9 +224,11 @@ def show_toc(work_key: str, slug: str):  # type: ignore[no-untyped-def]
             "depth": i.depth,
             "url": url_for("api.show_node", key=i.key, edition=edition.slug),
         }
-        for i in queries.table_of_contents(edition)
+        for i in queries.table_of_contents(edition, language)
     ]
-    return conditional({"work": work.key, "edition": edition.slug, "toc": entries})
+    return conditional(
+        {"work": work.key, "edition": edition.slug, "lang": language, "toc": entries}
+    )
 
 
 # --------------------------------------------------------------------------- units
@@ -210,26 +236,28 @@ def show_toc(work_key: str, slug: str):  # type: ignore[no-untyped-def]
 
 def show_node(key: str):  # type: ignore[no-untyped-def]
     """A unit and everything under it, as it stands in an edition (or on a date)."""
+    language = _language()
     node = _node(key)
     edition = _edition_asked(node.work)
-    entry = queries.entry_of(edition, node)
+    entry = queries.entry_of(edition, node, _shown(edition, language))
     if entry is None:
         abort(
             404,
             description=f"{key} is not part of edition {edition.slug!r}; its history lists "
             "the editions that hold it.",
         )
-    units = queries.subtree(edition, entry)
+    units = queries.subtree(edition, entry, entry.language)
     return conditional(
         {
             "key": node.key,
             "work": node.work.key,
+            "lang": entry.language,
             "edition": edition_json(edition),
             "unit": unit_json(units[0]),
             "descendants": [unit_json(u) for u in units[1:]],
             "ancestors": [
                 {"key": a.key, "kind": a.kind, "number": a.number, "title": a.title}
-                for a in queries.ancestors(edition, entry)
+                for a in queries.ancestors(edition, entry, entry.language)
             ],
         }
     )
@@ -237,14 +265,18 @@ def show_node(key: str):  # type: ignore[no-untyped-def]
 
 def node_history(key: str):  # type: ignore[no-untyped-def]
     """Every distinct revision of a unit that a visible edition holds, oldest first."""
+    language = _language()
     node = _node(key)
-    steps = queries.history(node, include_drafts=_members())
+    steps = queries.history(node, language, include_drafts=_members())
+    if not steps and language != DEFAULT:  # no text in that language: the English
+        language, steps = DEFAULT, queries.history(node, include_drafts=_members())
     if not steps:
         abort(404, description=f"{key} is in no edition you may read.")
     return conditional(
         {
             "key": node.key,
             "work": node.work.key,
+            "lang": language,
             "history": [
                 {
                     "revision": s.revision.id,
@@ -268,6 +300,7 @@ def node_history(key: str):  # type: ignore[no-untyped-def]
 
 def show_diff(work_key: str):  # type: ignore[no-untyped-def]
     """What changed between two editions (?from=&to=), optionally within one unit (?node=)."""
+    language = _language()
     work = _work(work_key)
     missing = [name for name in ("from", "to") if not request.args.get(name)]
     if missing:
@@ -279,11 +312,13 @@ def show_diff(work_key: str):  # type: ignore[no-untyped-def]
         node = _node(request.args["node"])
         if node.work_id != work.id:
             abort(404, description=f"{node.key} belongs to another work.")
-    comparison = queries.compare(old, new, node=node)
+    language = _shown(new, language)
+    comparison = queries.compare(old, new, language, node=node)
     rows = comparison.rows if request.args.get("all") == "true" else comparison.changed_rows
     return conditional(
         {
             "work": work.key,
+            "lang": language,
             "from": old.slug,
             "to": new.slug,
             "node": node.key if node else None,
