@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 
 from rkc.auth import operations as ops
 from rkc.auth import queries
@@ -88,6 +89,9 @@ def login():  # type: ignore[no-untyped-def]
             session.clear()
             g.pop("csrf_token", None)
             login_user(user)
+            # Mint the new CSRF secret now, so this answer's cookie carries it and the
+            # first page after log-in sets no cookie (and can be validated and cached).
+            generate_csrf()
             if not request.args.get("next"):  # a member's day starts with what awaits them
                 return redirect(url_for("notifications.my_work"))
             return redirect(_safe_next(request.args.get("next")))
