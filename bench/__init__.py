@@ -15,4 +15,5 @@ BENCHMARKS: list[str] = [
     "interchange",
     "procedure",
     "serving",
+    "hostile_files",
 ]
