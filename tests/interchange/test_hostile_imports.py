@@ -469,6 +469,22 @@ def test_a_refused_import_has_written_nothing(
     db.session.rollback()
 
 
+def post_import(client, fmt: str, filename: str, data: bytes, slug: str):  # type: ignore[no-untyped-def]
+    """The Secretariat's import form, posted with one file."""
+    return client.post(
+        "/w/rkc/import",
+        data={
+            "csrf_token": csrf_token(client, "/w/rkc/import"),
+            "file": (io.BytesIO(data), filename),
+            "format": fmt,
+            "base": "2006",
+            "slug": slug,
+            "title": slug.title(),
+        },
+        content_type="multipart/form-data",
+    )
+
+
 HOSTILE_UPLOADS = [
     ("akn", b"\x00\xff" * 100),
     ("akn", b'<?xml version="1.0"?><!DOCTYPE a [<!ENTITY b "c">]><a>&b;</a>'),
@@ -489,18 +505,7 @@ def test_hostile_uploads_get_a_report_and_store_nothing(small_app, seeds) -> Non
     ]
     before = _counts()
     for index, (fmt, data) in enumerate(uploads):
-        response = client.post(
-            "/w/rkc/import",
-            data={
-                "csrf_token": csrf_token(client, "/w/rkc/import"),
-                "file": (io.BytesIO(data), f"upload-{index}.{fmt}"),
-                "format": fmt,
-                "base": "2006",
-                "slug": f"hostile-{index}",
-                "title": "Hostile",
-            },
-            content_type="multipart/form-data",
-        )
+        response = post_import(client, fmt, f"upload-{index}.{fmt}", data, f"hostile-{index}")
         assert response.status_code == 400, (index, response.status_code)
         page = response.get_data(as_text=True)
         assert f"upload-{index}.{fmt}" in page or "problem" in page.lower(), index
@@ -618,18 +623,7 @@ def test_bomb_uploads_get_400_and_a_reason_and_store_nothing(small_app, word_bom
     ]
     before = _counts()
     for fmt, name, data, said in uploads:
-        response = client.post(
-            "/w/rkc/import",
-            data={
-                "csrf_token": csrf_token(client, "/w/rkc/import"),
-                "file": (io.BytesIO(data), f"{name}.{fmt}"),
-                "format": fmt,
-                "base": "2006",
-                "slug": "bomb",
-                "title": "Bomb",
-            },
-            content_type="multipart/form-data",
-        )
+        response = post_import(client, fmt, f"{name}.{fmt}", data, "bomb")
         response.close()  # closes the spooled upload too
         assert response.status_code == 400, (name, response.status_code)
         assert said in response.get_data(as_text=True), name
