@@ -456,5 +456,6 @@ def test_the_corpus_seeds_the_parties(reader):
     # No moving bound: a party with no recorded date has no range ending on any day.
     pakistan = reader.get("/parties/PAK").get_data(as_text=True)
     assert "date not recorded" in pakistan
+    assert "cannot be computed: date of entry into force not recorded" in pakistan
     assert "between 2006-02-03 and" not in pakistan
     assert rows[0][-1] == "K3"
