@@ -7,10 +7,11 @@
 
 A row is written in a canonical form that does not depend on the database engine: integers,
 floating-point numbers (shortest repr), strings, booleans and nulls as JSON; dates as
-`YYYY-MM-DD`; timestamps in UTC as `YYYY-MM-DDTHH:MM:SS.ffffffZ`; enumerations and other decorated types as the text stored in
-the column. The hash of a table is the sha256 of its canonical lines, so computing it from a
-database (`TableCodec.line` over its rows) and from an archive (the file's bytes) gives the
-same value exactly when the rows are identical: that is how a restore is checked.
+`YYYY-MM-DD`; timestamps in UTC as `YYYY-MM-DDTHH:MM:SS.ffffffZ`; enumerations and other
+decorated types as the text stored in the column. The hash of a table is the sha256 of its
+canonical lines, so computing it from a database (`TableCodec.line` over its rows) and from
+an archive (the file's bytes) gives the same value exactly when the rows are identical: that
+is how a restore is checked.
 
 An archive is read through `rkc.interchange.safe_zip`: every member is inflated a slice at a
 time against BACKUP_MAX_UNPACKED_BYTES (counted as inflated, whatever the headers declare), and
