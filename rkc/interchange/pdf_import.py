@@ -35,6 +35,8 @@ from rkc.interchange.outline import Heading, Outline, read_heading
 from rkc.interchange.report import check_size, refuse
 
 MAX_PAGES = 2000
+#: The text drawn may be this many times the upload limit, in characters.
+TEXT_FACTOR: float = 20
 #: Share of the page height, at the top and at the bottom, taken by running heads and footers.
 MARGIN_ZONE = 0.07
 _MARKER = re.compile(r"^(?:[•●▪◦‣∙·\-–]|(?P<number>\d{1,3})[.)])$")
@@ -121,7 +123,7 @@ def read(data: bytes, source: str, *, limit: int) -> Outline:
     check_size(source, data, limit)
     if not data.startswith(b"%PDF-"):
         raise refuse(source, "", "not a PDF file: it does not start with %PDF-")
-    lines, pages = _lines(data, source)
+    lines, pages = _lines(data, source, limit)
     outline = Outline(source)
     fidelity = Fidelity(pages=pages)
     fidelity.running_lines = sum(1 for line in lines if line is None)
@@ -130,21 +132,27 @@ def read(data: bytes, source: str, *, limit: int) -> Outline:
     return outline
 
 
-def _lines(data: bytes, source: str) -> tuple[list[_Line | None], int]:
+class TextBudgetExceeded(Exception):
+    """More text than a file of the accepted size can hold, once drawn."""
+
+
+def _lines(data: bytes, source: str, limit: int) -> tuple[list[_Line | None], int]:
     """Every line of every page in reading order (None for a dropped running line)."""
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
 
     try:
         reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            raise refuse(source, "", "the PDF is encrypted: save an unprotected copy")
-        count = len(reader.pages)
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
+        encrypted = reader.is_encrypted
+        count = 0 if encrypted else len(reader.pages)
+    except Exception as exc:  # pypdf raises many kinds for a damaged file (hostile-input tests)
         raise refuse(source, "", f"the PDF could not be read: {exc}") from None
+    if encrypted:
+        raise refuse(source, "", "the PDF is encrypted: save an unprotected copy")
     if count > MAX_PAGES:
         raise refuse(source, "", f"the PDF has {count} pages; at most {MAX_PAGES} are read")
     out: list[_Line | None] = []
+    #: The most characters of text read from the whole file (a text bomb stops there).
+    budget = [int(max(limit, 1) * TEXT_FACTOR), 0]
     for index in range(count):
         try:
             page = reader.pages[index]
@@ -154,6 +162,9 @@ def _lines(data: bytes, source: str) -> tuple[list[_Line | None], int]:
             def visit(text, cm, tm, font, _size, runs=runs):  # type: ignore[no-untyped-def]
                 if not text or not text.strip("\n"):
                     return
+                budget[1] += len(text)
+                if budget[1] > budget[0]:
+                    raise TextBudgetExceeded
                 x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
                 y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
                 name = str((font or {}).get("/BaseFont", "")).casefold()
@@ -168,7 +179,13 @@ def _lines(data: bytes, source: str) -> tuple[list[_Line | None], int]:
                 )
 
             page.extract_text(visitor_text=visit)
-        except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
+        except TextBudgetExceeded:
+            raise refuse(
+                source,
+                f"page {index + 1}",
+                f"the PDF holds more than {budget[0]:,} characters of text; that is too many",
+            ) from None
+        except Exception as exc:  # as above: never a traceback for a damaged page
             raise refuse(
                 source, f"page {index + 1}", f"the page could not be read: {exc}"
             ) from None

@@ -184,3 +184,24 @@ def test_warnings_on_the_command_line_name_the_way_to_accept_them(app, tmp_path)
     accepted = runner.invoke(args=[*args, "--accept-warnings"])
     assert accepted.exit_code == 0, accepted.output
     assert "accepted warning:" in accepted.output
+
+
+def test_damaged_pdfs_are_refused_with_a_report_never_a_traceback(app, monkeypatch):
+    """Truncated and corrupted copies of a real chapter PDF, and one drawing more text than
+    the limit allows: each is read or refused, never anything else."""
+    data = to_pdf(wco.html(wco.corpus_snapshot("ga/1")))
+    damaged = [data[:cut] for cut in (9, len(data) // 3, len(data) // 2, len(data) - 40)]
+    for offset in range(200, len(data), max(1, len(data) // 25)):
+        damaged.append(data[:offset] + bytes([data[offset] ^ 0x5A]) + data[offset + 1 :])
+    refused = 0
+    for sample in damaged:
+        try:
+            pdf_import.read(sample, "damaged.pdf", limit=LIMIT)
+        except ImportRefused:
+            refused += 1
+    assert refused >= 4  # at least the truncated ones
+    # The text drawn is bounded too (a small file may draw a great deal): 100 characters here.
+    monkeypatch.setattr(pdf_import, "TEXT_FACTOR", 100 / LIMIT)
+    with pytest.raises(ImportRefused) as too_much:
+        pdf_import.read(data, "much-text.pdf", limit=LIMIT)
+    assert "characters of text; that is too many" in str(too_much.value)
