@@ -41,6 +41,7 @@ AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 RKC_NS = "urn:rkc:akn:proprietary:1"
 _A = f"{{{AKN_NS}}}"
 _R = f"{{{RKC_NS}}}"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 #: AKN has no country for a treaty of an international organisation; "un" is the customary
 #: two-letter stand-in for the international level.
@@ -58,6 +59,19 @@ UNOFFICIAL = (
     "Kyoto Convention; its wording is not the authentic text deposited with the Secretary "
     "General of the World Customs Organization."
 )
+
+
+UNOFFICIAL_FR = (
+    "Texte de travail non officiel. Sa structure, sa numérotation et la nature de ses "
+    "dispositions suivent la Convention de Kyoto révisée ; sa rédaction n'est pas le texte "
+    "authentique déposé auprès du Secrétaire général de l'Organisation mondiale des douanes."
+)
+
+#: The notice per language of the text.
+UNOFFICIAL_IN = {"en": UNOFFICIAL, "fr": UNOFFICIAL_FR}
+
+#: ISO 639-2 codes for FRBR expressions (AKN naming convention), by rkc language code.
+LANGUAGE_CODES = {"en": "eng", "fr": "fra"}
 
 
 def eid(key: str) -> str:
@@ -118,9 +132,14 @@ def export(snap: Snapshot) -> bytes:
     long_title = _sub(preface, "longTitle")
     _sub(long_title, "p", text=work.title)
     _sub(preface, "p", {"class": "edition"}, text=edition.title)
-    if not edition.is_authentic:
-        _sub(preface, "p", {"class": "unofficial"}, text=UNOFFICIAL)
+    if not snap.is_authentic:
+        _sub(preface, "p", {"class": "unofficial"}, text=UNOFFICIAL_IN[snap.language])
+
     body = _sub(act, "body")
+    # The language of the text (XML's own attribute; the schema allows it on the content
+    # elements, not on the document element).
+    for part in (preface, body):
+        part.set(XML_LANG, snap.language)
     for node in snap.roots:
         body.append(_unit(node))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=False)
@@ -145,7 +164,8 @@ def _lifecycle_events(edition: Edition) -> list[tuple[date, str, str]]:
 
 def _meta(snap: Snapshot) -> etree._Element:
     edition, work = snap.edition, snap.work
-    w_uri, x_uri = work_uri(edition), expression_uri(edition)
+    language = LANGUAGE_CODES[snap.language]
+    w_uri, x_uri = work_uri(edition), expression_uri(edition, language)
     component = "!main"
     meta = _el("meta")
     ident = _sub(meta, "identification", {"source": "#rkc"})
@@ -171,8 +191,8 @@ def _meta(snap: Snapshot) -> etree._Element:
     )
     _sub(expression, "FRBRauthor", {"href": "#wco"})
     _sub(expression, "FRBRversionNumber", {"value": edition.slug})
-    _sub(expression, "FRBRauthoritative", {"value": "true" if edition.is_authentic else "false"})
-    _sub(expression, "FRBRlanguage", {"language": "eng"})
+    _sub(expression, "FRBRauthoritative", {"value": "true" if snap.is_authentic else "false"})
+    _sub(expression, "FRBRlanguage", {"language": language})
     manifestation = _sub(ident, "FRBRManifestation")
     _sub(manifestation, "FRBRthis", {"value": f"{x_uri}/{component}{portion}.xml"})
     _sub(manifestation, "FRBRuri", {"value": f"{x_uri}.akn"})
@@ -226,10 +246,10 @@ def _meta(snap: Snapshot) -> etree._Element:
         "TLCOrganization",
         {"eId": "rkc", "href": "/ontology/organization/rkc", "showAs": "rkc revision system"},
     )
-    if not edition.is_authentic:
+    if not snap.is_authentic:
         notes = _sub(meta, "notes", {"source": "#rkc"})
         note = _sub(notes, "note", {"eId": "n_unofficial"})
-        _sub(note, "p", text=UNOFFICIAL)
+        _sub(note, "p", text=UNOFFICIAL_IN[snap.language])
     proprietary = _sub(meta, "proprietary", {"source": "#rkc"})
     info = etree.SubElement(
         proprietary,

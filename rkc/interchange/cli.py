@@ -1,7 +1,7 @@
 """`rkc export ...` and `rkc import ...`: the interchange formats from the command line.
 
     rkc export corpus --work rkc --edition 2006 DIR
-    rkc export akn|docx|pdf --work rkc --edition 2006 [--node ga/3] FILE
+    rkc export akn|docx|pdf --work rkc --edition 2006 [--node ga/3] [--language fr] FILE
     rkc import akn|docx|pdf FILE --work rkc --base 2006 --slug authentic --title "..."
         [--authentic] [--language en] [--replace-work] [--accept-warnings] [--dry-run] [--yes]
     rkc export --all ARCHIVE  /  rkc import ARCHIVE   (backup and restore: rkc.backup)
@@ -93,7 +93,9 @@ def export_corpus(work_key: str, slug: str, directory: str) -> None:
     click.echo(f"wrote {len(written)} files into {directory}")
 
 
-def _export_file(fmt: str, work_key: str, slug: str, node_key: str | None, target: str) -> None:
+def _export_file(
+    fmt: str, work_key: str, slug: str, node_key: str | None, target: str, language: str = "en"
+) -> None:
     from rkc.convention import queries
     from rkc.interchange import akn, docx_export, pdf
     from rkc.interchange.queries import snapshot
@@ -104,7 +106,10 @@ def _export_file(fmt: str, work_key: str, slug: str, node_key: str | None, targe
         node = queries.node_by_key(node_key)
         if node is None or node.work_id != edition.work_id:
             _fail(f"{work_key} has no unit {node_key!r}")
-    snap = snapshot(edition, node)
+    if language not in queries.languages_of(edition):
+        _fail(f"edition {slug!r} holds no text in {language!r}")
+        return
+    snap = snapshot(edition, node, language)
     if snap is None:
         _fail(f"{node_key} is not part of edition {slug!r}")
         return
@@ -120,36 +125,46 @@ def _export_file(fmt: str, work_key: str, slug: str, node_key: str | None, targe
 
 _node_option = click.option("--node", "node_key", default=None, help="Only this unit, e.g. ga/3.")
 _target = click.argument("target", type=click.Path(dir_okay=False))
+_language_option = click.option(
+    "--language",
+    type=click.Choice(["en", "fr"]),
+    default="en",
+    show_default=True,
+    help="The language of the text.",
+)
 
 
 @export_group.command("akn")
 @_options
 @_node_option
+@_language_option
 @_target
 @with_appcontext
-def export_akn(work_key: str, slug: str, node_key: str | None, target: str) -> None:
+def export_akn(work_key: str, slug: str, node_key: str | None, language: str, target: str) -> None:
     """Write the edition (or one unit) as Akoma Ntoso 3.0 XML into TARGET."""
-    _export_file("akn", work_key, slug, node_key, target)
+    _export_file("akn", work_key, slug, node_key, target, language)
 
 
 @export_group.command("docx")
 @_options
 @_node_option
+@_language_option
 @_target
 @with_appcontext
-def export_docx(work_key: str, slug: str, node_key: str | None, target: str) -> None:
+def export_docx(work_key: str, slug: str, node_key: str | None, language: str, target: str) -> None:
     """Write the edition (or one unit) as a Word document into TARGET."""
-    _export_file("docx", work_key, slug, node_key, target)
+    _export_file("docx", work_key, slug, node_key, target, language)
 
 
 @export_group.command("pdf")
 @_options
 @_node_option
+@_language_option
 @_target
 @with_appcontext
-def export_pdf(work_key: str, slug: str, node_key: str | None, target: str) -> None:
+def export_pdf(work_key: str, slug: str, node_key: str | None, language: str, target: str) -> None:
     """Write the edition (or one unit) as PDF into TARGET."""
-    _export_file("pdf", work_key, slug, node_key, target)
+    _export_file("pdf", work_key, slug, node_key, target, language)
 
 
 @click.command("import")

@@ -141,8 +141,13 @@ def cacheable(*editions: Edition | None) -> bool:
 # --------------------------------------------------------------------------- recipes
 
 
-def edition_recipe(edition: Edition, fmt: str, node: Node | None = None) -> Recipe:
-    """An edition (or one unit of it) as docx, pdf, akn or zip (the corpus format)."""
+def edition_recipe(
+    edition: Edition, fmt: str, node: Node | None = None, language: str = "en"
+) -> Recipe:
+    """An edition (or one unit of it) as docx, pdf or akn in `language`, or as zip (the corpus
+    format, which exports the English text only)."""
+    if fmt == "zip":
+        language = "en"
     from rkc.interchange import akn, corpus_format, docx_export, pdf
     from rkc.interchange.queries import snapshot
 
@@ -150,7 +155,7 @@ def edition_recipe(edition: Edition, fmt: str, node: Node | None = None) -> Reci
         if fmt == "zip":
             name = f"{edition.work.key}-{edition.slug}"
             return corpus_format.zip_bytes(corpus_format.export_edition(edition), name)
-        snap = snapshot(edition, node)
+        snap = snapshot(edition, node, language)
         if snap is None:
             raise NotInEdition(node.key if node is not None else "")
         if fmt == "docx":
@@ -159,21 +164,29 @@ def edition_recipe(edition: Edition, fmt: str, node: Node | None = None) -> Reci
             return pdf.to_pdf(pdf.edition_html(snap))
         return akn.export(snap)
 
-    key = _key("edition", [edition], fmt, node.key if node is not None else "")
+    # The language is part of the key: each language is its own file.
+    key = _key("edition", [edition], fmt, node.key if node is not None else "", language)
     return Recipe(key, FORMAT_SUFFIXES[fmt], build)
 
 
-def compare_recipe(old: Edition, new: Edition, node: Node | None, show_all: bool) -> Recipe:
-    """The comparison redline of two editions as PDF."""
+def compare_recipe(
+    old: Edition, new: Edition, node: Node | None, show_all: bool, language: str = "en"
+) -> Recipe:
+    """The comparison redline of two editions as PDF, in `language`."""
     from rkc.interchange import pdf
 
     def build() -> bytes:
-        comparison = queries.compare(old, new, node=node)
+        comparison = queries.compare(old, new, language, node=node)
         rows = comparison.rows if show_all else comparison.changed_rows
         html = pdf.compare_html(comparison, rows, scope=node.key if node is not None else None)
         return pdf.to_pdf(html)
 
-    options = ("pdf", node.key if node is not None else "", "all" if show_all else "changed")
+    options = (
+        "pdf",
+        node.key if node is not None else "",
+        "all" if show_all else "changed",
+        language,
+    )
     return Recipe(_key("compare", [old, new], *options), "pdf", build)
 
 
@@ -244,7 +257,11 @@ def published_recipes() -> list[tuple[str, Recipe]]:
         editions = [e for e in queries.editions_of(work, include_drafts=False) if e.is_published]
         for edition in editions:
             for fmt in FORMAT_SUFFIXES:
-                found.append((f"{work.key} {edition.slug} {fmt}", edition_recipe(edition, fmt)))
+                for language in ["en"] if fmt == "zip" else queries.languages_of(edition):
+                    name = f"{work.key} {edition.slug} {fmt}" + (
+                        f" {language}" if language != "en" else ""
+                    )
+                    found.append((name, edition_recipe(edition, fmt, None, language)))
         for old, new in itertools.pairwise(editions):
             name = f"{work.key} compare {old.slug} {new.slug}"
             found.append((name, compare_recipe(old, new, None, show_all=False)))

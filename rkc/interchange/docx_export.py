@@ -16,7 +16,7 @@ from docx.oxml.ns import qn
 from docx.shared import RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
 
-from rkc.convention.kinds import PROVISION_KINDS
+from rkc.convention.kinds import KIND_WORDS_FR, PROVISION_KINDS
 from rkc.convention.queries import STATE_LABELS
 from rkc.interchange import blocks as md
 from rkc.interchange.corpus_format import KIND_HEADING
@@ -39,10 +39,16 @@ KIND_COLOURS = {
 }
 
 
-def heading_text(node: TreeNode) -> str:
+#: The heading words per language of the text (the corpus's kind words).
+HEADING_WORDS = {"en": KIND_HEADING, "fr": {kind: word for word, kind in KIND_WORDS_FR.items()}}
+#: Word's language tag per language of the text.
+WORD_LANGUAGES = {"en": "en-GB", "fr": "fr-FR"}
+
+
+def heading_text(node: TreeNode, language: str = "en") -> str:
     """The visible heading of a unit: its kind, number and title (`Standard 3.11`)."""
     item = node.item
-    text = KIND_HEADING.get(item.kind, item.kind)
+    text = HEADING_WORDS.get(language, KIND_HEADING).get(item.kind, item.kind)
     if item.number:
         text += " " + item.number + (f"/{item.number_alt}" if item.number_alt else "")
     if item.title:
@@ -65,7 +71,7 @@ def export(snap: Snapshot) -> bytes:
     base = min((r.item.depth for r in snap.roots), default=0)
     for root in snap.roots:
         for node in root.walk():
-            _unit(document, node, node.item.depth - base + 1)
+            _unit(document, node, node.item.depth - base + 1, snap.language)
     page_numbers(document)
     buffer = io.BytesIO()
     document.save(buffer)
@@ -78,6 +84,7 @@ def _front_matter(document, snap: Snapshot) -> None:  # type: ignore[no-untyped-
     properties.title = snap.work.short_title
     properties.subject = edition.title
     properties.author = "rkc"
+    properties.language = WORD_LANGUAGES.get(snap.language, snap.language)
     document.add_paragraph(snap.work.short_title, style="Title")
     document.add_paragraph(edition.title, style="Subtitle")
     facts = [STATE_LABELS.get(edition.status.value, edition.status.value.replace("_", " "))]
@@ -86,18 +93,20 @@ def _front_matter(document, snap: Snapshot) -> None:  # type: ignore[no-untyped-
     if edition.in_force_from:
         facts.append(f"in force from {edition.in_force_from:%-d %B %Y}")
     if snap.scope is not None:
-        facts.append(f"extract: {heading_text(TreeNode(snap.scope))}")
+        facts.append(f"extract: {heading_text(TreeNode(snap.scope), snap.language)}")
     document.add_paragraph("; ".join(facts) + ".")
-    if not edition.is_authentic:
+    if not snap.is_authentic:
+        from rkc.interchange.akn import UNOFFICIAL_IN
+
         notice = document.add_paragraph(style="Intense Quote")
-        run = notice.add_run(UNOFFICIAL)
+        run = notice.add_run(UNOFFICIAL if snap.language == "en" else UNOFFICIAL_IN[snap.language])
         run.bold = True
 
 
-def _unit(document, node: TreeNode, level: int) -> None:  # type: ignore[no-untyped-def]
+def _unit(document, node: TreeNode, level: int, language: str = "en") -> None:  # type: ignore[no-untyped-def]
     item = node.item
     paragraph = document.add_paragraph(style=f"Heading {min(level, MAX_HEADING)}")
-    paragraph.add_run(heading_text(node))
+    paragraph.add_run(heading_text(node, language))
     if item.kind in PROVISION_KINDS:
         # The heading's first word names the kind; colour marks it out at a glance too.
         paragraph.runs[0].font.color.rgb = KIND_COLOURS.get(item.kind, RGBColor(0, 0, 0))

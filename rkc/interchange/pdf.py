@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from markupsafe import Markup, escape
 
 from rkc.clock import today
-from rkc.convention.kinds import KIND_CSS, KIND_LABELS, STRUCTURAL_KINDS
+from rkc.convention.kinds import KIND_CSS, KIND_LABELS, KIND_LABELS_BY_LANGUAGE, STRUCTURAL_KINDS
 from rkc.convention.queries import STATE_LABELS, Comparison
 from rkc.interchange.queries import Snapshot, TreeNode
 from rkc.text.markdown import render as render_markdown
@@ -66,20 +66,32 @@ del { background: #fde2e1; text-decoration: line-through; }
 """
 
 
-def _document(title: str, status: str, meta: Iterable[str], notice: bool, body: Markup) -> str:
+def _document(
+    title: str,
+    status: str,
+    meta: Iterable[str],
+    notice: bool,
+    body: Markup,
+    language: str = "en",
+) -> str:
+    from rkc.interchange.akn import UNOFFICIAL_IN
+
     meta_html = Markup("").join(Markup('<p class="meta">{}</p>').format(m) for m in meta)
+    # The notice in the language of the text (the English one is this module's own wording).
+    wording = UNOFFICIAL if language == "en" else UNOFFICIAL_IN[language]
     notice_html = (
-        Markup('<p class="unofficial"><strong>{}</strong></p>').format(UNOFFICIAL)
+        Markup('<p class="unofficial" lang="{}"><strong>{}</strong></p>').format(language, wording)
         if notice
         else Markup("")
     )
     return str(
         Markup(
-            '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
-            "<style>{style}</style></head><body>"
+            '<!doctype html><html lang="{language}"><head><meta charset="utf-8">'
+            "<title>{title}</title><style>{style}</style></head><body>"
             '<h1>{title}</h1><p class="meta status">{status}</p>{meta}{notice}{body}'
             "</body></html>"
         ).format(
+            language=language,
             title=title,
             style=Markup(STYLESHEET),  # noqa: S704 - our own constant stylesheet
             status=status,
@@ -112,21 +124,23 @@ def edition_html(snap: Snapshot) -> str:
     base = min((r.item.depth for r in snap.roots), default=0)
     for root in snap.roots:
         for node in root.walk():
-            parts.append(_unit(node, node.item.depth - base))
+            parts.append(_unit(node, node.item.depth - base, snap.language))
     title = snap.work.short_title
     if snap.scope is not None:
-        title += " — " + _label(snap.scope.kind, snap.scope.number, snap.scope.title)
+        scope = snap.scope
+        title += " — " + _label(scope.kind, scope.number, scope.title, snap.language)
     return _document(
         title,
         _status(snap.edition),
         _edition_facts(snap),
         not snap.is_authentic,
         Markup("").join(parts),
+        snap.language,
     )
 
 
-def _label(kind: str, number: str | None, title: str | None) -> str:
-    label = KIND_LABELS.get(kind, kind)
+def _label(kind: str, number: str | None, title: str | None, language: str = "en") -> str:
+    label = KIND_LABELS_BY_LANGUAGE.get(language, KIND_LABELS).get(kind, kind)
     if number:
         label += f" {number}"
     if title:
@@ -134,12 +148,13 @@ def _label(kind: str, number: str | None, title: str | None) -> str:
     return label
 
 
-def _unit(node: TreeNode, depth: int) -> Markup:
+def _unit(node: TreeNode, depth: int, language: str = "en") -> Markup:
     item = node.item
+    labels = KIND_LABELS_BY_LANGUAGE.get(language, KIND_LABELS)
     text = render_markdown(item.text) if item.text else Markup("")
     if item.kind in STRUCTURAL_KINDS or item.kind == "preamble":
         level = min(depth + 2, 6)
-        heading = _label(item.kind, item.number, item.title)
+        heading = _label(item.kind, item.number, item.title, language)
         return Markup("<h{level}>{heading}</h{level}>{text}").format(
             level=level, heading=heading, text=text
         )
@@ -149,7 +164,7 @@ def _unit(node: TreeNode, depth: int) -> Markup:
     if item.number_alt:
         number += f"/{item.number_alt}"
     label = ("Article " + number) if item.kind == "article" else number
-    kind = "" if item.kind == "article" else KIND_LABELS.get(item.kind, item.kind)
+    kind = "" if item.kind == "article" else labels.get(item.kind, item.kind)
     return Markup(
         '<div class="unit kind-{css}"><p><span class="label">{label}</span>'
         "{kind}{title}</p>{text}</div>"

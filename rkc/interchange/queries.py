@@ -32,10 +32,13 @@ class Snapshot:
     roots: list[TreeNode]
     #: The unit exported when only part of the edition is asked for, else None.
     scope: Item | None = None
+    #: The language of the text (en, fr).
+    language: str = "en"
 
     @property
     def is_authentic(self) -> bool:
-        return bool(self.edition.is_authentic)
+        """Whether this text, in its language, is the authentic one."""
+        return self.edition.authentic_in(self.language)
 
     def items(self) -> Iterator[Item]:
         for root in self.roots:
@@ -62,9 +65,10 @@ def snapshot(edition: Edition, node: Node | None = None, language: str = "en") -
     Returns None when `node` is not part of the edition.
     """
     if node is None:
-        return Snapshot(edition.work, edition, build_tree(queries.contents(edition, language)))
+        items = queries.contents(edition, language)
+        return Snapshot(edition.work, edition, build_tree(items), language=language)
     entry = queries.entry_of(edition, node, language)
     if entry is None:
         return None
     items = queries.subtree(edition, entry, language)
-    return Snapshot(edition.work, edition, build_tree(items), scope=items[0])
+    return Snapshot(edition.work, edition, build_tree(items), scope=items[0], language=language)

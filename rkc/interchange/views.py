@@ -28,6 +28,7 @@ from rkc.amendments.operations import AmendmentRefused
 from rkc.auth.permissions import Action, can, ensure, require
 from rkc.clock import today
 from rkc.convention import queries
+from rkc.convention.languages import DEFAULT, UnknownLanguage, parse_languages
 from rkc.convention.models import Edition, Node, Work
 from rkc.extensions import db
 from rkc.interchange import akn, corpus_format, derived, docx_export, pdf
@@ -100,6 +101,15 @@ def _node(work: Work) -> Node | None:
     return node
 
 
+def _language() -> str:
+    """?lang=en|fr for a download (English without one); another value is a 400."""
+    try:
+        asked = parse_languages(request.args.get("lang"), allow_pair=False)
+    except UnknownLanguage as exc:
+        abort(400, description=f"lang: {exc}".split(" (or two")[0])
+    return asked[0] if asked else DEFAULT
+
+
 def _from_cache(recipe: derived.Recipe, fmt: str, filename: str, missing: str) -> Response:
     """A published edition's file from the derived-file cache (built there on first use).
 
@@ -158,9 +168,12 @@ def export_text(work_key: str, fmt: str):  # type: ignore[no-untyped-def]
         raise NotFoundHere(
             "No such format", f"Texts download as {', '.join(sorted(EXPORT_TYPES))}, not “{fmt}”."
         )
+    language = _language()
     edition = _edition_asked(work)
     node = _node(work)
     name = f"{work.key}-{edition.slug}" + (f"-{node.key.replace('/', '-')}" if node else "")
+    if language != DEFAULT and fmt != "zip":
+        name += f"-{language}"
     if fmt == "zip" and node is not None:
         raise NotFoundHere(
             "Whole editions only",
@@ -169,12 +182,13 @@ def export_text(work_key: str, fmt: str):  # type: ignore[no-untyped-def]
     missing = f"{node.key if node else ''} is not part of “{edition.title}”."
     if derived.cacheable(edition):
         filename = f"{name}-corpus.zip" if fmt == "zip" else f"{name}.{EXTENSIONS[fmt]}"
-        return _from_cache(derived.edition_recipe(edition, fmt, node), fmt, filename, missing)
+        recipe = derived.edition_recipe(edition, fmt, node, language)
+        return _from_cache(recipe, fmt, filename, missing)
     # A working draft (members only): built for this request, never kept.
     if fmt == "zip":
         files = corpus_format.export_edition(edition)
         return _download(corpus_format.zip_bytes(files, name), fmt, name + "-corpus")
-    snap = snapshot(edition, node)
+    snap = snapshot(edition, node, language)
     if snap is None:
         raise NotFoundHere("Not in this edition", missing)
     if fmt == "docx":
@@ -189,6 +203,7 @@ def export_text(work_key: str, fmt: str):  # type: ignore[no-untyped-def]
 @bp.get("/w/<work_key>/compare.pdf")
 def export_compare(work_key: str):  # type: ignore[no-untyped-def]
     """The comparison redline of two editions as PDF (same parameters as the compare page)."""
+    language = _language()
     work = _work(work_key)
     views = queries.edition_views(
         work, today(), include_drafts=can(current_user, Action.READ_WORKING_DOCUMENTS)
@@ -201,9 +216,9 @@ def export_compare(work_key: str):  # type: ignore[no-untyped-def]
     show_all = request.args.get("show") == "all"
     name = f"{work.key}-compare-{old.slug}-{new.slug}"
     if derived.cacheable(old, new):
-        recipe = derived.compare_recipe(old, new, node, show_all)
+        recipe = derived.compare_recipe(old, new, node, show_all, language)
         return _from_cache(recipe, "pdf", f"{name}.pdf", "")
-    comparison = queries.compare(old, new, node=node)
+    comparison = queries.compare(old, new, language, node=node)
     rows = comparison.rows if show_all else comparison.changed_rows
     data = pdf.to_pdf(pdf.compare_html(comparison, rows, scope=node.key if node else None))
     return _download(data, "pdf", name)
