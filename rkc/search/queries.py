@@ -40,7 +40,7 @@ from whoosh import highlight, qparser
 from whoosh import query as wq
 
 from rkc.convention import queries as text_store
-from rkc.convention.kinds import KIND_LABELS
+from rkc.convention.kinds import KIND_LABELS, STRUCTURAL_KINDS
 from rkc.convention.models import Edition, EditionEntry, Node, Revision, Work
 from rkc.extensions import db
 from rkc.search.index import IndexView, SearchIndex
@@ -76,6 +76,9 @@ FACET_LABELS = {
 }
 OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
 BINARY_OPERATORS = OPERATORS - {"NOT"}
+
+#: Units that are only a heading over others: ranked after the provisions they hold.
+HEADING_KINDS = STRUCTURAL_KINDS
 
 
 @dataclass(frozen=True)
@@ -625,9 +628,17 @@ def _order(
     if not final:
         return [], {}
     if request.sort == "relevance" and parsed is not None and not isinstance(parsed, wq.Every):
-        results = view.searcher.search(parsed, limit=stop, filter=final)
-        page_hits = results[start:stop]  # the scored top only: len(results) would count all
-        return [h.docnum for h in page_hits], {h.docnum: h.score for h in page_hits}
+        # Provisions first, then the bare headings (chapters, sections, annexes), each by
+        # score: "appeal" should open on the Standards about appeals, not on the chapter
+        # whose title is all it has. Every match is scored (a few thousand at most).
+        results = view.searcher.search(parsed, limit=None, filter=final)
+        rows = view.facet_rows()
+        kind_at = FACET_FIELDS.index("kind")
+        ranked = sorted(
+            ((h.docnum, h.score) for h in results),
+            key=lambda pair: (rows[pair[0]][kind_at] in HEADING_KINDS, -pair[1], pair[0]),
+        )[start:stop]
+        return [d for d, _score in ranked], dict(ranked)
     ordinals = _ordinal_maps(scope)
     node_ids = view.node_ids()
     rows = view.facet_rows()
@@ -777,7 +788,7 @@ def _labels(keys: set[str]) -> dict[str, str]:
     latest = (
         select(func.max(Revision.id).label("id"))
         .join(Node, Node.id == Revision.node_id)
-        .where(Node.key.in_(sorted(keys)))
+        .where(Node.key.in_(sorted(keys)), Revision.language == "en")
         .group_by(Revision.node_id)
         .subquery()
     )
@@ -833,7 +844,7 @@ def _facets(
                 count=counts.get(value, 0),
                 selected=value in wanted,
             )
-            for value in sorted(set(counts) | wanted)
+            for value in sorted(set(counts) | wanted, key=_natural)
             if value
         ]
         if name in ("kind", "language", "work"):
@@ -856,6 +867,11 @@ def _facets(
         )
     )
     return facets
+
+
+def _natural(key: str) -> tuple:
+    """Sort keys as people count: ga/2 before ga/10, sa-b/9 before sa-b/10."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", key))
 
 
 def _facet_label(name: str, value: str, labels: dict[str, str], works: dict[str, Work]) -> str:

@@ -34,7 +34,7 @@ def test_the_page_lists_hits_with_links_highlights_and_facets(reader):
     page = _page(reader, q="appeal")
     assert "Unofficial working text" in page
     links = _hit_links(page)
-    assert links[0] == "/n/ga/10?edition=2006"
+    assert links[0] != "/n/ga/10?edition=2006"  # a provision first, not the bare chapter
     assert '<mark class="hit t0">' in page
     for facet in ("Work", "Annex", "Chapter", "Kind", "Language", "Edition"):
         assert f"<h2>{facet}</h2>" in page
@@ -95,3 +95,25 @@ def test_an_empty_search_shows_how_to_search(reader):
     page = _page(reader, q="")
     assert "How to search" in page or "Examples" in page
     assert 'class="hit ' not in page
+
+
+def test_provisions_rank_above_bare_headings_and_no_raw_keys_show(reader):
+    """Issue 15, item 11: for "appeal" the provisions come before the headings whose title
+    is all they have; chapter facets count as people do; results name annex and chapter."""
+    answer = find(reader, "appeal")
+    kinds = [hit["kind"] for hit in answer["hits"]]
+    headings = [i for i, k in enumerate(kinds) if k in ("chapter", "section", "annex")]
+    provisions = [i for i, k in enumerate(kinds) if k not in ("chapter", "section", "annex")]
+    assert provisions
+    assert not headings or max(provisions) < min(headings)
+    page = _page(reader, q="appeal")
+    assert "<code>ga/" not in page
+    places = re.findall(r'<p class="hit-place">([^<]*)</p>', page)
+    assert any("General Annex" in p and "Chapter 10" in p for p in places)
+    assert not any("Annexe" in p for p in places)  # labels in the page's language
+    # Chapters sort numerically: Chapter 2 before Chapter 10 in the facet.
+    every = find(reader, "customs")
+    chapters = every["facets"]["chapter"]
+    ga = [v["value"] for v in chapters if v["value"].startswith("ga/")]
+    numbers = [int(v.split("/")[1]) for v in ga]
+    assert numbers == sorted(numbers)
