@@ -2,6 +2,7 @@
 
     python -m bench.load --db sqlite --seconds 60
     python -m bench.load --db postgres --seconds 60     # RKC_TEST_DATABASE_URL or --postgres-url
+    python -m bench.load --db postgres --servers 2      # one server, then two on one database
 
 A scratch database (a SQLite file in a temporary directory, or a new PostgreSQL database that
 is dropped afterwards) is loaded by `rkc init`; accounts are made for 20 delegates (two per
@@ -24,8 +25,15 @@ bench/invariants.py checks: no 5xx, no lost update, every merge traceable and wh
 index equal to the database. The table gives p50 and p95 per action; the exit status is 1 if
 an invariant is violated.
 
-tests/test_load_smoke.py runs a short, bounded version of the same (a few people, a fixed
-number of actions each, no pauses) in the normal test suite.
+With `--servers N` (N > 1) the run has two phases on the same database, each `--seconds`
+long: first one server, then N servers (the first one still running, N - 1 more started), each
+`rkc serve` with its own search index and derived-file directory, the people spread over them
+in turns (so the two delegates of a party work on different servers). Every server's index is
+then checked against the database, and the requests per second of the N-server phase are
+reported against the 1-server phase as a ratio (docs/deployment.md).
+
+tests/test_load_smoke.py and tests/test_servers.py run short, bounded versions of the same (a
+few people, a fixed number of actions each, no pauses) in the normal test suite.
 """
 
 from __future__ import annotations
@@ -40,13 +48,13 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import Engine, create_engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
@@ -64,6 +72,8 @@ from rkc.clock import today
 from rkc.convention import queries as text_queries
 from rkc.extensions import db
 from rkc.parties.models import Party
+from rkc.search import documents
+from rkc.search.index import SearchIndex
 
 PASSWORD = "kyoto under load 1999"  # noqa: S105 (scratch accounts)
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -588,24 +598,42 @@ class Reader(Person):
 # --------------------------------------------------------------------------- running it
 
 
-def run(url: str, cast: Cast, plan: Plan) -> World:
-    """Everybody at once until the time is up (or each has done `plan.actions`)."""
-    world = World(delegates_at_work=len(cast.delegates))
+def run(
+    urls: str | Sequence[str],
+    cast: Cast,
+    plan: Plan,
+    world: World | None = None,
+    first_number: int = 0,
+) -> World:
+    """Everybody at once until the time is up (or each has done `plan.actions`).
+
+    With several server addresses the people are spread over them in turns. A second run on
+    the same `world` (a second phase) gives `first_number` past the first run's people, so that
+    nobody's markers repeat an earlier one's.
+    """
+    urls = [urls] if isinstance(urls, str) else list(urls)
+    if world is None:
+        world = World()
+    world.delegates_at_work = len(cast.delegates)
     deadline = time.monotonic() + plan.seconds
     people: list[Person] = []
-    number = 0
+    number = first_number
+
+    def url() -> str:
+        return urls[(number - first_number) % len(urls)]
+
     for member in cast.delegates:
         people.append(
-            Delegate(world, url, plan, number, deadline, "delegate", member=member, cast=cast)
+            Delegate(world, url(), plan, number, deadline, "delegate", member=member, cast=cast)
         )
         number += 1
     for member in cast.secretariat:
         people.append(
-            Officer(world, url, plan, number, deadline, "secretariat", member=member, cast=cast)
+            Officer(world, url(), plan, number, deadline, "secretariat", member=member, cast=cast)
         )
         number += 1
     for _ in range(plan.readers):
-        people.append(Reader(world, url, plan, number, deadline, "reader", cast=cast))
+        people.append(Reader(world, url(), plan, number, deadline, "reader", cast=cast))
         number += 1
     threads = [
         threading.Thread(target=p.run, name=f"{p.kind}-{p.number}", daemon=True)  # type: ignore[attr-defined]
@@ -621,6 +649,14 @@ def run(url: str, cast: Cast, plan: Plan) -> World:
 def settle(url: str) -> Answer:
     """One search, so that the index applies what the change log still holds."""
     return Browser(url).get("/search?q=customs")
+
+
+def warm(url: str) -> None:
+    """Before a timed phase: a new server builds its search index on its first search (from
+    the database), and its workers import and open what the first pages need."""
+    settle(url)
+    for path in ("/w/rkc", "/n/ga/3", "/login"):
+        Browser(url).get(path)
 
 
 def action_rows(world: World) -> list[Row]:
@@ -682,12 +718,113 @@ def scratch_store(kind: str, tmp: Path, postgres_url: str = "") -> Iterator[str]
         admin.dispose()
 
 
-def check(database_url: str, index_dir: Path, world: World) -> invariants.Report:
+def check(database_url: str, index_dirs: Path | Sequence[Path], world: World) -> invariants.Report:
     engine = create_engine(database_url, poolclass=NullPool)
     try:
-        return invariants.check_all(engine, index_dir, acks=world.acks, outcomes=world.outcomes)
+        return check_servers(engine, index_dirs, acks=world.acks, outcomes=world.outcomes)
     finally:
         engine.dispose()
+
+
+def check_servers(
+    engine: Engine,
+    index_dirs: Path | Sequence[Path],
+    *,
+    acks: Sequence[invariants.Ack],
+    outcomes: Sequence[invariants.Outcome] | None,
+) -> invariants.Report:
+    """Every invariant, the index one for each server's own index (named per server when
+    there are several)."""
+    dirs = [index_dirs] if isinstance(index_dirs, Path) else list(index_dirs)
+    if len(dirs) == 1:
+        return invariants.check_all(engine, dirs[0], acks=acks, outcomes=outcomes)
+    report = invariants.check_all(engine, None, acks=acks, outcomes=outcomes)
+    with engine.connect() as conn:
+        indexed = len(documents.indexed_revision_ids(conn))
+        for number, directory in enumerate(dirs):
+            name = f"index of server {number} equals database"
+            report.checked[name] = indexed
+            found = invariants.index_matches(conn, SearchIndex(directory))
+            report.problems += [invariants.Problem(name, p.message) for p in found]
+    return report
+
+
+# --------------------------------------------------------------------------- several servers
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One stretch of the load on a number of servers: how many answers in how long."""
+
+    servers: int
+    answered: int
+    seconds: float
+
+    @property
+    def per_second(self) -> float:
+        return self.answered / self.seconds if self.seconds > 0 else 0.0
+
+
+def server_dirs(tmp: Path, number: int) -> tuple[Path, Path]:
+    """Server `number`'s own search index and derived-file directory."""
+    return tmp / f"server-{number}" / "index", tmp / f"server-{number}" / "derived"
+
+
+def start_servers(
+    database_url: str, tmp: Path, numbers: range, workers: int, **extra: str
+) -> list[rkc_server.Server]:
+    """`rkc serve` for each number, on one database, each with its own index and derived
+    files (RKC_INDEX_DIR, RKC_DERIVED_DIR) and the shared secret key; all or none started."""
+    started: list[rkc_server.Server] = []
+    try:
+        for number in numbers:
+            index_dir, derived_dir = server_dirs(tmp, number)
+            env = rkc_server.server_environment(
+                database_url, index_dir, RKC_DERIVED_DIR=str(derived_dir), **extra
+            )
+            log = tmp / f"server-{number}" / "serve.log"
+            started.append(rkc_server.start(env, log, workers=workers))
+    except BaseException:
+        for server in started:
+            server.stop()
+        raise
+    return started
+
+
+def timed_run(
+    urls: Sequence[str], cast: Cast, plan: Plan, world: World, first_number: int = 0
+) -> Phase:
+    """`run` on these servers, counting the answers it got (any status) per second."""
+    before = len(world.outcomes)
+    started = time.perf_counter()
+    run(urls, cast, plan, world, first_number)
+    seconds = time.perf_counter() - started
+    with world.lock:
+        answered = sum(1 for o in world.outcomes[before:] if o.status)
+    return Phase(len(urls), answered, seconds)
+
+
+def phase_rows(phases: Sequence[Phase]) -> list[Row]:
+    rows = [
+        Row(
+            figure=f"throughput, {p.servers} server{'s' if p.servers > 1 else ''}",
+            goal="(information)",
+            measured=f"{p.per_second:.1f} answers/s ({p.answered} in {p.seconds:.0f} s)",
+        )
+        for p in phases
+    ]
+    if len(phases) > 1 and phases[0].per_second > 0:
+        first, last = phases[0], phases[-1]
+        rows.append(
+            Row(
+                figure=f"throughput, {last.servers} servers / 1 server",
+                goal="(information)",
+                measured=f"{last.per_second:.1f} answers/s",
+                reference=f"{first.per_second:.1f} answers/s",
+                ratio=f"{last.per_second / first.per_second:.2f}",
+            )
+        )
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -710,6 +847,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--readers", type=int, default=defaults.readers)
     parser.add_argument("--workers", type=int, default=defaults.workers)
     parser.add_argument(
+        "--servers",
+        type=int,
+        default=1,
+        help="more than 1: a 1-server phase, then this many servers on the same database "
+        "(each phase --seconds long)",
+    )
+    parser.add_argument(
         "--think", type=float, default=defaults.think, help="pause scale (0: no pauses)"
     )
     parser.add_argument("--seed", type=int, default=defaults.seed)
@@ -731,7 +875,6 @@ def main(argv: list[str] | None = None) -> int:
         scratch_store(args.db, Path(tmp_name), postgres_url) as database_url,
     ):
         tmp = Path(tmp_name)
-        index_dir = tmp / "index"
         progress(f"rkc init on {make_url(database_url).get_backend_name()}")
         app = app_on(database_url, tmp, args.corpus)
         try:
@@ -739,26 +882,39 @@ def main(argv: list[str] | None = None) -> int:
             cast = prepare(app, plan)
         finally:
             dispose(app)
-        env = rkc_server.server_environment(database_url, index_dir)
         progress(f"rkc serve with {plan.workers} workers on 127.0.0.1")
-        srv = rkc_server.start(env, tmp / "serve.log", workers=plan.workers)
+        servers = start_servers(database_url, tmp, range(1), plan.workers)
+        world = World()
+        phases: list[Phase] = []
+        people = len(cast.delegates) + len(cast.secretariat) + plan.readers
         try:
-            people = len(cast.delegates) + len(cast.secretariat) + plan.readers
-            progress(f"{people} people for {plan.seconds:.0f} s")
-            world = run(srv.url, cast, plan)
-            settled = settle(srv.url)
-            world.note("search (settle the index)", settled, "/search?q=customs")
+            warm(servers[0].url)
+            progress(f"{people} people for {plan.seconds:.0f} s on 1 server")
+            phases.append(timed_run([servers[0].url], cast, plan, world))
+            if args.servers > 1:
+                progress(f"{args.servers - 1} more server(s) on the same database")
+                servers += start_servers(database_url, tmp, range(1, args.servers), plan.workers)
+                for server in servers[1:]:
+                    warm(server.url)
+                progress(f"{people} people for {plan.seconds:.0f} s on {args.servers} servers")
+                urls = [s.url for s in servers]
+                phases.append(timed_run(urls, cast, plan, world, first_number=people))
+            for server in servers:
+                settled = settle(server.url)
+                world.note("search (settle the index)", settled, "/search?q=customs")
         finally:
-            srv.stop()
+            for server in servers:
+                server.stop()
         progress("checking the invariants")
-        report = check(database_url, index_dir, world)
-    rows = action_rows(world) + invariant_rows(report)
+        report = check(database_url, [server_dirs(tmp, n)[0] for n in range(len(servers))], world)
+    rows = action_rows(world) + phase_rows(phases) + invariant_rows(report)
     print()
     print(render_table(rows))
     acked = len(world.acks)
     merges = sum(1 for a in world.acks if a.kind == "merge")
     print(
-        f"\nload on {args.db}: {people} people, {plan.seconds:.0f} s, {len(world.outcomes)} "
+        f"\nload on {args.db}: {people} people, {len(phases)} x {plan.seconds:.0f} s "
+        f"({' then '.join(str(p.servers) for p in phases)} server(s)), {len(world.outcomes)} "
         f"requests, {acked} acknowledged writes ({merges} merges); "
         f"{time.perf_counter() - started:.0f} s in all"
     )
