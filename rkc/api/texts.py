@@ -21,7 +21,7 @@ from sqlalchemy import select
 from rkc.auth.permissions import Action, can
 from rkc.clock import today
 from rkc.convention import queries
-from rkc.convention.languages import DEFAULT, UnknownLanguage, parse_languages
+from rkc.convention.languages import DEFAULT, language_arg
 from rkc.convention.models import Edition, Node, Work
 from rkc.convention.queries import Item
 from rkc.extensions import db
@@ -99,20 +99,6 @@ def _edition_asked(work: Work) -> Edition:
     if edition is None:
         abort(404, description=f"No edition of {work.key} is in force on {when.isoformat()}.")
     return edition
-
-
-def _language() -> str:
-    """?lang=en|fr (English without one); anything else is a 400 naming the parameter."""
-    try:
-        asked = parse_languages(request.args.get("lang"), allow_pair=False)
-    except UnknownLanguage as exc:
-        abort(
-            400,
-            description=f"lang: {exc}".replace(
-                " (or two of them separated by a comma for a side-by-side view)", ""
-            ),
-        )
-    return asked[0] if asked else DEFAULT
 
 
 def _shown(edition: Edition, language: str) -> str:
@@ -211,7 +197,7 @@ def show_edition(work_key: str, slug: str):  # type: ignore[no-untyped-def]
 
 def show_toc(work_key: str, slug: str):  # type: ignore[no-untyped-def]
     """The headings of an edition (instrument, annexes, chapters, sections), in order."""
-    language = _language()
+    language = language_arg(request.args)
     work = _work(work_key)
     edition = _edition(work, slug)
     language = _shown(edition, language)
@@ -236,7 +222,7 @@ def show_toc(work_key: str, slug: str):  # type: ignore[no-untyped-def]
 
 def show_node(key: str):  # type: ignore[no-untyped-def]
     """A unit and everything under it, as it stands in an edition (or on a date)."""
-    language = _language()
+    language = language_arg(request.args)
     node = _node(key)
     edition = _edition_asked(node.work)
     entry = queries.entry_of(edition, node, _shown(edition, language))
@@ -265,7 +251,7 @@ def show_node(key: str):  # type: ignore[no-untyped-def]
 
 def node_history(key: str):  # type: ignore[no-untyped-def]
     """Every distinct revision of a unit that a visible edition holds, oldest first."""
-    language = _language()
+    language = language_arg(request.args)
     node = _node(key)
     steps = queries.history(node, language, include_drafts=_members())
     if not steps and language != DEFAULT:  # no text in that language: the English
@@ -300,7 +286,7 @@ def node_history(key: str):  # type: ignore[no-untyped-def]
 
 def show_diff(work_key: str):  # type: ignore[no-untyped-def]
     """What changed between two editions (?from=&to=), optionally within one unit (?node=)."""
-    language = _language()
+    language = language_arg(request.args)
     work = _work(work_key)
     missing = [name for name in ("from", "to") if not request.args.get(name)]
     if missing:

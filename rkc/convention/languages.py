@@ -6,6 +6,10 @@ pages, the API, search and exports accept and refuse the same values.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from werkzeug.exceptions import BadRequest
+
 #: Language code -> its name in that language, in display order.
 LANGUAGES: dict[str, str] = {"en": "English", "fr": "Français"}
 
@@ -15,11 +19,11 @@ DEFAULT = "en"
 class UnknownLanguage(ValueError):
     """A language code rkc does not hold."""
 
-    def __init__(self, value: str):
+    def __init__(self, value: str, *, pair: bool = True):
         self.value = value
         super().__init__(
             f"unknown language {value!r}: use one of {', '.join(LANGUAGES)}"
-            " (or two of them separated by a comma for a side-by-side view)"
+            + (" (or two of them separated by a comma for a side-by-side view)" if pair else "")
         )
 
 
@@ -36,8 +40,23 @@ def parse_languages(raw: str | None, *, allow_pair: bool = True) -> tuple[str, .
         or len(set(codes)) != len(codes)
         or len(codes) > (2 if allow_pair else 1)
     ):
-        raise UnknownLanguage(raw)
+        raise UnknownLanguage(raw, pair=allow_pair)
     return codes
+
+
+def parse_language(raw: str | None) -> str:
+    """One language (`en` or `fr`; English when none is given); else UnknownLanguage."""
+    asked = parse_languages(raw, allow_pair=False)
+    return asked[0] if asked else DEFAULT
+
+
+def language_arg(args: Mapping[str, str]) -> str:
+    """The `lang` of a query string (downloads, the API): one language, English by default;
+    an unknown code is a 400 Bad Request whose message names the parameter."""
+    try:
+        return parse_language(args.get("lang"))
+    except UnknownLanguage as exc:
+        raise BadRequest(f"lang: {exc}") from None
 
 
 #: The cookie that remembers a reader's choice of language(s), e.g. "fr" or "en,fr".

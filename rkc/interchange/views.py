@@ -28,7 +28,7 @@ from rkc.amendments.operations import AmendmentRefused
 from rkc.auth.permissions import Action, can, ensure, require
 from rkc.clock import today
 from rkc.convention import queries
-from rkc.convention.languages import DEFAULT, UnknownLanguage, parse_languages
+from rkc.convention.languages import DEFAULT, language_arg
 from rkc.convention.models import Edition, Node, Work
 from rkc.extensions import db
 from rkc.interchange import akn, corpus_format, derived, docx_export, pdf
@@ -101,15 +101,6 @@ def _node(work: Work) -> Node | None:
     return node
 
 
-def _language() -> str:
-    """?lang=en|fr for a download (English without one); another value is a 400."""
-    try:
-        asked = parse_languages(request.args.get("lang"), allow_pair=False)
-    except UnknownLanguage as exc:
-        abort(400, description=f"lang: {exc}".split(" (or two")[0])
-    return asked[0] if asked else DEFAULT
-
-
 def _from_cache(recipe: derived.Recipe, fmt: str, filename: str, missing: str) -> Response:
     """A published edition's file from the derived-file cache (built there on first use).
 
@@ -168,7 +159,7 @@ def export_text(work_key: str, fmt: str):  # type: ignore[no-untyped-def]
         raise NotFoundHere(
             "No such format", f"Texts download as {', '.join(sorted(EXPORT_TYPES))}, not “{fmt}”."
         )
-    language = _language()
+    language = language_arg(request.args)
     edition = _edition_asked(work)
     node = _node(work)
     name = f"{work.key}-{edition.slug}" + (f"-{node.key.replace('/', '-')}" if node else "")
@@ -203,7 +194,7 @@ def export_text(work_key: str, fmt: str):  # type: ignore[no-untyped-def]
 @bp.get("/w/<work_key>/compare.pdf")
 def export_compare(work_key: str):  # type: ignore[no-untyped-def]
     """The comparison redline of two editions as PDF (same parameters as the compare page)."""
-    language = _language()
+    language = language_arg(request.args)
     work = _work(work_key)
     views = queries.edition_views(
         work, today(), include_drafts=can(current_user, Action.READ_WORKING_DOCUMENTS)
