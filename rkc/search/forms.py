@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from rkc.convention.languages import DEFAULT, UnknownLanguage, parse_languages
 from rkc.search.queries import MAX_PAGE, MAX_PER_PAGE, PER_PAGE, SORTS, SearchRequest
 
 #: Longest value kept for a filter parameter, and most values per parameter.
@@ -46,7 +47,33 @@ def _number(args: Mapping[str, Any], name: str, default: int, high: int, hints: 
     return value
 
 
-def parse_search(args: Any) -> tuple[SearchRequest, list[str]]:
+def _languages(args: Any, default: str, hints: list[str]) -> tuple[str, ...]:
+    """The languages searched: `?lang=` (en or fr) first, else the `language` facet as
+    chosen, else `default` (the reader's language). One language unless the facet asks for
+    more: an English search never returns French text."""
+    raw = str(args.get("lang") or "").strip()
+    if raw:
+        try:
+            asked = parse_languages(raw, allow_pair=False)
+        except UnknownLanguage:
+            hints.append(
+                f"lang: “{raw[:20]}” is not a language of the text (en or fr); "
+                f"{'English' if default == 'en' else 'French'} was searched."
+            )
+        else:
+            assert asked is not None
+            return asked
+    chosen = _values(args, "language")
+    if chosen:
+        return chosen
+    # An empty search stays empty (it is not a request to list the whole text).
+    asked_for_something = str(args.get("q") or "").strip() or any(
+        _values(args, name) for name in ("work", "edition", "annex", "chapter", "kind")
+    )
+    return (default,) if asked_for_something else ()
+
+
+def parse_search(args: Any, default_language: str = DEFAULT) -> tuple[SearchRequest, list[str]]:
     """The request described by query-string `args`, and hints about what was changed."""
     hints: list[str] = []
     on: date | None = None
@@ -71,7 +98,7 @@ def parse_search(args: Any) -> tuple[SearchRequest, list[str]]:
         annex=_values(args, "annex"),
         chapter=_values(args, "chapter"),
         kind=_values(args, "kind"),
-        language=_values(args, "language"),
+        language=_languages(args, default_language, hints),
         sort=sort,
         page=_number(args, "page", 1, MAX_PAGE, hints),
         per_page=_number(args, "per_page", PER_PAGE, MAX_PER_PAGE, hints),

@@ -15,6 +15,7 @@ from werkzeug.datastructures import MultiDict
 
 from rkc.auth.permissions import Action, can
 from rkc.clock import today
+from rkc.convention.languages import DEFAULT, LANGUAGE_COOKIE, UnknownLanguage, parse_languages
 from rkc.convention.models import Edition
 from rkc.extensions import db
 from rkc.search import search_index
@@ -35,9 +36,9 @@ def _may_read(edition: Edition) -> bool:
     return can(current_user, Action.READ_EDITION, edition)
 
 
-def run_search(args: Any) -> SearchResults:
+def run_search(args: Any, default_language: str = DEFAULT) -> SearchResults:
     """Parse the query string, bring the index up to date, search; never raise for input."""
-    wanted, hints = parse_search(args)
+    wanted, hints = parse_search(args, default_language)
     index = search_index()
     for _attempt in range(2):
         try:
@@ -71,10 +72,11 @@ def run_search(args: Any) -> SearchResults:
 
 
 def hit_url(hit: Hit) -> str:
-    """Each hit links to the unit in the edition that was searched."""
+    """Each hit links to the unit in the edition that was searched, in the hit's language."""
+    lang = hit.language if hit.language and hit.language != DEFAULT else None
     if hit.edition_slug:
-        return url_for("convention.show_node", key=hit.key, edition=hit.edition_slug)
-    return url_for("convention.show_node", key=hit.key)
+        return url_for("convention.show_node", key=hit.key, edition=hit.edition_slug, lang=lang)
+    return url_for("convention.show_node", key=hit.key, lang=lang)
 
 
 def _search_url(args: MultiDict[str, str], **changes: list[str] | str | None) -> str:
@@ -109,15 +111,19 @@ def _facet_boxes(results: SearchResults, args: MultiDict[str, str]) -> list[Face
     for facet in results.facets:
         links = []
         current = list(results.request.selected(facet.name))
+        # Choosing languages by the facet replaces a ?lang= (which would override it).
+        extra = {"lang": None} if facet.name == "language" else {}
         for value in facet.values:
             if facet.name == "edition":
                 work = value.value.split(":", 1)[0]
                 others = [s.value for s in results.scope.searched if s.work.key != work]
                 url = _search_url(args, edition=[value.value, *others], on=None)
             elif value.selected:
-                url = _search_url(args, **{facet.name: [v for v in current if v != value.value]})
+                url = _search_url(
+                    args, **{facet.name: [v for v in current if v != value.value]}, **extra
+                )
             else:
-                url = _search_url(args, **{facet.name: [*current, value.value]})
+                url = _search_url(args, **{facet.name: [*current, value.value]}, **extra)
             links.append(FacetLink(value.label, value.count, value.selected, url))
         if links:
             boxes.append(FacetBox(facet.name, facet.label, links))
@@ -146,11 +152,16 @@ def _pages(results: SearchResults, args: MultiDict[str, str]) -> list[tuple[str,
 
 @bp.get("/search")
 def search_text():  # type: ignore[no-untyped-def]
-    results = run_search(request.args)
+    # The page searches the language the reader reads in (the reading pages' cookie).
+    try:
+        remembered = parse_languages(request.cookies.get(LANGUAGE_COOKIE))
+    except UnknownLanguage:
+        remembered = None
+    results = run_search(request.args, remembered[0] if remembered else DEFAULT)
     args = request.args
     hidden = [
         (name, value)
-        for name in ("work", "edition", "annex", "chapter", "kind", "language", "sort")
+        for name in ("work", "edition", "annex", "chapter", "kind", "language", "lang", "sort")
         for value in args.getlist(name)
         if value
     ]
