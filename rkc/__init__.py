@@ -66,6 +66,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from rkc.auth.reset import bp as reset_bp
     from rkc.parties.views import bp as parties_bp
     from rkc.procedure.views import bp as procedure_bp
+    from rkc.review.views import bp as review_bp
     from rkc.search.views import bp as search_bp
     from rkc.web import health_bp
 
@@ -73,6 +74,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(parties_bp)
     app.register_blueprint(editions_bp)
     app.register_blueprint(procedure_bp)
+    app.register_blueprint(review_bp)
     app.register_blueprint(amendments_bp)
     app.register_blueprint(merge_bp)
     app.register_blueprint(interchange_bp)

@@ -90,10 +90,20 @@ def init_command(corpus_dir: str | None, demo: bool) -> None:
             click.echo("the text store already holds the corpus; nothing loaded")
         else:
             _load(Path(corpus_dir or current_app.config["CORPUS_DIR"]))
+        _seed_bodies()
         if demo:
             _create_demo()
     ensure_built()
     click.echo(f"done in {time.perf_counter() - started:.1f} s")
+
+
+def _seed_bodies() -> None:
+    """The review's two real bodies (WGRKC, RKC/MC), once."""
+    from rkc.review.operations import seed_bodies
+
+    if seed_bodies():
+        db.session.commit()
+        click.echo("review bodies: WGRKC, RKC/MC")
 
 
 def _create_demo() -> None:

@@ -14,6 +14,7 @@ MODEL_MODULES = (
     "rkc.procedure.models",
     "rkc.search.models",
     "rkc.notifications.models",
+    "rkc.review.models",
 )
 
 

@@ -37,6 +37,9 @@ class Action(enum.StrEnum):
     MANAGE_PARTIES = "manage_parties"
     MANAGE_OWN_ACCOUNT = "manage_own_account"
     IMPORT_TEXT = "import_text"
+    #: The review register: meetings, agendas, documents (members read, the Secretariat keeps it).
+    READ_MEETINGS = "read_meetings"
+    MANAGE_MEETINGS = "manage_meetings"
 
 
 def role_of(user: Any) -> Role | None:
@@ -131,6 +134,8 @@ RULES: dict[Action, Callable[[Any, Any], bool]] = {
     Action.MANAGE_PARTIES: _roles(Role.ADMIN),
     Action.MANAGE_OWN_ACCOUNT: _members,
     Action.IMPORT_TEXT: _roles(Role.SECRETARIAT),
+    Action.READ_MEETINGS: _members,
+    Action.MANAGE_MEETINGS: _roles(Role.SECRETARIAT),
 }
 
 

@@ -26,11 +26,13 @@ from rkc.procedure import operations as procedure_ops
 from ..amendments.fixtures import amendment_context
 from ..helpers import PASSWORD, create_people, csrf_token, log_in, user
 from ..parties.fixtures import party_context
+from ..review.fixtures import review_context
 
 ROLES = ("anonymous", "delegate_a", "delegate_b", "observer", "secretariat", "admin")
 EVERYONE = frozenset(ROLES)
 MEMBERS = EVERYONE - {"anonymous"}
 DELEGATES = frozenset({"delegate_a", "delegate_b"})
+SECRETARIAT = frozenset({"secretariat"})
 
 Url = str | Callable[[dict], str]
 
@@ -420,6 +422,63 @@ MATRIX: list[tuple[str, str, Url, frozenset[str]]] = [
     ),
     ("interchange.import_text", "GET", "/w/rkc/import", frozenset({"secretariat"})),
     ("interchange.import_text", "POST", "/w/rkc/import", frozenset({"secretariat"})),
+    # The review register (rkc/review): members read, the Secretariat keeps it.
+    ("review.list_meetings", "GET", "/meetings/", MEMBERS),
+    ("review.new_meeting", "GET", "/meetings/new", SECRETARIAT),
+    ("review.new_meeting", "POST", "/meetings/new", SECRETARIAT),
+    ("review.show_meeting", "GET", lambda ctx: f"/meetings/{ctx['meeting_id']}", MEMBERS),
+    ("review.set_status", "POST", lambda ctx: f"/meetings/{ctx['meeting_id']}/status", SECRETARIAT),
+    ("review.add_item", "POST", lambda ctx: f"/meetings/{ctx['meeting_id']}/agenda", SECRETARIAT),
+    (
+        "review.move_item",
+        "POST",
+        lambda ctx: f"/meetings/{ctx['meeting_id']}/agenda/{ctx['item_id']}/move",
+        SECRETARIAT,
+    ),
+    (
+        "review.agenda_print",
+        "GET",
+        lambda ctx: f"/meetings/{ctx['meeting_id']}/agenda.pdf",
+        MEMBERS,
+    ),
+    (
+        "review.meeting_calendar",
+        "GET",
+        lambda ctx: f"/meetings/{ctx['meeting_id']}/meeting.ics",
+        MEMBERS,
+    ),
+    (
+        "review.register_document",
+        "POST",
+        lambda ctx: f"/meetings/{ctx['meeting_id']}/documents",
+        SECRETARIAT,
+    ),
+    ("review.show_document", "GET", lambda ctx: f"/documents/{ctx['document_id']}", MEMBERS),
+    (
+        "review.download_document",
+        "GET",
+        lambda ctx: f"/documents/{ctx['document_id']}/file",
+        MEMBERS,
+    ),
+    (
+        "review.add_language",
+        "POST",
+        lambda ctx: f"/documents/{ctx['document_id']}/languages",
+        SECRETARIAT,
+    ),
+    (
+        "review.revise_document",
+        "POST",
+        lambda ctx: f"/documents/{ctx['document_id']}/revise",
+        SECRETARIAT,
+    ),
+    ("review.configure_body", "GET", lambda ctx: f"/meetings/bodies/{ctx['body_id']}", SECRETARIAT),
+    (
+        "review.configure_body",
+        "POST",
+        lambda ctx: f"/meetings/bodies/{ctx['body_id']}",
+        SECRETARIAT,
+    ),
     ("health.check_health", "GET", "/healthz", EVERYONE),
     ("notifications.my_work", "GET", "/my-work", MEMBERS),
     ("notifications.list_notifications", "GET", "/notifications", MEMBERS),
@@ -475,6 +534,7 @@ def _setup() -> tuple[dict, dict[str, str], dict]:
     ctx = {"token_of_b": token.id, "observer_id": people["observer"].user_id, "rec_id": rec.id}
     ctx.update(amendment_context(people))
     ctx.update(party_context(people))
+    ctx.update(review_context(people))
     return people, secrets, ctx
 
 

@@ -1,0 +1,1 @@
+"""The review as the WCO runs it: bodies, numbered meetings, agendas and the document register."""

@@ -1,0 +1,69 @@
+"""Forms of the review register (Flask-WTF: each carries its CSRF token)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from rkc.review.models import (
+    LANGUAGE_NAMES,
+    MODE_LABELS,
+    PURPOSE_LABELS,
+    STATUS_LABELS,
+)
+
+LANGUAGES = [SelectChoice(value=code, label=name) for code, name in LANGUAGE_NAMES.items()]
+
+
+class MeetingForm(FlaskForm):
+    body_id = SelectField("Body", coerce=int, choices=[])
+    number = IntegerField(
+        "Session number (23 for the 23rd)", validators=[InputRequired(), NumberRange(1, 999)]
+    )
+    starts_on = DateField("From", validators=[InputRequired()])
+    ends_on = DateField("To", validators=[InputRequired()])
+    mode = SelectField(
+        "Mode", choices=[SelectChoice(value=m.value, label=lbl) for m, lbl in MODE_LABELS.items()]
+    )
+    languages = SelectMultipleField("Languages", choices=LANGUAGES, default=["en", "fr"])
+    venue = StringField("Venue", validators=[Optional(), Length(max=300)])
+
+
+class StatusForm(FlaskForm):
+    status = SelectField(
+        "Status",
+        choices=[SelectChoice(value=s.value, label=lbl) for s, lbl in STATUS_LABELS.items()],
+    )
+
+
+class AgendaItemForm(FlaskForm):
+    title = StringField("Item", validators=[InputRequired(), Length(max=500)])
+    purpose = SelectField(
+        "Purpose",
+        choices=[SelectChoice(value=p.value, label=lbl) for p, lbl in PURPOSE_LABELS.items()],
+    )
+    parent_id = SelectField("Under", coerce=int, choices=[])
+
+
+class MoveForm(FlaskForm):
+    """Empty: its CSRF token protects the move buttons."""
+
+
+class DocumentForm(FlaskForm):
+    title = StringField("Title", validators=[InputRequired(), Length(max=500)])
+    language = SelectField("Language", choices=LANGUAGES)
+    file = FileField("File (Word .docx or PDF)", validators=[FileRequired()])
+
+
+class BodyForm(FlaskForm):
+    series = StringField("Series letters", validators=[InputRequired(), Length(max=10)])
+    symbol_pattern = StringField("Symbol pattern", validators=[InputRequired(), Length(max=100)])
