@@ -12,6 +12,7 @@ BENCHMARKS: list[str] = [
     "parties",
     "amendments",
     "search",
+    "search_languages",
     "interchange",
     "procedure",
     "serving",
