@@ -245,8 +245,9 @@ class Amendment(db.Model):
 
     @property
     def label(self) -> str:
-        """Its number once tabled; before that, a draft label (drafts have no number)."""
-        return self.number or f"Draft #{self.id}"
+        """Its number once tabled; before that, a draft label (drafts have no number, and a
+        database id means nothing to people)."""
+        return self.number or "Unnumbered draft"
 
     @property
     def conflict(self) -> dict:

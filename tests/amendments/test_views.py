@@ -85,7 +85,8 @@ def test_propose_with_a_preview_then_save_then_table(small_app, world):
     assert amendment.status is AmendmentStatus.DRAFT
     assert amendment.proposed_text == proposed
     page = client.get(f"/amendments/{amendment.id}").get_data(as_text=True)
-    assert f"Draft #{amendment.id}" in page
+    assert "Unnumbered draft" in page
+    assert f"#{amendment.id}" not in page  # no database id shown
     assert "only the delegates of Test party AUT can see it" in page
 
     tabled = _post(client, f"/amendments/{amendment.id}/status", {"to": "tabled", "reason": "Go"})
