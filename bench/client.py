@@ -44,8 +44,11 @@ class Answer:
 class Browser:
     """One visitor: a cookie jar and a connection to the server at `base_url`."""
 
-    def __init__(self, base_url: str, timeout: float = 60.0):
+    def __init__(self, base_url: str, timeout: float = 60.0, source: str = ""):
+        """`source`: the local address to connect from (e.g. one 127.x.y.z per simulated
+        person, so that the server tells them apart as it would people on their own machines)."""
         parts = urlsplit(base_url)
+        self.source = (source, 0) if source else None
         self.host = parts.hostname or "127.0.0.1"
         self.port = parts.port or 80
         self.timeout = timeout
@@ -67,7 +70,9 @@ class Browser:
         if self.cookies:
             sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         # gunicorn's sync workers close the connection after each answer: one per request.
-        conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+        conn = http.client.HTTPConnection(
+            self.host, self.port, timeout=self.timeout, source_address=self.source
+        )
         started = time.perf_counter()
         try:
             conn.request(method, path, body=body, headers=sent)
