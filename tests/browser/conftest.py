@@ -17,6 +17,7 @@ Every test under tests/browser is marked `browser`.
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -87,6 +88,12 @@ def _buffered(app: Flask):  # type: ignore[no-untyped-def]
 
 def _serve(factory: DatabaseFactory, instance: Path) -> Iterator[LiveServer]:
     database_url = factory.copy()
+    # The search index `rkc init` built beside the template database fits its copy: start
+    # with it, so that the first search does not rebuild the whole index (both languages)
+    # while the browser waits.
+    template_index = factory.tmp / "template-instance" / "index"
+    if template_index.is_dir():
+        shutil.copytree(template_index, instance / "index")
     app = make_app(database_url, instance)
     server: BaseWSGIServer = make_server("127.0.0.1", 0, _buffered(app), threaded=True)
     thread = threading.Thread(
