@@ -17,4 +17,5 @@ BENCHMARKS: list[str] = [
     "procedure",
     "serving",
     "hostile_files",
+    "growth",
 ]
