@@ -225,13 +225,15 @@ def test_each_viewer_sees_the_actions_open_to_them(small_app, tabled):
         return _client(small_app, username).get(f"/amendments/{tabled.id}").get_data(as_text=True)
 
     a, b, sec, observer = (page(u) for u in ("delegate-a", "delegate-b", "secretariat", "observer"))
-    assert 'value="withdrawn">Withdraw</button>' in a
+    # Destructive: apart, behind a second click that names what it does (issue 15, item 9).
+    assert f'value="withdrawn" class="danger">Withdraw: {tabled.label}</button>' in a
+    assert '<details class="confirm-danger"><summary>Withdraw…</summary>' in a
     assert "Revise it" in a
     assert "State the position" not in a  # a party does not judge its own amendment
     assert "Ask to co-sponsor for Test party CAN" in b
     assert "State the position" in b
     assert "Revise it" not in b
-    assert 'value="under_discussion">Open the discussion</button>' in sec
+    assert 'value="under_discussion" class="primary">Open the discussion</button>' in sec
     assert "Withdraw" not in sec
     for html in (observer,):
         assert "What you can do" not in html
