@@ -495,6 +495,7 @@ def document() -> dict[str, Any]:
             "/search": _search(),
             **_party_paths(),
             **_amendment_paths(),
+            **_review_paths(),
             "/openapi.json": _get("This document", {"type": "object"}, errors=()),
             "/me": {
                 "get": {
@@ -1080,5 +1081,137 @@ def _amendment_paths() -> dict[str, Any]:
                 parameters=[AMENDMENT_ID, COMMENT_ID],
                 errors=(400, 401, 403, 404),
             ),
+        },
+    }
+
+
+# --------------------------------------------------------------------------- review register
+
+
+def _review_paths() -> dict[str, Any]:
+    """rkc/api/review.py: meetings, agenda items, documents (members read; the Secretariat
+    writes with a write-scope token)."""
+    meeting_id = _path("meeting_id", "A meeting's id", "1", ID)
+    meeting_id["example"] = 1
+    document_id = _path("document_id", "A document's id", "1", ID)
+    document_id["example"] = 1
+    meeting = _obj(
+        {
+            "id": ID,
+            "body": STRING,
+            "number": {"type": "integer"},
+            "ordinal": STRING,
+            "title": STRING,
+            "starts_on": DATE,
+            "ends_on": DATE,
+            "mode": {"type": "string", "enum": ["in_person", "virtual", "hybrid"]},
+            "languages": _array(LANG_VALUE),
+            "venue": STRING,
+            "status": {"type": "string", "enum": ["planned", "convened", "closed"]},
+        }
+    )
+    item = _obj(
+        {
+            "id": ID,
+            "number": {**STRING, "description": "Computed from the item's place: III, III.b"},
+            "title": STRING,
+            "purpose": {"type": "string", "enum": ["decision", "guidance", "information"]},
+            "parent": NULLABLE_ID,
+        }
+    )
+    document = _obj(
+        {
+            "id": ID,
+            "symbol": STRING,
+            "title": STRING,
+            "language": LANG_VALUE,
+            "version": {"type": "integer"},
+            "kind": {"type": "string", "enum": ["original", "addendum", "corrigendum"]},
+            "meeting": NULLABLE_ID,
+            "parent": NULLABLE_STRING,
+            "superseded_by": NULLABLE_STRING,
+            "mimetype": STRING,
+            "size": {"type": "integer"},
+            "file_url": STRING,
+        }
+    )
+    items = _obj({"items": _array(item)})
+    day = {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
+
+    def read(summary: str, schema: dict[str, Any], parameters: list, errors=(401, 404)):  # type: ignore[no-untyped-def]
+        responses = {"200": _response(schema), **{str(code): ERROR for code in errors}}
+        return {
+            "summary": summary,
+            "security": SECURITY,
+            "parameters": parameters,
+            "responses": responses,
+        }
+
+    return {
+        "/meetings": {
+            "get": read(
+                "Every meeting, latest first", _obj({"meetings": _array(meeting)}), [], (401,)
+            ),
+            "post": _write(
+                "Record a numbered session of a body (the Secretariat); a second session with "
+                "the same ordinal is a 400",
+                _body(
+                    {
+                        "body": TEXT,
+                        "number": {"type": "integer", "minimum": 1, "maximum": 999},
+                        "starts_on": day,
+                        "ends_on": day,
+                        "mode": {"type": "string", "enum": ["in_person", "virtual", "hybrid"]},
+                        "languages": _array(LANG_VALUE),
+                        "venue": {**TEXT, "maxLength": 300},
+                    },
+                    ("body", "number", "starts_on", "ends_on", "mode"),
+                ),
+                {
+                    "body": "RKC/MC",
+                    "number": 23,
+                    "starts_on": "2027-03-15",
+                    "ends_on": "2027-03-17",
+                    "mode": "hybrid",
+                },
+                {"201": _response(meeting, "Recorded")},
+                errors=(400, 401, 403),
+            ),
+        },
+        "/meetings/{meeting_id}": {
+            "get": read(
+                "A meeting with its agenda and documents",
+                {
+                    "allOf": [
+                        meeting,
+                        _obj({"agenda": _array(item), "documents": _array(document)}),
+                    ]
+                },
+                [meeting_id],
+            )
+        },
+        "/meetings/{meeting_id}/agenda": {
+            "get": read("A meeting's agenda, numbered", items, [meeting_id]),
+            "post": _write(
+                "Add an item at the end of the agenda, or under a top-level item (parent)",
+                _body(
+                    {
+                        "title": {**TEXT, "maxLength": 500},
+                        "purpose": {
+                            "type": "string",
+                            "enum": ["decision", "guidance", "information"],
+                        },
+                        "parent": ID,
+                    },
+                    ("title", "purpose"),
+                ),
+                {"title": "Adoption of the agenda", "purpose": "decision"},
+                {"201": _response(items, "Added")},
+                parameters=[meeting_id],
+                errors=(400, 401, 403, 404),
+            ),
+        },
+        "/documents/{document_id}": {
+            "get": read("A registered document (its file: file_url)", document, [document_id])
         },
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, jsonify, request
 from flask_login import current_user
 
-from rkc.api import amendments, parties, texts
+from rkc.api import amendments, parties, review, texts
 from rkc.auth.permissions import role_of
 from rkc.search.views import search_payload
 from rkc.web import csrf
@@ -19,6 +19,8 @@ texts.register(bp)
 amendments.register(bp)
 # A party's record and the text binding it on a day (rkc/api/parties.py).
 parties.register(bp)
+# Meetings, agenda items and documents of the review register (rkc/api/review.py).
+review.register(bp)
 
 
 @bp.get("/me")

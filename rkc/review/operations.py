@@ -179,6 +179,8 @@ def create_meeting(
     if isinstance(number, bool) or not 1 <= number <= 999:
         raise ReviewError("number", "Ordinal: a session number from 1 to 999.")
     mode_value, codes, status_value = _meeting_fields(starts_on, ends_on, mode, languages, status)
+    if len(venue.strip()) > 300:
+        raise ReviewError("venue", "Venue: 300 characters at most.")
     if db.session.scalar(
         select(Meeting.id).where(Meeting.body_id == body.id, Meeting.number == number)
     ):

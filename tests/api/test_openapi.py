@@ -24,6 +24,7 @@ from rkc.extensions import db
 
 from ..helpers import create_people, user
 from ..interchange.helpers import compiled_amendments
+from ..review.fixtures import review_context
 
 PUBLIC = [
     "GET /works",
@@ -58,6 +59,12 @@ MEMBERS = {
         "amendment_id": "modify",
         "comment_id": "comment",
     },
+    "GET /meetings": {},
+    "POST /meetings": {},
+    "GET /meetings/{meeting_id}": {"meeting_id": "meeting"},
+    "GET /meetings/{meeting_id}/agenda": {"meeting_id": "meeting"},
+    "POST /meetings/{meeting_id}/agenda": {"meeting_id": "meeting"},
+    "GET /documents/{document_id}": {"document_id": "document"},
 }
 WRITES = {label for label in MEMBERS if not label.startswith("GET ")}
 
@@ -75,6 +82,7 @@ def test_the_document_lists_every_api_route(site):  # type: ignore[no-untyped-de
         + rule.rule.removeprefix("/api/v1")
         .replace("<path:key>", "{key}")
         .replace("<int:", "{")
+        .replace("<id:", "{")
         .replace("<", "{")
         .replace(">", "}")
         for rule in site.url_map.iter_rules()
@@ -128,7 +136,13 @@ def _members_world(people) -> dict[str, int]:  # type: ignore[no-untyped-def]
             modify, user=user(people["delegate_b"]), body="A question from Canada."
         )
     db.session.commit()
-    return {**ids, "comment": comment.id}
+    review = review_context()
+    return {
+        **ids,
+        "comment": comment.id,
+        "meeting": review["meeting_id"],
+        "document": review["document_id"],
+    }
 
 
 @pytest.mark.parametrize("label", list(MEMBERS))
