@@ -109,3 +109,10 @@ def test_the_command_line_exports_in_french(app, tmp_path):
     assert refused.exit_code != 0
     assert "--language" in refused.output
     assert not (tmp_path / "x.xml").exists()
+
+
+def test_a_french_page_links_the_french_files(client):
+    html = client.get("/n/ga/3?lang=fr").get_data(as_text=True)
+    assert "/w/rkc/export.docx?edition=2006&amp;node=ga/3&amp;lang=fr" in html
+    english = client.get("/n/ga/3?lang=en").get_data(as_text=True)
+    assert '/w/rkc/export.docx?edition=2006&amp;node=ga/3"' in english
