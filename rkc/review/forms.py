@@ -64,6 +64,12 @@ class DocumentForm(FlaskForm):
     file = FileField("File (Word .docx or PDF)", validators=[FileRequired()])
 
 
+class RevisionForm(DocumentForm):
+    """A new version keeps its language."""
+
+    language = None
+
+
 class BodyForm(FlaskForm):
     series = StringField("Series letters", validators=[InputRequired(), Length(max=10)])
     symbol_pattern = StringField("Symbol pattern", validators=[InputRequired(), Length(max=100)])

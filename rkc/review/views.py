@@ -17,6 +17,7 @@ from rkc.review.forms import (
     DocumentForm,
     MeetingForm,
     MoveForm,
+    RevisionForm,
     StatusForm,
 )
 from rkc.review.models import (
@@ -249,7 +250,7 @@ def _document_page(document: Document, status: int = 200, **forms):  # type: ign
             children=queries.children_of(document),
             language_form=forms.get("language_form") or DocumentForm(prefix="lang"),
             revise_form=forms.get("revise_form")
-            or DocumentForm(prefix="rev", title=document.title),
+            or RevisionForm(prefix="rev", title=document.title),
             may_manage=can(current_user, Action.MANAGE_MEETINGS),
             **_labels(),
         ),
@@ -271,46 +272,55 @@ def download_document(document_id: int):  # type: ignore[no-untyped-def]
     return attachment(document.content, document.mimetype, f"{document.symbol}.{extension}")
 
 
+def _new_version(document_id: int, form_class, prefix: str, form_name: str, write):  # type: ignore[no-untyped-def]
+    """Register another language version or a revision of a document: `write(document, form,
+    data, filename)` makes it; a refusal shows the document page again with the error."""
+    ensure(Action.MANAGE_MEETINGS)
+    document = _document_or_404(document_id)
+    form = form_class(prefix=prefix)
+    if form.validate_on_submit():
+        data, filename = _upload(form)
+        try:
+            made = write(document, form, data, filename)
+        except ops.ReviewError as exc:
+            _field_error(form, exc, "file")
+        else:
+            flash(f"Registered as {made.symbol}.", "info")
+            return redirect(url_for(".show_document", document_id=made.id))
+    return _document_page(document, 400, **{form_name: form})
+
+
 @bp.post("/documents/<id:document_id>/languages")
 @transactional
 def add_language(document_id: int):  # type: ignore[no-untyped-def]
-    ensure(Action.MANAGE_MEETINGS)
-    document = _document_or_404(document_id)
-    form = DocumentForm(prefix="lang")
-    if not form.validate_on_submit():
-        return _document_page(document, 400, language_form=form)
-    data, filename = _upload(form)
-    try:
-        added = ops.add_language(
+    return _new_version(
+        document_id,
+        DocumentForm,
+        "lang",
+        "language_form",
+        lambda document, form, data, filename: ops.add_language(
             document,
             language=form.language.data,
             title=form.title.data,
             data=data,
             filename=filename,
-        )
-    except ops.ReviewError as exc:
-        _field_error(form, exc, "file")
-        return _document_page(document, 400, language_form=form)
-    flash(f"Registered as {added.symbol}.", "info")
-    return redirect(url_for(".show_document", document_id=added.id))
+        ),
+    )
 
 
 @bp.post("/documents/<id:document_id>/revise")
 @transactional
 def revise_document(document_id: int):  # type: ignore[no-untyped-def]
-    ensure(Action.MANAGE_MEETINGS)
-    document = _document_or_404(document_id)
-    form = DocumentForm(prefix="rev")
-    if not form.validate_on_submit():
-        return _document_page(document, 400, revise_form=form)
-    data, filename = _upload(form)
-    try:
-        revised = ops.revise(document, title=form.title.data, data=data, filename=filename)
-    except ops.ReviewError as exc:
-        _field_error(form, exc, "file")
-        return _document_page(document, 400, revise_form=form)
-    flash(f"{revised.symbol} supersedes {document.symbol}.", "info")
-    return redirect(url_for(".show_document", document_id=revised.id))
+    """A new version; the one revised is marked superseded."""
+    return _new_version(
+        document_id,
+        RevisionForm,
+        "rev",
+        "revise_form",
+        lambda document, form, data, filename: ops.revise(
+            document, title=form.title.data, data=data, filename=filename
+        ),
+    )
 
 
 @bp.route("/meetings/bodies/<id:body_id>", methods=["GET", "POST"])

@@ -162,6 +162,18 @@ def test_documents_in_two_languages_share_the_number_and_download(small_app, peo
     assert "RK0002E1" in page
     assert "RK0002F1" in page
     assert "Register a new document" not in page
+    revised = client.post(
+        f"{doc_url}/revise",
+        data={
+            "csrf_token": csrf_token(client, doc_url),
+            "rev-title": "Concepts, revised",
+            "rev-file": (io.BytesIO(PDF_BYTES), "c2.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert revised.status_code == 302
+    assert "RK0002E2" in client.get(revised.headers["Location"]).get_data(as_text=True)
+    assert "Superseded by" in client.get(doc_url).get_data(as_text=True)
     download = delegate.get(f"{french.headers['Location']}/file")
     assert download.get_data() == PDF_BYTES
     assert "RK0002F1.pdf" in download.headers["Content-Disposition"]
