@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask.testing import FlaskClient
@@ -82,3 +85,20 @@ def user(person: Person) -> User:
     found = db.session.get(User, person.user_id)
     assert found is not None
     return found
+
+
+REDIS = "redis://127.0.0.1:6379/0"
+
+
+@contextmanager
+def redis_key_prefix() -> Iterator[str]:
+    """A rate-limit key prefix of the test's own; its keys are removed from Redis at the end
+    (and nobody else's)."""
+    import redis
+
+    name = f"rkc-test-{uuid.uuid4().hex}"
+    yield name
+    store = redis.Redis.from_url(REDIS)
+    for key in store.scan_iter(match=f"*{name}*"):
+        store.delete(key)
+    store.close()

@@ -7,29 +7,22 @@ prefix in Redis and removes only its own keys.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import redis
 from flask import Flask
 
 from .conftest import DatabaseFactory, make_app
-from .helpers import create_people, csrf_token, log_in
+from .helpers import REDIS, create_people, csrf_token, log_in, redis_key_prefix
 
-REDIS = "redis://127.0.0.1:6379/0"
 ELSEWHERE = {"REMOTE_ADDR": "192.0.2.77"}
 
 
 @pytest.fixture
 def prefix() -> Iterator[str]:
-    name = f"rkc-test-{uuid.uuid4().hex}"
-    yield name
-    store = redis.Redis.from_url(REDIS)
-    for key in store.scan_iter(match=f"*{name}*"):
-        store.delete(key)
-    store.close()
+    with redis_key_prefix() as name:
+        yield name
 
 
 @pytest.fixture

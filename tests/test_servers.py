@@ -8,12 +8,10 @@ and the rate-limit counts in Redis. Nothing here is timed.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import redis
 from flask import Flask
 
 from bench import load as load_run
@@ -24,8 +22,8 @@ from rkc.auth import operations as auth_ops
 from rkc.extensions import db
 
 from .conftest import DatabaseFactory, make_app
+from .helpers import REDIS, redis_key_prefix
 
-REDIS = "redis://127.0.0.1:6379/0"
 PASSWORD = "two servers one database 1999"
 
 PLAN = load_run.Plan(
@@ -66,12 +64,8 @@ def test_a_short_load_on_two_servers_keeps_every_invariant(app: Flask, tmp_path:
 
 @pytest.fixture(scope="module")
 def prefix() -> Iterator[str]:
-    name = f"rkc-test-{uuid.uuid4().hex}"
-    yield name
-    store = redis.Redis.from_url(REDIS)
-    for key in store.scan_iter(match=f"*{name}*"):
-        store.delete(key)
-    store.close()
+    with redis_key_prefix() as name:
+        yield name
 
 
 @pytest.fixture(scope="module")
