@@ -1127,6 +1127,10 @@ def _review_paths() -> dict[str, Any]:
             "language": LANG_VALUE,
             "version": {"type": "integer"},
             "kind": {"type": "string", "enum": ["original", "addendum", "corrigendum"]},
+            "level": {
+                "type": "string",
+                "enum": ["public", "parties_and_observers", "parties", "secretariat"],
+            },
             "meeting": NULLABLE_ID,
             "parent": NULLABLE_STRING,
             "superseded_by": NULLABLE_STRING,

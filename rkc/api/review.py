@@ -59,6 +59,7 @@ def _document_json(d: Document) -> dict[str, Any]:
         "language": d.language,
         "version": d.version,
         "kind": d.kind.value,
+        "level": d.level.value,
         "meeting": d.meeting_id,
         "parent": d.parent.symbol if d.parent else None,
         "superseded_by": d.superseded_by.symbol if d.superseded_by else None,
@@ -109,7 +110,7 @@ def show_meeting(meeting_id: int):  # type: ignore[no-untyped-def]
         {
             **_meeting_json(meeting),
             "agenda": _agenda_json(meeting),
-            "documents": [_document_json(d) for d in queries.documents_of(meeting)],
+            "documents": [_document_json(d) for d in queries.documents_of(meeting, current_user)],
         }
     )
 
@@ -122,7 +123,7 @@ def meeting_agenda(meeting_id: int):  # type: ignore[no-untyped-def]
 def show_document(document_id: int):  # type: ignore[no-untyped-def]
     _reader()
     document = queries.document(document_id)
-    if document is None:
+    if document is None or not can(current_user, Action.READ_DOCUMENT, document):
         abort(404, description=f"There is no document {document_id}.")
     return jsonify(_document_json(document))
 

@@ -40,6 +40,7 @@ class Action(enum.StrEnum):
     #: The review register: meetings, agendas, documents (members read, the Secretariat keeps it).
     READ_MEETINGS = "read_meetings"
     MANAGE_MEETINGS = "manage_meetings"
+    READ_DOCUMENT = "read_document"
 
 
 def role_of(user: Any) -> Role | None:
@@ -115,6 +116,21 @@ def _resolve_comment(user: Any, comment: Any) -> bool:
     return _same_party_delegate(user, getattr(comment, "amendment", None))
 
 
+#: Who reads a review document of each distribution level (rkc.review.models.DocumentLevel).
+DOCUMENT_READERS: dict[str, frozenset[Role | None]] = {
+    "public": frozenset({None, *Role}),
+    "parties_and_observers": frozenset(Role),
+    "parties": frozenset({Role.DELEGATE, Role.SECRETARIAT}),
+    "secretariat": frozenset({Role.SECRETARIAT}),
+}
+
+
+def _read_document(user: Any, document: Any) -> bool:
+    """A review document, by its distribution level; nobody reads one without a level."""
+    level = getattr(getattr(document, "level", None), "value", None)
+    return level in DOCUMENT_READERS and role_of(user) in DOCUMENT_READERS[level]
+
+
 RULES: dict[Action, Callable[[Any, Any], bool]] = {
     Action.READ_EDITION: _read_edition,
     Action.READ_WORKING_DOCUMENTS: _members,
@@ -136,6 +152,7 @@ RULES: dict[Action, Callable[[Any, Any], bool]] = {
     Action.IMPORT_TEXT: _roles(Role.SECRETARIAT),
     Action.READ_MEETINGS: _members,
     Action.MANAGE_MEETINGS: _roles(Role.SECRETARIAT),
+    Action.READ_DOCUMENT: _read_document,
 }
 
 

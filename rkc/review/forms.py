@@ -16,6 +16,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from rkc.review.models import (
     LANGUAGE_NAMES,
+    LEVEL_LABELS,
     MODE_LABELS,
     PURPOSE_LABELS,
     STATUS_LABELS,
@@ -62,6 +63,16 @@ class DocumentForm(FlaskForm):
     title = StringField("Title", validators=[InputRequired(), Length(max=500)])
     language = SelectField("Language", choices=LANGUAGES)
     file = FileField("File (Word .docx or PDF)", validators=[FileRequired()])
+
+
+class RegisterForm(DocumentForm):
+    """A new document: its distribution level too (its versions keep it)."""
+
+    level = SelectField(
+        "Distribution",
+        choices=[SelectChoice(value=v.value, label=lbl) for v, lbl in LEVEL_LABELS.items()],
+        default="parties_and_observers",
+    )
 
 
 class RevisionForm(DocumentForm):

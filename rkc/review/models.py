@@ -30,11 +30,11 @@ from rkc.extensions import db
 DEFAULT_PATTERN = "{series}{number:4}{lang}{version}"
 
 
-def _enum(cls: type[enum.Enum]) -> Enum:
+def _enum(cls: type[enum.Enum], length: int = 20) -> Enum:
     return Enum(
         cls,
         native_enum=False,
-        length=20,
+        length=length,
         validate_strings=True,
         values_callable=lambda e: [m.value for m in e],
     )
@@ -64,6 +64,21 @@ class DocumentKind(enum.StrEnum):
     CORRIGENDUM = "corrigendum"
 
 
+class DocumentLevel(enum.StrEnum):
+    """Who may read a document (rkc.auth.permissions decides, from the reader's role)."""
+
+    PUBLIC = "public"
+    PARTIES_AND_OBSERVERS = "parties_and_observers"
+    PARTIES = "parties"
+    SECRETARIAT = "secretariat"
+
+
+LEVEL_LABELS = {
+    DocumentLevel.PUBLIC: "Public",
+    DocumentLevel.PARTIES_AND_OBSERVERS: "Parties and observers",
+    DocumentLevel.PARTIES: "Parties only",
+    DocumentLevel.SECRETARIAT: "Secretariat only",
+}
 MODE_LABELS = {
     MeetingMode.IN_PERSON: "In person",
     MeetingMode.VIRTUAL: "Virtual",
@@ -197,6 +212,10 @@ class Document(db.Model):
     symbol: Mapped[str] = mapped_column(String(60), unique=True)
     title: Mapped[str] = mapped_column(String(500))
     kind: Mapped[DocumentKind] = mapped_column(_enum(DocumentKind), default=DocumentKind.ORIGINAL)
+    #: Distribution: who may read it, on every channel (page, file, API).
+    level: Mapped[DocumentLevel] = mapped_column(
+        _enum(DocumentLevel, 30), default=DocumentLevel.PARTIES_AND_OBSERVERS
+    )
     #: The document an addendum or corrigendum belongs to.
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("review_document.id"), index=True)
     #: The revision that replaced this version, once there is one.

@@ -23,6 +23,7 @@ from rkc.review.models import (
     Body,
     Document,
     DocumentKind,
+    DocumentLevel,
     Meeting,
     MeetingMode,
     MeetingStatus,
@@ -353,6 +354,7 @@ def _store(
     meeting: Meeting | None,
     kind: DocumentKind = DocumentKind.ORIGINAL,
     parent: Document | None = None,
+    level: DocumentLevel = DocumentLevel.PARTIES_AND_OBSERVERS,
     limit: int = DEFAULT_FILE_LIMIT,
 ) -> Document:
     title = " ".join(title.split())
@@ -377,6 +379,7 @@ def _store(
         title=title,
         kind=kind,
         parent=parent,
+        level=level,
         filename=filename[-255:],
         mimetype=mimetype,
         content=data,
@@ -404,10 +407,17 @@ def register_document(
     series: str | None = None,
     kind: str = "original",
     parent: Document | None = None,
+    level: str = "parties_and_observers",
     limit: int = DEFAULT_FILE_LIMIT,
 ) -> Document:
-    """A new document with a freshly minted number (version 1)."""
+    """A new document with a freshly minted number (version 1), readable at `level`."""
     series = series or body.series
+    try:
+        level_value = DocumentLevel(level)
+    except ValueError:
+        raise ReviewError(
+            "level", "Distribution: public, parties and observers, parties only or Secretariat."
+        ) from None
     check_pattern(body.symbol_pattern, series)
     try:
         kind_value = DocumentKind(kind)
@@ -433,6 +443,7 @@ def register_document(
         meeting=meeting,
         kind=kind_value,
         parent=parent,
+        level=level_value,
         limit=limit,
     )
 
@@ -459,6 +470,7 @@ def add_language(
         meeting=original.meeting,
         kind=original.kind,
         parent=original.parent,
+        level=original.level,
         limit=limit,
     )
 
@@ -483,6 +495,7 @@ def revise(
         meeting=current.meeting,
         kind=current.kind,
         parent=current.parent,
+        level=current.level,
         limit=limit,
     )
     current.superseded_by = revision

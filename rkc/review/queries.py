@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
+from rkc.auth.permissions import Action, can
 from rkc.extensions import db
 from rkc.review.models import AgendaItem, Body, Document, Meeting
 
@@ -96,14 +98,16 @@ def agenda_item(item_id: int) -> AgendaItem | None:
     return db.session.get(AgendaItem, item_id)
 
 
-def documents_of(meeting: Meeting) -> list[Document]:
-    return list(
+def documents_of(meeting: Meeting, reader: Any) -> list[Document]:
+    """The meeting's documents that `reader` may read (their distribution level)."""
+    found = list(
         db.session.scalars(
             select(Document)
             .where(Document.meeting_id == meeting.id)
             .order_by(Document.number, Document.version, Document.language)
         )
     )
+    return [d for d in found if can(reader, Action.READ_DOCUMENT, d)]
 
 
 def document(document_id: int, *, with_content: bool = False) -> Document | None:

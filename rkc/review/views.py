@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from rkc.auth.permissions import Action, can, ensure
+from rkc.auth.permissions import Action, can, ensure, role_of
 from rkc.review import operations as ops
 from rkc.review import queries
 from rkc.review.calendar import meeting_ics
@@ -17,12 +17,14 @@ from rkc.review.forms import (
     DocumentForm,
     MeetingForm,
     MoveForm,
+    RegisterForm,
     RevisionForm,
     StatusForm,
 )
 from rkc.review.models import (
     KIND_LABELS,
     LANGUAGE_NAMES,
+    LEVEL_LABELS,
     MODE_LABELS,
     PURPOSE_LABELS,
     STATUS_LABELS,
@@ -48,7 +50,13 @@ def _meeting_or_404(meeting_id: int) -> Meeting:
 
 
 def _document_or_404(document_id: int, *, with_content: bool = False) -> Document:
+    """The document if the reader's role may read its distribution level: anonymous
+    visitors are asked to log in, members below its level learn nothing of it (404)."""
     document = queries.document(document_id, with_content=with_content)
+    if document is not None and not can(current_user, Action.READ_DOCUMENT, document):
+        if role_of(current_user) is None:
+            abort(401)
+        document = None
     if document is None:
         raise NotFoundHere("No such document", f"There is no document number {document_id}.")
     return document
@@ -60,6 +68,7 @@ def _labels() -> dict:
         "status_labels": STATUS_LABELS,
         "purpose_labels": PURPOSE_LABELS,
         "kind_labels": KIND_LABELS,
+        "level_labels": LEVEL_LABELS,
         "language_names": LANGUAGE_NAMES,
         "ordinal": ordinal,
     }
@@ -123,10 +132,10 @@ def _meeting_page(meeting: Meeting, status: int = 200, **forms):  # type: ignore
             "review/show.html",
             meeting=meeting,
             agenda=numbered,
-            documents=queries.documents_of(meeting),
+            documents=queries.documents_of(meeting, current_user),
             item_form=item_form,
             status_form=status_form,
-            document_form=forms.get("document_form") or DocumentForm(prefix="doc"),
+            document_form=forms.get("document_form") or RegisterForm(prefix="doc"),
             move_form=MoveForm(),
             may_manage=can(current_user, Action.MANAGE_MEETINGS),
             **_labels(),
@@ -221,7 +230,7 @@ def _upload(form: DocumentForm) -> tuple[bytes, str]:
 def register_document(meeting_id: int):  # type: ignore[no-untyped-def]
     ensure(Action.MANAGE_MEETINGS)
     meeting = _meeting_or_404(meeting_id)
-    form = DocumentForm(prefix="doc")
+    form = RegisterForm(prefix="doc")
     if not form.validate_on_submit():
         return _meeting_page(meeting, 400, document_form=form)
     data, filename = _upload(form)
@@ -233,6 +242,7 @@ def register_document(meeting_id: int):  # type: ignore[no-untyped-def]
             data=data,
             filename=filename,
             meeting=meeting,
+            level=form.level.data,
         )
     except ops.ReviewError as exc:
         _field_error(form, exc, "file")
@@ -247,7 +257,11 @@ def _document_page(document: Document, status: int = 200, **forms):  # type: ign
             "review/document.html",
             document=document,
             versions=queries.versions_of(document),
-            children=queries.children_of(document),
+            children=[
+                c
+                for c in queries.children_of(document)
+                if can(current_user, Action.READ_DOCUMENT, c)
+            ],
             language_form=forms.get("language_form") or DocumentForm(prefix="lang"),
             revise_form=forms.get("revise_form")
             or RevisionForm(prefix="rev", title=document.title),
@@ -260,13 +274,11 @@ def _document_page(document: Document, status: int = 200, **forms):  # type: ign
 
 @bp.get("/documents/<id:document_id>")
 def show_document(document_id: int):  # type: ignore[no-untyped-def]
-    ensure(Action.READ_MEETINGS)
     return _document_page(_document_or_404(document_id))
 
 
 @bp.get("/documents/<id:document_id>/file")
 def download_document(document_id: int):  # type: ignore[no-untyped-def]
-    ensure(Action.READ_MEETINGS)
     document = _document_or_404(document_id, with_content=True)
     extension = "pdf" if document.mimetype == ops.PDF else "docx"
     return attachment(document.content, document.mimetype, f"{document.symbol}.{extension}")

@@ -19,10 +19,11 @@ MODES = ("in_person", "virtual", "hybrid")
 STATUSES = ("planned", "convened", "closed")
 PURPOSES = ("decision", "guidance", "information")
 KINDS = ("original", "addendum", "corrigendum")
+LEVELS = ("public", "parties_and_observers", "parties", "secretariat")
 
 
-def _enum(name: str, values: tuple[str, ...]) -> sa.Enum:
-    return sa.Enum(*values, name=name, native_enum=False, length=20)
+def _enum(name: str, values: tuple[str, ...], length: int = 20) -> sa.Enum:
+    return sa.Enum(*values, name=name, native_enum=False, length=length)
 
 
 def _fk(table: str, column: str, target: str) -> sa.ForeignKeyConstraint:
@@ -94,6 +95,7 @@ def upgrade() -> None:
         sa.Column("symbol", sa.String(length=60), nullable=False),
         sa.Column("title", sa.String(length=500), nullable=False),
         sa.Column("kind", _enum("documentkind", KINDS), nullable=False),
+        sa.Column("level", _enum("documentlevel", LEVELS, 30), nullable=False),
         sa.Column("parent_id", sa.Integer(), nullable=True),
         sa.Column("superseded_by_id", sa.Integer(), nullable=True),
         sa.Column("filename", sa.String(length=255), nullable=False),
