@@ -25,12 +25,13 @@ bench/invariants.py checks: no 5xx, no lost update, every merge traceable and wh
 index equal to the database. The table gives p50 and p95 per action; the exit status is 1 if
 an invariant is violated.
 
-With `--servers N` (N > 1) the run has two phases on the same database, each `--seconds`
-long: first one server, then N servers (the first one still running, N - 1 more started), each
-`rkc serve` with its own search index and derived-file directory, the people spread over them
-in turns (so the two delegates of a party work on different servers). Every server's index is
-then checked against the database, and the requests per second of the N-server phase are
-reported against the 1-server phase as a ratio (docs/deployment.md).
+With `--servers N` (N > 1) the run has three phases on the same database, each `--seconds`
+long: one server, then N servers (the first one still running, N - 1 more started), then the
+first one alone again. Each server is an `rkc serve` with its own search index and derived-file
+directory; the people are spread over them in turns (so the two delegates of a party work on
+different servers). Every server's index is then checked against the database, and the
+requests per second of the N-server phase are reported against the mean of the 1-server
+phases as a ratio (docs/deployment.md).
 
 tests/test_load_smoke.py and tests/test_servers.py run short, bounded versions of the same (a
 few people, a fixed number of actions each, no pauses) in the normal test suite.
@@ -854,8 +855,8 @@ def main(argv: list[str] | None = None) -> int:
         "--servers",
         type=int,
         default=1,
-        help="more than 1: a 1-server phase, then this many servers on the same database "
-        "(each phase --seconds long)",
+        help="more than 1: one server, this many servers, one server again, on the same "
+        "database (each phase --seconds long)",
     )
     parser.add_argument(
         "--think", type=float, default=defaults.think, help="pause scale (0: no pauses)"
