@@ -173,3 +173,8 @@ def _development_secret(app: Flask) -> str:
         key = ""
     if len(key) >= 2 * MIN_SECRET_BYTES:
         return key
+    os.makedirs(app.instance_path, exist_ok=True)
+    key = secrets.token_hex(MIN_SECRET_BYTES)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
