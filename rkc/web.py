@@ -75,6 +75,13 @@ class IdConverter(IntegerConverter):
     """`<id:name>` in a route: a row id, 1 to MAX_ID. Any other number matches no route (404)
     rather than reaching the database, which cannot hold it (a 500 on PostgreSQL and SQLite)."""
 
+    #: 1 to 2147483647 (MAX_ID) in the pattern itself: a larger number matches no rule at all,
+    #: so a path also served for other methods answers 404, not 405.
+    regex = (
+        r"[1-9]\d{0,8}|1\d{9}|20\d{8}|21[0-3]\d{7}|214[0-6]\d{6}|2147[0-3]\d{5}|21474[0-7]\d{4}"
+        r"|214748[0-2]\d{3}|2147483[0-5]\d{2}|21474836[0-3]\d|214748364[0-7]"
+    )
+
     def __init__(self, url_map: Map) -> None:
         super().__init__(url_map, min=1, max=MAX_ID)
 
