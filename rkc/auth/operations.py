@@ -339,10 +339,24 @@ def authenticate(attempt: LoginAttempt, password: str) -> User | None:
         db.session.flush()
         return None
     user.last_login_at = utcnow()
-    # The pair starts afresh; the address keeps its count (other accounts may be sprayed).
+    # The pair starts afresh. The address gives this attempt back: it keeps the count of its
+    # failures (other accounts may be sprayed), but a room of delegates behind one address
+    # is never slowed by its own successful log-ins.
     db.session.execute(
         delete(LoginThrottle).where(
             LoginThrottle.username == name, LoginThrottle.address == address
+        )
+    )
+    table = LoginThrottle.__table__
+    db.session.execute(
+        update(table)
+        .where(table.c.username == "", table.c.address == address, table.c.failures > 0)
+        .values(
+            failures=table.c.failures - 1,
+            # Below the free attempts again: the wait this attempt may have set is lifted.
+            not_before_ms=case(
+                (table.c.failures - 1 < ADDRESS_FREE_ATTEMPTS, 0), else_=table.c.not_before_ms
+            ),
         )
     )
     db.session.flush()

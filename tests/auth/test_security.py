@@ -294,6 +294,19 @@ def test_spraying_from_one_address_is_slowed_not_locked(web, people, frozen):
     assert int(attempt(web, "x", "y", sprayer).headers["Retry-After"]) <= ops.ADDRESS_MAX_DELAY
 
 
+def test_a_room_behind_one_address_is_not_slowed_by_its_own_log_ins(web, people, frozen):
+    """A delegation behind one address logs in many times: successes give their attempt
+    back, so only failures count towards the address's slow-down."""
+    room = "203.0.113.20"
+    for _ in range(3 * ops.ADDRESS_FREE_ATTEMPTS):
+        answer = attempt(web.application.test_client(), "delegate-a", PASSWORD, room)
+        assert answer.status_code == 302, answer.headers.get("Retry-After")
+    # Failures from the room still count, and the same number as before slows it.
+    for n in range(ops.ADDRESS_FREE_ATTEMPTS):
+        assert attempt(web, f"typo-{n}", "wrong", room).status_code == 401
+    assert attempt(web, "delegate-b", PASSWORD, room).status_code == 429
+
+
 def test_the_secretariat_sees_throttling_in_the_audit_log(web, people, frozen):
     for n in range(ops.PAIR_FREE_ATTEMPTS):
         attempt(web, "admin", f"wrong {n}", "203.0.113.12")
