@@ -6,6 +6,7 @@ import io
 from datetime import date
 
 from docx import Document as WordDocument
+from pypdf import PdfWriter
 from sqlalchemy import select
 
 from rkc.audit import Actor, acting_as
@@ -13,7 +14,17 @@ from rkc.extensions import db
 from rkc.review import operations as ops
 from rkc.review.models import Body
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+def _blank_pdf() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+#: A real, readable one-page PDF (the matrix's leak test reads every PDF it is served).
+PDF_BYTES = _blank_pdf()
 
 
 def docx_bytes(text: str = "Working document") -> bytes:
