@@ -12,6 +12,7 @@ from datetime import date
 
 import pytest
 from pypdf import PdfReader
+from pypdf.errors import PdfReadError
 
 from rkc.amendments import operations as amendment_ops
 from rkc.audit import Actor, acting_as
@@ -674,7 +675,10 @@ def _readable(response) -> str:  # type: ignore[no-untyped-def]
     of a Word file, the body otherwise."""
     data = response.get_data()
     if data.startswith(b"%PDF"):
-        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+        try:
+            return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+        except PdfReadError:  # not a whole PDF: read its bytes as they are
+            return data.decode("latin-1")
     if data.startswith(b"PK"):
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return "\n".join(
