@@ -57,13 +57,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from rkc.amendments.views import bp as amendments_bp
     from rkc.api.views import bp as api_bp
     from rkc.audit.views import bp as audit_bp
+    from rkc.auth.reset import bp as reset_bp
     from rkc.auth.views import admin_bp
     from rkc.auth.views import bp as auth_bp
     from rkc.convention.edition_views import bp as editions_bp
     from rkc.convention.views import bp as convention_bp
     from rkc.interchange.views import bp as interchange_bp
     from rkc.notifications.views import bp as notifications_bp
-    from rkc.auth.reset import bp as reset_bp
     from rkc.parties.views import bp as parties_bp
     from rkc.procedure.views import bp as procedure_bp
     from rkc.review.views import bp as review_bp

@@ -26,9 +26,7 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("chapters_known", sa.Boolean(), nullable=False, server_default=sa.false())
         )
-        batch.add_column(
-            sa.Column("chapters_source", sa.Text(), nullable=False, server_default="")
-        )
+        batch.add_column(sa.Column("chapters_source", sa.Text(), nullable=False, server_default=""))
     with op.batch_alter_table("party_event") as batch:
         batch.add_column(sa.Column("requested_on", sa.String(length=10), nullable=True))
     with op.batch_alter_table("recommendation") as batch:
