@@ -14,30 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from rkc.convention.kinds import KIND_WORDS
+from rkc.convention.kinds import KIND_WORDS_BY_LANGUAGE
 
 from ..conftest import CORPUS
 
-#: Kind word -> kind, per language: the loader's English words, and the French ones of
-#: corpus/README.md, "Two languages".
-KINDS = {
-    "en": KIND_WORDS,
-    "fr": {
-        "Instrument": "instrument",
-        "Préambule": "preamble",
-        "Annexe": "annex",
-        "Chapitre": "chapter",
-        "Section": "section",
-        "Article": "article",
-        "Définition": "definition",
-        "Norme": "standard",
-        "Norme transitoire": "transitional_standard",
-        "Pratique recommandée": "recommended_practice",
-        "Note": "note",
-        "Directives": "guidelines",
-        "Directive": "guideline",
-    },
-}
+#: Kind word -> kind, per language: the loader's own tables (corpus/README.md, "Two languages").
+KINDS = KIND_WORDS_BY_LANGUAGE
 
 FRENCH_NOTICE = "texte de travail non officiel"
 
