@@ -40,6 +40,9 @@ class Defaults:
     MAIL_TLS = "starttls"
     MAIL_SENDER = "rkc <no-reply@localhost>"
     MAIL_TIMEOUT = 10.0
+    #: Days ahead `rkc notify` reminds of a party's reservation reviews and implementation
+    #: deadlines: once in each (here 30 days before, then 7), e.g. RKC_NOTIFY_REMINDER_DAYS=[14].
+    NOTIFY_REMINDER_DAYS: tuple[int, ...] = (30, 7)
     #: Hours a password-reset link stays valid (it also works only once).
     PASSWORD_RESET_HOURS = 2
     #: Where the search index lives; empty means "<instance>/index".

@@ -970,6 +970,14 @@ def mark_merged(
         number=amendment.number,
         revision=revision.id if revision is not None else None,
     )
+    notifications.notify(
+        notifications.party_delegates(amendment.party_id),
+        "merged",
+        f"{amendment.label} was merged into the working draft",
+        body=clean_text(reason),
+        link=f"/amendments/{amendment.id}",
+        skip=user,
+    )
     return transition
 
 
@@ -1565,6 +1573,13 @@ def _flag(
         "amendment",
         amendment.id,
         revision=current.id if current is not None else None,
+    )
+    notifications.notify(
+        notifications.party_delegates(amendment.party_id),
+        "conflict",
+        f"{amendment.label} conflicts with the working draft: revise it",
+        body=reason,
+        link=f"/amendments/{amendment.id}",
     )
 
 

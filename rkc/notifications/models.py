@@ -29,13 +29,15 @@ class Notification(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    #: What kind of event: "sponsor_request", "reply", "status", "conflict", "reminder", ...
+    #: What kind of event: "sponsor_request", "reply", "status", "conflict", "merged",
+    #: "reminder", ...
     kind: Mapped[str] = mapped_column(String(40))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text, default="")
     #: A path on this site ("/amendments/12"), made absolute with PUBLIC_URL in e-mail.
     link: Mapped[str] = mapped_column(String(500), default="")
-    #: Reminders: one per (member, key), e.g. "objections:7:2026-05-01".
+    #: Reminders: one per (member, key), e.g. "objections:7:2026-05-01" or, per lead in days,
+    #: "review:<party>:2027-02-03:30".
     dedupe: Mapped[str | None] = mapped_column(String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
