@@ -23,6 +23,8 @@ column types.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import json
 import zipfile
@@ -32,7 +34,18 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlalchemy import Boolean, Date, DateTime, Enum, Float, Integer, String, Table, TypeDecorator
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Enum,
+    Float,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    TypeDecorator,
+)
 from sqlalchemy.sql import ColumnElement, column, select
 from sqlalchemy.sql import table as table_clause
 from sqlalchemy.types import TypeEngine
@@ -81,6 +94,8 @@ def _kind(coltype: TypeEngine[Any]) -> str:
         return "float"
     if isinstance(coltype, String):
         return "str"
+    if isinstance(coltype, LargeBinary):
+        return "bytes"  # as base64 text (a registered document's file)
     raise ArchiveError(f"column type {coltype!r} is not supported by the backup format")
 
 
@@ -101,6 +116,8 @@ def _encode(kind: str, value: Any) -> Any:
         return int(value)
     if kind == "float":
         return float(value)
+    if kind == "bytes":
+        return base64.b64encode(bytes(value)).decode("ascii")
     return str(value)
 
 
@@ -128,6 +145,11 @@ def _decode(kind: str, value: Any) -> Any:
         return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%f")  # noqa: DTZ007 (stored naive)
     if kind == "date":
         return date.fromisoformat(value)
+    if kind == "bytes":
+        try:
+            return base64.b64decode(value, validate=True)
+        except binascii.Error as error:
+            raise ValueError("expected base64 text") from error
     return value
 
 

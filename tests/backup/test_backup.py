@@ -27,6 +27,7 @@ from rkc.amendments.models import Amendment, AmendmentComment
 from rkc.audit import Actor, acting_as
 from rkc.audit.models import AuditEvent
 from rkc.auth import operations as auth_ops
+from rkc.auth import reset
 from rkc.auth.models import User
 from rkc.backup.archive import MANIFEST, TableCodec, digest_lines, member_name
 from rkc.backup.operations import codecs, database_digests
@@ -36,12 +37,14 @@ from rkc.extensions import db
 from rkc.parties import operations as party_ops
 from rkc.parties.models import Party
 from rkc.procedure import operations as procedure_ops
+from rkc.review.models import Document
 
 from ..amendments.fixtures import amendment_context
 from ..conftest import PG_URL, make_app
 from ..helpers import create_people, log_in, party, user
 from ..interchange import bombs
 from ..parties.fixtures import party_context
+from ..review.fixtures import PDF_BYTES, review_context
 
 SYSTEM = Actor(None, "test-setup", "system")
 
@@ -57,12 +60,15 @@ def populate(app: Flask) -> dict[str, int]:
     people = create_people()
     ids = amendment_context(people)
     ids.update(party_context(people))  # type: ignore[arg-type]
+    ids.update(review_context(people))  # a meeting, its agenda and a document with its file
     a, b, c = (user(people[k]) for k in ("delegate_a", "delegate_b", "delegate_c"))
     secretariat = user(people["secretariat"])
     work = queries.work_by_key("rkc")
     draft = queries.edition_by_slug(work, "review-draft")
     with acting_as(SYSTEM):
         auth_ops.issue_token(b, "backup test token")
+        c.email = "delegate-c@example.org"
+        assert reset.request_reset("delegate-c") is not None  # a live password-reset link
         tabled = db.session.get(Amendment, ids["tabled_id"])
         first = db.session.get(AmendmentComment, ids["comment_id"])
         ops.add_comment(tabled, user=a, body="An answer from A.", reply_to=first)
@@ -242,6 +248,9 @@ def test_a_restore_gives_back_every_table_row_for_row(small_app, tmp_path):
         superseded = db.session.get(Amendment, ids["tabled_id"])
         assert superseded.superseded_by_id == ids["later_id"]
         assert superseded.status.value == "superseded"
+        # A registered document's file comes back byte for byte.
+        document = db.session.get(Document, ids["document_id"])
+        assert document.content == PDF_BYTES
         # The search index was rebuilt from the restored text.
         check = target.test_cli_runner().invoke(args=["reindex", "--check"])
         assert check.exit_code == 0, check.output
