@@ -20,9 +20,18 @@ def test_reading_pages_link_every_download(client):
     chapter = client.get("/n/ga/3").get_data(as_text=True)
     assert "/w/rkc/export.docx?edition=2006&amp;node=ga/3" in chapter
     assert "export.zip" not in chapter
-    compare = client.get("/w/rkc/compare?node=ga/3").get_data(as_text=True)
-    assert "/w/rkc/compare.pdf?from=2006&amp;to=2006&amp;node=ga/3" in compare
+    # One published edition: nothing to compare yet, so no comparison to download.
+    alone = client.get("/w/rkc/compare?node=ga/3").get_data(as_text=True)
+    assert "compare.pdf" not in alone
     assert "Import a text" not in work
+    # Two editions (a member sees the working draft): the comparison downloads as PDF.
+    create_people()
+    log_in(client, "delegate-a")
+    compare = client.get("/w/rkc/compare?from=2006&to=review-draft&node=ga/3")
+    assert compare.status_code == 200
+    assert "/w/rkc/compare.pdf?from=2006&amp;to=review-draft&amp;node=ga/3" in compare.get_data(
+        as_text=True
+    )
 
 
 def test_downloads_have_types_names_and_answer_conditional_gets(client):
