@@ -168,41 +168,29 @@ def to_merge(user: User) -> list[Amendment]:
     )
 
 
+def _twin(entry, unit, edition_id: int, language: str):  # type: ignore[no-untyped-def]
+    """`entry` holds the same unit as `unit`, in that edition and language."""
+    return and_(
+        entry.node_id == unit.node_id,
+        entry.edition_id == edition_id,
+        entry.language == language,
+    )
+
+
 def french_to_check() -> list[tuple[Edition, str, str]]:
     """(draft, key, label) of units whose English text a working draft changed while the
     French twin kept the text of the edition the draft was based on."""
     found = []
+    en_new, en_old = aliased(EditionEntry), aliased(EditionEntry)
+    fr_new, fr_old = aliased(EditionEntry), aliased(EditionEntry)
     for draft in amendment_queries.working_drafts():
         if draft.based_on_id is None:
             continue
-        en_new, en_old = aliased(EditionEntry), aliased(EditionEntry)
-        fr_new, fr_old = aliased(EditionEntry), aliased(EditionEntry)
         rows = db.session.execute(
             select(en_new.node_id)
-            .join(
-                en_old,
-                and_(
-                    en_old.node_id == en_new.node_id,
-                    en_old.edition_id == draft.based_on_id,
-                    en_old.language == "en",
-                ),
-            )
-            .join(
-                fr_new,
-                and_(
-                    fr_new.node_id == en_new.node_id,
-                    fr_new.edition_id == draft.id,
-                    fr_new.language == "fr",
-                ),
-            )
-            .join(
-                fr_old,
-                and_(
-                    fr_old.node_id == en_new.node_id,
-                    fr_old.edition_id == draft.based_on_id,
-                    fr_old.language == "fr",
-                ),
-            )
+            .join(en_old, _twin(en_old, en_new, draft.based_on_id, "en"))
+            .join(fr_new, _twin(fr_new, en_new, draft.id, "fr"))
+            .join(fr_old, _twin(fr_old, en_new, draft.based_on_id, "fr"))
             .where(
                 en_new.edition_id == draft.id,
                 en_new.language == "en",
