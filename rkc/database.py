@@ -7,10 +7,11 @@ anything left uncommitted.
 
 from __future__ import annotations
 
+import enum
 from contextvars import ContextVar
 
 from flask import Flask, g, request
-from sqlalchemy import event
+from sqlalchemy import Enum, event
 from sqlalchemy.engine import Engine
 
 from rkc.extensions import db
@@ -26,6 +27,19 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: The largest row id: PostgreSQL's `integer` (SQLite's 2^63 - 1 is larger; the smaller wins).
 #: A number beyond it names no row, and asking the database for it would fail (out of range).
 MAX_ID = 2**31 - 1
+
+
+def text_enum(cls: type[enum.Enum], length: int = 20) -> Enum:
+    """A column of an enumeration stored as its values' text (no database enum type), checked
+    on the way in, so that both engines hold the same strings and a migration adds a member
+    without altering a type."""
+    return Enum(
+        cls,
+        native_enum=False,
+        length=length,
+        validate_strings=True,
+        values_callable=lambda e: [m.value for m in e],
+    )
 
 
 def as_id(raw: str | None) -> int | None:

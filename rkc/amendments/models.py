@@ -43,7 +43,6 @@ from datetime import datetime
 from sqlalchemy import (
     Boolean,
     DateTime,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -55,18 +54,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rkc.auth.models import User
 from rkc.convention.models import Edition, Node, Revision, utcnow
+from rkc.database import text_enum
 from rkc.extensions import db
 from rkc.parties.models import Party
-
-
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(
-        cls,
-        native_enum=False,
-        length=20,
-        validate_strings=True,
-        values_callable=lambda e: [m.value for m in e],
-    )
 
 
 class AmendmentAction(enum.StrEnum):
@@ -181,7 +171,7 @@ class Amendment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     edition_id: Mapped[int] = mapped_column(ForeignKey("edition.id"))
-    action: Mapped[AmendmentAction] = mapped_column(_enum(AmendmentAction))
+    action: Mapped[AmendmentAction] = mapped_column(text_enum(AmendmentAction))
     #: The unit modified, deleted or re-headed (None for an insertion).
     node_id: Mapped[int | None] = mapped_column(ForeignKey("node.id"), index=True)
     #: Insertion: the unit the new one goes into, and the sibling it follows (None: first).
@@ -207,7 +197,7 @@ class Amendment(db.Model):
     sequence: Mapped[int | None] = mapped_column(Integer)
     number: Mapped[str | None] = mapped_column(String(20))
     status: Mapped[AmendmentStatus] = mapped_column(
-        _enum(AmendmentStatus), default=AmendmentStatus.DRAFT
+        text_enum(AmendmentStatus), default=AmendmentStatus.DRAFT
     )
     #: The latest AmendmentRevision.seq: forms carry it to detect a stale edit.
     latest_seq: Mapped[int] = mapped_column(Integer, default=1)
@@ -291,8 +281,8 @@ class AmendmentTransition(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     amendment_id: Mapped[int] = mapped_column(ForeignKey("amendment.id"), index=True)
     #: None for the amendment's creation (as a draft).
-    from_status: Mapped[AmendmentStatus | None] = mapped_column(_enum(AmendmentStatus))
-    to_status: Mapped[AmendmentStatus] = mapped_column(_enum(AmendmentStatus))
+    from_status: Mapped[AmendmentStatus | None] = mapped_column(text_enum(AmendmentStatus))
+    to_status: Mapped[AmendmentStatus] = mapped_column(text_enum(AmendmentStatus))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     reason: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -309,7 +299,7 @@ class AmendmentSponsor(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     amendment_id: Mapped[int] = mapped_column(ForeignKey("amendment.id"), index=True)
     party_id: Mapped[int] = mapped_column(ForeignKey("party.id"))
-    status: Mapped[SponsorStatus] = mapped_column(_enum(SponsorStatus))
+    status: Mapped[SponsorStatus] = mapped_column(text_enum(SponsorStatus))
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     note: Mapped[str] = mapped_column(Text, default="")
@@ -330,7 +320,7 @@ class AmendmentPosition(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     amendment_id: Mapped[int] = mapped_column(ForeignKey("amendment.id"), index=True)
     party_id: Mapped[int] = mapped_column(ForeignKey("party.id"))
-    stance: Mapped[Stance] = mapped_column(_enum(Stance))
+    stance: Mapped[Stance] = mapped_column(text_enum(Stance))
     #: Markdown; optional.
     statement: Mapped[str] = mapped_column(Text, default="")
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
@@ -350,7 +340,7 @@ class AmendmentPositionChange(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     position_id: Mapped[int] = mapped_column(ForeignKey("amendment_position.id"), index=True)
-    stance: Mapped[Stance] = mapped_column(_enum(Stance))
+    stance: Mapped[Stance] = mapped_column(text_enum(Stance))
     statement: Mapped[str] = mapped_column(Text, default="")
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     on_seq: Mapped[int] = mapped_column(Integer)

@@ -12,12 +12,13 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, DateTime, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from rkc.convention.models import Node, utcnow
+from rkc.database import text_enum
 from rkc.extensions import db
 from rkc.parties.law import PartialDate
 
@@ -33,16 +34,6 @@ class PartialDateText(TypeDecorator):
 
     def process_result_value(self, value: Any, dialect: Dialect) -> PartialDate | None:
         return None if value is None else PartialDate.parse(value)
-
-
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(
-        cls,
-        native_enum=False,
-        length=20,
-        validate_strings=True,
-        values_callable=lambda e: [m.value for m in e],
-    )
 
 
 class PartyKind(enum.StrEnum):
@@ -63,7 +54,7 @@ class Party(db.Model):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     #: ISO 3166-1 alpha-3; None for a union such as the European Union.
     iso3: Mapped[str | None] = mapped_column(String(3), unique=True)
-    kind: Mapped[PartyKind] = mapped_column(_enum(PartyKind), default=PartyKind.STATE)
+    kind: Mapped[PartyKind] = mapped_column(text_enum(PartyKind), default=PartyKind.STATE)
     #: Whether it is a Member of the WCO; None when not recorded.
     is_wco_member: Mapped[bool | None] = mapped_column(Boolean)
     note: Mapped[str] = mapped_column(Text, default="")
@@ -133,12 +124,12 @@ class PartyEvent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     party_id: Mapped[int] = mapped_column(ForeignKey("party.id"), index=True)
-    kind: Mapped[EventKind] = mapped_column(_enum(EventKind))
+    kind: Mapped[EventKind] = mapped_column(text_enum(EventKind))
     #: When: deposit, notification, grant or notice, at the precision known. None only for
     #: an instrument whose date is not known (the party is known to be a party, no more).
     event_on: Mapped[PartialDate | None] = mapped_column(PartialDateText())
     #: For an instrument: which kind (None when the record does not say).
-    instrument: Mapped[InstrumentKind | None] = mapped_column(_enum(InstrumentKind))
+    instrument: Mapped[InstrumentKind | None] = mapped_column(text_enum(InstrumentKind))
     #: The chapter accepted or denounced, the provision (or chapter) an extension is for;
     #: None for an instrument and for a denunciation of the whole Convention.
     node_id: Mapped[int | None] = mapped_column(ForeignKey("node.id"), index=True)

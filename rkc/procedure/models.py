@@ -7,13 +7,11 @@ the columns `status` ... `failed_because` cache the last evaluation for lists an
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 from sqlalchemy import (
     Date,
     DateTime,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -23,20 +21,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rkc.convention.models import Edition, Node, utcnow
+from rkc.database import text_enum
 from rkc.extensions import db
 from rkc.parties.law import Procedure, ResponseKind, Status
 from rkc.parties.models import Party
-
-
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(
-        cls,
-        native_enum=False,
-        length=24,
-        validate_strings=True,
-        values_callable=lambda e: [m.value for m in e],
-    )
-
 
 PROCEDURE_LABELS = {
     Procedure.BODY: "Amendment of the Body (Article 15)",
@@ -68,7 +56,7 @@ class Recommendation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: The adopted edition this recommendation would bring into force (one each).
     edition_id: Mapped[int] = mapped_column(ForeignKey("edition.id"), unique=True)
-    procedure: Mapped[Procedure] = mapped_column(_enum(Procedure))
+    procedure: Mapped[Procedure] = mapped_column(text_enum(Procedure, 24))
     #: The Committee session, e.g. "Management Committee, 26th meeting".
     session: Mapped[str] = mapped_column(String(300))
     decided_on: Mapped[date] = mapped_column(Date)
@@ -87,7 +75,7 @@ class Recommendation(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     # The last evaluation (a cache of what law.py computed; see rkc.procedure.operations).
-    status: Mapped[Status] = mapped_column(_enum(Status), default=Status.PENDING)
+    status: Mapped[Status] = mapped_column(text_enum(Status, 24), default=Status.PENDING)
     deemed_accepted_on: Mapped[date | None] = mapped_column(Date)
     in_force_on: Mapped[date | None] = mapped_column(Date)
     failed_because: Mapped[str] = mapped_column(Text, default="")
@@ -120,7 +108,7 @@ class RecommendationResponse(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     recommendation_id: Mapped[int] = mapped_column(ForeignKey("recommendation.id"), index=True)
     party_id: Mapped[int] = mapped_column(ForeignKey("party.id"))
-    kind: Mapped[ResponseKind] = mapped_column(_enum(ResponseKind))
+    kind: Mapped[ResponseKind] = mapped_column(text_enum(ResponseKind, 24))
     responded_on: Mapped[date] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

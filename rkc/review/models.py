@@ -14,7 +14,6 @@ from datetime import date, datetime
 from sqlalchemy import (
     Date,
     DateTime,
-    Enum,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -24,20 +23,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rkc.convention.models import utcnow
+from rkc.database import text_enum
 from rkc.extensions import db
 
 #: The WCO's style: series letters, a four-digit number, a language letter, a version digit.
 DEFAULT_PATTERN = "{series}{number:4}{lang}{version}"
-
-
-def _enum(cls: type[enum.Enum], length: int = 20) -> Enum:
-    return Enum(
-        cls,
-        native_enum=False,
-        length=length,
-        validate_strings=True,
-        values_callable=lambda e: [m.value for m in e],
-    )
 
 
 class MeetingMode(enum.StrEnum):
@@ -139,12 +129,12 @@ class Meeting(db.Model):
     number: Mapped[int] = mapped_column(Integer)
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
-    mode: Mapped[MeetingMode] = mapped_column(_enum(MeetingMode))
+    mode: Mapped[MeetingMode] = mapped_column(text_enum(MeetingMode))
     #: Language codes, comma-separated ("en,fr").
     languages: Mapped[str] = mapped_column(String(40), default="en,fr")
     venue: Mapped[str] = mapped_column(String(300), default="")
     status: Mapped[MeetingStatus] = mapped_column(
-        _enum(MeetingStatus), default=MeetingStatus.PLANNED
+        text_enum(MeetingStatus), default=MeetingStatus.PLANNED
     )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -176,7 +166,7 @@ class AgendaItem(db.Model):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("review_agenda_item.id"), index=True)
     position: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(500))
-    purpose: Mapped[Purpose] = mapped_column(_enum(Purpose), default=Purpose.INFORMATION)
+    purpose: Mapped[Purpose] = mapped_column(text_enum(Purpose), default=Purpose.INFORMATION)
 
     meeting: Mapped[Meeting] = relationship(back_populates="items")
 
@@ -211,10 +201,12 @@ class Document(db.Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
     symbol: Mapped[str] = mapped_column(String(60), unique=True)
     title: Mapped[str] = mapped_column(String(500))
-    kind: Mapped[DocumentKind] = mapped_column(_enum(DocumentKind), default=DocumentKind.ORIGINAL)
+    kind: Mapped[DocumentKind] = mapped_column(
+        text_enum(DocumentKind), default=DocumentKind.ORIGINAL
+    )
     #: Distribution: who may read it, on every channel (page, file, API).
     level: Mapped[DocumentLevel] = mapped_column(
-        _enum(DocumentLevel, 30), default=DocumentLevel.PARTIES_AND_OBSERVERS
+        text_enum(DocumentLevel, 30), default=DocumentLevel.PARTIES_AND_OBSERVERS
     )
     #: The document an addendum or corrigendum belongs to.
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("review_document.id"), index=True)
