@@ -55,6 +55,14 @@ def test_side_by_side_aligns_a_chapter_provision_by_provision(client):
     assert "Texte de travail non officiel." in html
 
 
+def test_side_by_side_aligns_one_provision_too(client):
+    html = page(client, "/n/ga/3/3.1?lang=en,fr")
+    pairs = re.findall(r'<div class="pair">(.*?)\n  </div>\n', html, re.S)
+    assert len(pairs) == 1
+    assert ENGLISH_31 in pairs[0]
+    assert FRENCH_31 in pairs[0]
+
+
 def test_french_definitions_show_both_numbers_in_french_order(client):
     html = page(client, "/n/ga/2?lang=fr")
     numbers = re.findall(r'class="number"[^>]*>F(\d+)<span class="alt">/E(\d+)</span>', html)
