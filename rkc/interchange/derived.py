@@ -41,6 +41,7 @@ from sqlalchemy import select
 from rkc.convention import queries
 from rkc.convention.models import Edition, EditionEntry, Node
 from rkc.extensions import db
+from rkc.filelock import lock_exclusive
 
 #: Bump when an exporter's output changes without a change to the code's files.
 EXPORT_VERSION = "2"
@@ -206,17 +207,12 @@ def obtain(recipe: Recipe, wait: float | None = None) -> Path:
         wait = float(current_app.config.get("DERIVED_WAIT_SECONDS", DEFAULT_WAIT_SECONDS))
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.with_name(recipe.key + ".lock"), "a+b") as lock:
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if path.exists():  # built meanwhile; its builder is letting go of the lock
-                    return path
-                if time.monotonic() >= deadline:
-                    raise DerivedBusy() from None
-                time.sleep(0.05)
+        try:
+            # Built meanwhile (its builder is letting go of the lock): no need to hold it.
+            if not lock_exclusive(lock, wait, give_up=path.exists):
+                return path
+        except TimeoutError:
+            raise DerivedBusy() from None
         try:
             if path.exists():  # built while we waited for the lock
                 return path

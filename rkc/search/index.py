@@ -40,6 +40,7 @@ from whoosh import writing
 from whoosh.columns import MultiColumnReader
 from whoosh.searching import Searcher
 
+from rkc.filelock import lock_exclusive
 from rkc.search import documents
 from rkc.search.models import SearchChange
 from rkc.search.schema import (
@@ -121,18 +122,13 @@ class SearchIndex:
         self.lock_path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            deadline = time.monotonic() + wait
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        raise IndexBusy(
-                            f"the search index at {self.directory} is being written by another "
-                            f"process (waited {wait:.0f} s)"
-                        ) from None
-                    time.sleep(0.05)
+            try:
+                lock_exclusive(fd, wait)
+            except TimeoutError:
+                raise IndexBusy(
+                    f"the search index at {self.directory} is being written by another "
+                    f"process (waited {wait:.0f} s)"
+                ) from None
             try:
                 yield
             finally:
