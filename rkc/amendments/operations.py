@@ -1,5 +1,8 @@
 """Every write about amendments, one function per use case. No Flask here.
 
+Size: over 600 lines; issue #18 splits it by concern (proposing, lifecycle, discussion,
+rebasing).
+
 Operations flush; the caller (a request, a CLI command, the API) owns the transaction. Bad
 input raises `AmendmentError` (a ValueError naming the field and the provision) before anything
 is written; a role that may not act raises `AmendmentRefused`; a write based on something that

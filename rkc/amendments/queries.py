@@ -1,6 +1,9 @@
 """Reads about amendments: lists, the provision's competing amendments, one amendment's page,
 and compilations in document order. Finished values for the templates; no writes.
 
+Size: over 600 lines, lists, one amendment's page and compilations; compilations are the part
+to move out first.
+
 Visibility is applied here as well as in the views: a draft is seen only by delegates of its
 own party (`visible_clause`), so a list can never leak one.
 

@@ -1,5 +1,8 @@
 """Amendment pages: parse, check permission, call an operation, render.
 
+Size: over 600 lines, one route per amendment action; it follows operations.py when issue #18
+splits that by concern.
+
 Every page is for members only (anonymous visitors are sent to log in); a draft amendment of
 another party answers 404, as if it did not exist. Bad input answers 400 with the page and the
 message next to the field; a write based on something that moved on answers 409 with the

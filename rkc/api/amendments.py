@@ -1,6 +1,8 @@
 """JSON API for amendments: list and read them, propose, revise, change status, take or change
 a position, comment and resolve threads, and turn a marked-up Word chapter into drafts.
 
+Size: over 600 lines of hand validation; issue #18 replaces it with typed models.
+
 Members only, exactly as the pages: a draft amendment is visible to its own party's delegates
 (`rkc.amendments.queries.visible_clause`, `Action.READ_AMENDMENT`), and every write goes
 through the same operations (`rkc.amendments.operations`) with the same checks.

@@ -1,5 +1,8 @@
 """The corpus format: parse `corpus/` into plain trees (no database, no Flask).
 
+Size: just over 600 lines: one parser for both languages and the alignment check between
+them, which share the heading grammar and are read together.
+
 The format is documented in `corpus/README.md`. Parsing reads every file and collects every
 problem as `file:line: reason` before anything is stored; `load_corpus` raises `CorpusError`
 with all of them at once.

@@ -1,5 +1,8 @@
 """Akoma Ntoso 3.0: export an edition (or one unit of it) as an `act`, and read one back.
 
+Size: just over 600 lines: export and import of one format share the mapping table below and
+are kept side by side on purpose.
+
 Mapping (both ways; docs/interchange.md has the same table):
 
 - work: FRBRWork `/akn/un/act/<subtype>/wco/<first date>/<work key>`

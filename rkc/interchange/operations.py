@@ -1,6 +1,9 @@
 """Writes of the interchange area: an imported text becomes a new working-draft edition; a
 delegate's marked-up Word chapter becomes draft amendments.
 
+Size: over 600 lines: the import of a text (checks, partial or whole, summary) and the Word
+amendments; the latter is the part to move out first.
+
 No Flask here. The caller owns the transaction; every check runs before the first write, so
 a refused import stores nothing.
 """

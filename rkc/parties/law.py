@@ -1,5 +1,8 @@
 """The Convention's date rules, as pure functions.
 
+Size: over 600 lines, the parties' dates and the amendment procedure together; issue #18
+splits it in two along that line.
+
 Everything here is computed from the Revised Kyoto Convention's own periods held as data in
 :class:`Rules`; nothing reads a clock, a database or a request. Every result carries
 ``explanation``: human-readable steps, each citing the article of the Body it applies, so

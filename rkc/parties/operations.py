@@ -1,5 +1,8 @@
 """Every write about Contracting Parties, one function per use case. No Flask here.
 
+Size: over 600 lines, one short function per depositary event plus the two register
+imports (seed CSV and the depositary's table); the imports are the part to move out first.
+
 Each function checks its input against the party's record and raises :class:`PartyError`
 (naming the field at fault) before it writes anything; it flushes but never commits, and
 records what it did in the audit log. The checks that matter most (DOMAIN.md section 3):

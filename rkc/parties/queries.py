@@ -1,5 +1,8 @@
 """Reads about Contracting Parties: each party's standing, computed from its record.
 
+Size: over 600 lines because every reading of the register (standing, matrix, deadlines,
+binding text) shares one loaded record; issue #18 splits it with `law.py`.
+
 Nothing here is stored: entry into force, denunciation effects, review and implementation
 dates all come from ``rkc.parties.law`` applied to the recorded events when they are read
 (a party's whole record is a few dozen rows). The date rules themselves live only in law.py;

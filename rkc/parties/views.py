@@ -1,5 +1,8 @@
 """Contracting Parties: the public register and the Secretariat's forms.
 
+Size: just over 600 lines: the register's pages and the Secretariat's forms for each event;
+the binding-text downloads are the part to move out first.
+
 Parse, check permission, call, render. The register is read through ``queries`` (which
 applies ``law``), written through ``operations``.
 """
