@@ -42,8 +42,8 @@ from rkc.amendments.models import (
 from rkc.api.openapi import DRAFT_PATTERN, KEY_PATTERN
 from rkc.api.texts import _timestamp, conditional
 from rkc.auth.models import User
-from rkc.auth.permissions import Action, can, role_of
-from rkc.auth.session import request_token
+from rkc.auth.permissions import Action, can
+from rkc.auth.session import api_writer
 from rkc.convention import queries as text_queries
 from rkc.convention.models import Edition, Node, Work
 from rkc.extensions import db
@@ -119,20 +119,6 @@ def _reader() -> None:
     """Members only (a token or a session)."""
     if not can(current_user, Action.READ_WORKING_DOCUMENTS):
         abort(401)
-
-
-def _writer() -> User:
-    """The member writing, authenticated by the token this request carries (write scope)."""
-    token = request_token()
-    if role_of(current_user) is None or token is None or token.user_id != current_user.id:
-        abort(401)
-    if not token.may_write:
-        abort(
-            403,
-            description="This token may only read. Make a token with the write scope on your "
-            "account page to write through the API.",
-        )
-    return current_user._get_current_object()
 
 
 def _amendment(amendment_id: int) -> Amendment:
@@ -489,7 +475,7 @@ COMMON = {"action", "edition", "justification", "concept"}
 @transactional
 def create_amendment():  # type: ignore[no-untyped-def]
     """Propose an amendment: a draft of the member's party (201, its URL in Location)."""
-    me = _writer()
+    me = api_writer()
     _deny(me, Action.PROPOSE_AMENDMENT)
     try:
         body = _Body(NEW, example='{"action": "modify", "node": "ga/3/3.1", "text": "..."}')
@@ -569,7 +555,7 @@ REVISION = {
 @transactional
 def revise_amendment(amendment_id: int):  # type: ignore[no-untyped-def]
     """A new version of a pending amendment of the member's party (201)."""
-    me = _writer()
+    me = api_writer()
     amendment = _amendment(amendment_id)
     _deny(me, Action.EDIT_AMENDMENT, amendment)
     try:
@@ -614,7 +600,7 @@ STATUS = {"to": (str, False), "reason": (str, False), "superseded_by": (str, Tru
 @transactional
 def change_status(amendment_id: int):  # type: ignore[no-untyped-def]
     """Move an amendment on (table, withdraw; the Secretariat's steps), as the member may."""
-    me = _writer()
+    me = api_writer()
     amendment = _amendment(amendment_id)
     if not (can(me, Action.EDIT_AMENDMENT, amendment) or can(me, Action.RUN_WORKFLOW, amendment)):
         abort(403)
@@ -650,7 +636,7 @@ POSITION = {"stance": (str, False), "statement": (str, False)}
 @transactional
 def set_position(amendment_id: int):  # type: ignore[no-untyped-def]
     """The member's party takes a position (201) or changes the one it took (200)."""
-    me = _writer()
+    me = api_writer()
     amendment = _amendment(amendment_id)
     _deny(me, Action.TAKE_POSITION, amendment)
     try:
@@ -686,7 +672,7 @@ COMMENT = {"body": (str, False), "reply_to": (int, True)}
 @transactional
 def add_comment(amendment_id: int):  # type: ignore[no-untyped-def]
     """A comment in Markdown, or a reply in the thread of `reply_to` (201)."""
-    me = _writer()
+    me = api_writer()
     amendment = _amendment(amendment_id)
     _deny(me, Action.COMMENT, amendment)
     try:
@@ -712,7 +698,7 @@ RESOLVE = {"resolved": (bool, False)}
 @transactional
 def resolve_comment(amendment_id: int, comment_id: int):  # type: ignore[no-untyped-def]
     """Resolve a comment's thread (`{"resolved": false}` opens it again)."""
-    me = _writer()
+    me = api_writer()
     amendment = _amendment(amendment_id)
     comment = queries.comment_by_id(comment_id) if comment_id <= MAX_ID else None
     if comment is None or comment.amendment_id != amendment.id:
@@ -730,7 +716,7 @@ def resolve_comment(amendment_id: int, comment_id: int):  # type: ignore[no-unty
 @transactional
 def import_amendments():  # type: ignore[no-untyped-def]
     """A marked-up Word chapter (multipart `file`) becomes draft amendments (201)."""
-    me = _writer()
+    me = api_writer()
     _deny(me, Action.PROPOSE_AMENDMENT)
     upload = request.files.get("file")
     fields = {name: request.form.get(name, "") for name in ("edition", "concept", "justification")}

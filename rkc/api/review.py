@@ -12,8 +12,8 @@ from typing import Any
 from flask import Blueprint, abort, jsonify, request, url_for
 from flask_login import current_user
 
-from rkc.api.amendments import _writer
 from rkc.auth.permissions import Action, can
+from rkc.auth.session import api_writer
 from rkc.database import MAX_ID
 from rkc.extensions import db
 from rkc.review import operations as ops
@@ -39,7 +39,7 @@ def _reader() -> None:
 
 
 def _secretariat() -> None:
-    writer = _writer()
+    writer = api_writer()
     if not can(writer, Action.MANAGE_MEETINGS):
         abort(403, description="Only the Secretariat keeps the register of meetings.")
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, jsonify, redirect, request, url_for
+from flask import Flask, abort, g, jsonify, redirect, request, url_for
 from flask_login import LoginManager, current_user
 from sqlalchemy.exc import DBAPIError
 
 from rkc.audit import Actor, reset_actor, set_actor
 from rkc.auth import operations
 from rkc.auth.models import ApiToken, User
+from rkc.auth.permissions import role_of
 from rkc.extensions import db
 from rkc.web import database_unavailable
 
@@ -70,6 +71,21 @@ def request_token() -> ApiToken | None:
             return None
         _token_of(request, record_use=False)
     return g.rkc_api_token
+
+
+def api_writer() -> User:
+    """The member writing through the API, authenticated by the token this request carries,
+    which must have the write scope: 401 without one, 403 for a read-only token."""
+    token = request_token()
+    if role_of(current_user) is None or token is None or token.user_id != current_user.id:
+        abort(401)
+    if not token.may_write:
+        abort(
+            403,
+            description="This token may only read. Make a token with the write scope on your "
+            "account page to write through the API.",
+        )
+    return current_user._get_current_object()
 
 
 def client_address() -> str:
