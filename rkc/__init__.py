@@ -37,6 +37,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     init_web(app)
 
+    # 3b. Interface language (Flask-Babel): the locale selector, the switch, date filters.
+    from rkc.i18n import init_i18n
+
+    init_i18n(app)
+
     # 4. People: sessions, API tokens and the audit actor, before any area view runs.
     from rkc.auth.session import init_auth
 

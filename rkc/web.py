@@ -28,6 +28,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy import text
@@ -445,6 +446,8 @@ def reading_page(version: Callable[[], object]):  # type: ignore[no-untyped-def]
                 str(version()),
                 # The remembered reading language: the same URL reads in another language.
                 request.cookies.get(LANGUAGE_COOKIE, ""),
+                # The interface language (stored choice, cookie or Accept-Language).
+                str(get_locale()),
             )
             key = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:40]
             private = viewer != ANONYMOUS
@@ -471,4 +474,5 @@ def _validated(response: Response, key: str, private: bool) -> Response:
     response.set_etag(key, weak=True)
     response.headers["Cache-Control"] = "private, no-cache" if private else "no-cache"
     response.vary.add("Cookie")
+    response.vary.add("Accept-Language")
     return response

@@ -74,6 +74,8 @@ class User(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: The interface language the member chose ("en", "fr"); None: never chose (rkc/i18n.py).
+    interface_locale: Mapped[str | None] = mapped_column(String(8))
 
     party: Mapped[Party | None] = relationship()
 

@@ -31,6 +31,7 @@ from rkc.convention.languages import (
     parse_languages,
 )
 from rkc.convention.models import Edition, Node, Work
+from rkc.i18n import interface_locale
 from rkc.search.changes import last_change_id
 from rkc.web import NotFoundHere, reading_page
 
@@ -50,7 +51,8 @@ draft_page = reading_page(
 
 def reading_languages() -> tuple[str, ...]:
     """The language(s) to read in: `?lang=en|fr|en,fr`, else the remembered choice, else
-    English. A `?lang=` is remembered in a cookie; an unknown code is a 400 naming it."""
+    the interface's language. A `?lang=` is remembered in a cookie; an unknown code is a 400
+    naming it."""
     try:
         asked = parse_languages(request.args.get("lang"))
     except UnknownLanguage as exc:
@@ -60,7 +62,8 @@ def reading_languages() -> tuple[str, ...]:
             remembered = parse_languages(request.cookies.get(LANGUAGE_COOKIE))
         except UnknownLanguage:
             remembered = None
-        return remembered or (DEFAULT,)
+        # Never chosen: the interface's language (rkc/i18n.py), the text exists in both.
+        return remembered or (interface_locale(),)
     value = ",".join(asked)
     if request.cookies.get(LANGUAGE_COOKIE) != value:
 

@@ -506,6 +506,8 @@ MATRIX: list[tuple[str, str, Url, frozenset[str]]] = [
     ("reset.ask", "GET", "/reset", EVERYONE),
     ("reset.ask", "POST", "/reset", EVERYONE),
     ("reset.choose", "GET", "/reset/unknown-token", EVERYONE),
+    # The interface language switch: anyone (a cookie; a member's choice is also stored).
+    ("i18n.set_interface_language", "POST", "/interface-language", EVERYONE),
     # Last: it ends the session the other rows rely on.
     ("auth.logout", "POST", "/logout", EVERYONE),
 ]
