@@ -7,7 +7,11 @@ Which language the pages speak, in this order:
 3. the browser's Accept-Language;
 4. English.
 
-The switch in the page header is a small POST form (CSRF token, no script) that sets both. The
+The switch in the page header is a small POST form (no script) that sets both. A signed-in
+member's form carries the session's CSRF token, checked here; an anonymous reader has no session
+(and must not get one: reading pages are cached only when they set no cookie), so the switch
+refuses a cross-site POST by its Origin / Sec-Fetch-Site headers instead, and only ever sets
+the anonymous reader's own cookie. The
 interface language is also the default *text* language of the reading pages: a reader who
 never chose a text language (`?lang=`, or its `rkc_lang` cookie) reads the Convention in the
 interface's language; an explicit text choice always wins (rkc/convention/views.py).
@@ -19,15 +23,18 @@ committed beside its .po, and tests/test_i18n.py fails when they differ.
 from __future__ import annotations
 
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, abort, has_request_context, redirect, request
 from flask_babel import Babel, format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError, validate_csrf
+from wtforms import ValidationError
 
 from rkc import audit
 from rkc.convention.languages import LANGUAGES
 from rkc.extensions import db
-from rkc.web import transactional
+from rkc.web import csrf, transactional
 
 #: The interface languages, code -> name in that language (the text's languages, the same two).
 INTERFACE_LANGUAGES: dict[str, str] = dict(LANGUAGES)
@@ -98,12 +105,29 @@ def number(value: int | float | None) -> str:
 # --------------------------------------------------------------------------- the switch
 
 
+def _check_same_site() -> None:
+    """A POST from another site is refused: a member's by the CSRF token of the session, an
+    anonymous reader's (who has no session) by the headers every current browser sends."""
+    if current_user.is_authenticated:
+        try:
+            validate_csrf(request.form.get("csrf_token"))
+        except ValidationError as exc:
+            raise CSRFError(str(exc)) from None
+        return
+    origin = request.headers.get("Origin")
+    cross_origin = bool(origin) and urlsplit(origin).netloc != request.host
+    if cross_origin or request.headers.get("Sec-Fetch-Site") == "cross-site":
+        abort(400, description="The language can only be changed from this site's own pages.")
+
+
 @bp.post("/interface-language")
+@csrf.exempt
 @transactional
 def set_interface_language():  # type: ignore[no-untyped-def]
     """Set the interface language: a cookie for everyone, and the member's stored choice."""
     from rkc.auth.views import _safe_next
 
+    _check_same_site()
     locale = _known(request.form.get("locale"))
     if locale is None:
         abort(

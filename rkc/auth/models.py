@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import UTC, datetime
 
+from flask_babel import lazy_gettext
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -31,10 +32,10 @@ class Role(enum.StrEnum):
     @property
     def label(self) -> str:
         return {
-            "delegate": "Delegate",
-            "observer": "Observer",
-            "secretariat": "Secretariat",
-            "admin": "Administrator",
+            "delegate": lazy_gettext("Delegate"),
+            "observer": lazy_gettext("Observer"),
+            "secretariat": lazy_gettext("Secretariat"),
+            "admin": lazy_gettext("Administrator"),
         }[self.value]
 
 

@@ -14,6 +14,8 @@ import secrets
 from datetime import UTC, timedelta
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import func, or_, select, update
 from wtforms import PasswordField, StringField
@@ -32,14 +34,16 @@ bp = Blueprint("reset", __name__)
 
 
 class ResetRequestForm(FlaskForm):
-    login = StringField("User name or e-mail address", validators=[DataRequired(), Length(max=254)])
+    login = StringField(
+        _l("User name or e-mail address"), validators=[DataRequired(), Length(max=254)]
+    )
 
 
 class ResetForm(FlaskForm):
-    password = PasswordField("New password", validators=[DataRequired(), Length(max=200)])
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
     again = PasswordField(
-        "The new password again",
-        validators=[DataRequired(), EqualTo("password", "The two passwords differ.")],
+        _l("The new password again"),
+        validators=[DataRequired(), EqualTo("password", _l("The two passwords differ."))],
     )
 
 
@@ -154,5 +158,5 @@ def choose(token: str):  # type: ignore[no-untyped-def]
     except auth_ops.AccountError as exc:
         form.password.errors.append(str(exc))
         return render_template("auth/reset_form.html", form=form), 400
-    flash("Your password is changed. Log in with it.", "info")
+    flash(gettext("Your password is changed. Log in with it."), "info")
     return redirect(url_for("auth.login"))

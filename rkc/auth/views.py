@@ -16,6 +16,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext, ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
@@ -73,9 +74,9 @@ def login():  # type: ignore[no-untyped-def]
         if attempt.wait:
             db.session.rollback()  # a refused attempt counts for nothing
             # The same answer whether or not the account exists.
-            error = (
-                "Too many failed attempts from here. Wait "
-                f"{_duration(attempt.wait)} before trying again."
+            error = gettext(
+                "Too many failed attempts from here. Wait %(duration)s before trying again.",
+                duration=_duration(attempt.wait),
             )
             page = render_template("auth/login.html", form=form, error=error)
             return page, 429, {"Retry-After": str(int(attempt.wait))}
@@ -95,7 +96,7 @@ def login():  # type: ignore[no-untyped-def]
             if not request.args.get("next"):  # a member's day starts with what awaits them
                 return redirect(url_for("notifications.my_work"))
             return redirect(_safe_next(request.args.get("next")))
-        error = "Unknown user name or wrong password."  # the same words for both
+        error = gettext("Unknown user name or wrong password.")  # the same words for both
         status = 401
     elif request.method == "POST":
         status = 400
@@ -104,8 +105,8 @@ def login():  # type: ignore[no-untyped-def]
 
 def _duration(seconds: int) -> str:
     if seconds < 120:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
-    return f"{math.ceil(seconds / 60)} minutes"
+        return ngettext("%(num)d second", "%(num)d seconds", seconds)
+    return ngettext("%(num)d minute", "%(num)d minutes", math.ceil(seconds / 60))
 
 
 @bp.post("/logout")
@@ -120,7 +121,7 @@ def logout():  # type: ignore[no-untyped-def]
         db.session.commit()
     logout_user()
     session.clear()
-    flash("You are logged out.", "info")
+    flash(gettext("You are logged out."), "info")
     return redirect(url_for("convention.home"))
 
 
@@ -163,7 +164,7 @@ def update_profile():  # type: ignore[no-untyped-def]
     except ops.AccountError as exc:
         getattr(form, exc.field, form.display_name).errors.append(str(exc))
         return _account_page(400, profile_form=form)
-    flash("Your details are saved.", "info")
+    flash(gettext("Your details are saved."), "info")
     return redirect(url_for(".account"))
 
 
@@ -183,7 +184,7 @@ def change_password():  # type: ignore[no-untyped-def]
         field.errors.append(str(exc))
         return _account_page(400, password_form=form)
     login_user(user)  # this session carries the new epoch; every other session has ended
-    flash("Your password is changed. Your other sessions have ended.", "info")
+    flash(gettext("Your password is changed. Your other sessions have ended."), "info")
     return redirect(url_for(".account"))
 
 
@@ -219,7 +220,7 @@ def revoke_token(token_id: int):  # type: ignore[no-untyped-def]
         ops.revoke_token(_me(), token_id)
     except ops.AccountError:
         abort(404)
-    flash("The token is revoked.", "info")
+    flash(gettext("The token is revoked."), "info")
     return redirect(url_for(".account"))
 
 
@@ -252,7 +253,7 @@ def create_user():  # type: ignore[no-untyped-def]
         except ops.AccountError as exc:
             getattr(form, exc.field, form.username).errors.append(str(exc))
         else:
-            flash(f"Account {user.username} created.", "info")
+            flash(gettext("Account %(username)s created.", username=user.username), "info")
             return redirect(url_for(".list_users"))
     status = 400 if request.method == "POST" else 200
     return render_template("admin/user_new.html", form=form), status
@@ -287,7 +288,7 @@ def edit_user(user_id: int):  # type: ignore[no-untyped-def]
             field = {"party": form.party_id, "password": form.new_password}.get(exc.field)
             (field or getattr(form, exc.field, form.role)).errors.append(str(exc))
         else:
-            flash(f"Account {user.username} saved.", "info")
+            flash(gettext("Account %(username)s saved.", username=user.username), "info")
             return redirect(url_for(".list_users"))
     status = 400 if request.method == "POST" else 200
     return render_template("admin/user_edit.html", form=form, user=user), status
