@@ -30,6 +30,8 @@ class Action(enum.StrEnum):
     RESOLVE_COMMENT = "resolve_comment"
     RUN_WORKFLOW = "run_workflow"
     MERGE = "merge"
+    #: Supply and check an amendment's version in another language (issue 13).
+    TRANSLATE_AMENDMENT = "translate_amendment"
     PUBLISH = "publish"
     RECORD_PARTY_EVENT = "record_party_event"
     VIEW_AUDIT = "view_audit"
@@ -143,6 +145,7 @@ RULES: dict[Action, Callable[[Any, Any], bool]] = {
     Action.RESOLVE_COMMENT: _resolve_comment,
     Action.RUN_WORKFLOW: _roles(Role.SECRETARIAT),
     Action.MERGE: _roles(Role.SECRETARIAT),
+    Action.TRANSLATE_AMENDMENT: _roles(Role.SECRETARIAT),
     Action.PUBLISH: _roles(Role.SECRETARIAT),
     Action.RECORD_PARTY_EVENT: _roles(Role.SECRETARIAT),
     Action.VIEW_AUDIT: _roles(Role.SECRETARIAT, Role.ADMIN),

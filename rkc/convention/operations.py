@@ -502,10 +502,18 @@ def insert_node(
     language: str = "en",
     origin: str = "edit",
     origin_ref: str = "",
+    twin_of: Node | None = None,
 ) -> Revision:
-    """Insert a new unit into a working draft under `parent`, after sibling `after` (or first)."""
+    """Insert a new unit into a working draft under `parent`, after sibling `after` (or first).
+
+    `twin_of`: the unit exists already in another language of the draft (inserted there
+    first, under `key`); this gives it its text in `language` instead of making a new node.
+    """
     _require_draft(edition)
-    if db.session.scalar(select(Node.id).where(Node.key == key)) is not None:
+    if twin_of is not None:
+        if twin_of.key != key or _entry(edition, twin_of, language) is not None:
+            raise TextStoreError(f"{key} is already in edition {edition.slug!r} in {language}")
+    elif db.session.scalar(select(Node.id).where(Node.key == key)) is not None:
         raise TextStoreError(f"key {key!r} is already taken; keys are never reused")
     parent_entry = _entry(edition, parent, language)
     if parent_entry is None:
@@ -516,7 +524,7 @@ def insert_node(
     position = 0
     if after is not None:
         position = next(r.position for r in siblings if r.node_id == after.id) + 1
-    node = Node(work_id=edition.work_id, key=key)
+    node = twin_of if twin_of is not None else Node(work_id=edition.work_id, key=key)
     db.session.add(node)
     db.session.flush()
     # Shift later siblings: each gets a new revision (its position is part of its content).
