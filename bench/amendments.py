@@ -30,7 +30,10 @@ from sqlalchemy import select
 from bench.report import Options, Row, Timing, measure, measure_interleaved, ratio
 from bench.support import SetupError, dispose, make_app, progress, rkc_init
 from rkc import audit
-from rkc.amendments import operations as ops
+from rkc.amendments.discussion import answer_co_sponsorship, request_co_sponsorship, take_position
+from rkc.amendments.lifecycle import change_status
+from rkc.amendments.proposing import propose_modification
+from rkc.amendments.rebasing import revise_provision
 from rkc.audit import Actor, acting_as
 from rkc.auth import operations as auth_ops
 from rkc.auth.models import User
@@ -175,7 +178,7 @@ def _submitting(options: Options, app: Flask, people: dict[str, int], draft_id: 
         def submit() -> None:
             current = text_store.current_revision(draft, node)
             assert current is not None
-            amendment = ops.propose_modification(
+            amendment = propose_modification(
                 draft,
                 node,
                 user=a,
@@ -183,7 +186,7 @@ def _submitting(options: Options, app: Flask, people: dict[str, int], draft_id: 
                 justification="Benchmark.",
                 expected_revision_id=current.id,
             )
-            ops.change_status(amendment, "tabled", user=a)
+            change_status(amendment, "tabled", user=a)
             db.session.commit()
 
         def write() -> None:
@@ -257,7 +260,7 @@ def _compilation(options: Options, app: Flask, people: dict[str, int], draft_id:
         while existing + made < COMPILED:
             item = provisions[made % len(provisions)]
             author = delegates[made % 3]
-            amendment = ops.propose_modification(
+            amendment = propose_modification(
                 draft,
                 _node(item.key),
                 user=author,
@@ -265,13 +268,13 @@ def _compilation(options: Options, app: Flask, people: dict[str, int], draft_id:
                 justification=f"Benchmark amendment {made}: *why* it helps.",
                 concept=f"Concept {made % 7}",
             )
-            ops.change_status(amendment, "tabled", user=author)
+            change_status(amendment, "tabled", user=author)
             other = delegates[(made + 1) % 3]
             if made % 3 == 0:
-                ops.request_co_sponsorship(amendment, user=other)
-                ops.answer_co_sponsorship(amendment, other.party, user=author, confirm=True)
+                request_co_sponsorship(amendment, user=other)
+                answer_co_sponsorship(amendment, other.party, user=author, confirm=True)
             elif made % 3 == 1:
-                ops.take_position(amendment, user=other, stance="objection", statement="No.")
+                take_position(amendment, user=other, stance="objection", statement="No.")
             made += 1
         db.session.commit()
         total = _count_tabled(draft)
@@ -343,7 +346,7 @@ def _rebasing(options: Options, app: Flask, people: dict[str, int], draft_id: in
         node = _node(TARGET)
         current = text_store.current_revision(draft, node)
         assert current is not None
-        ops.revise_provision(draft, node, expected_revision_id=current.id, text=BASE)
+        revise_provision(draft, node, expected_revision_id=current.id, text=BASE)
         delegates = [_user(people, n) for n in ("bench-a", "bench-b", "bench-c")]
         proposals = []
         started = time.perf_counter()
@@ -357,7 +360,7 @@ def _rebasing(options: Options, app: Flask, people: dict[str, int], draft_id: in
                 changed[sentence] = _reword(changed[sentence], rng) + f" ({n})"
             text = " ".join(changed)
             proposals.append(text)
-            ops.propose_modification(
+            propose_modification(
                 draft, node, user=delegates[n % 3], text=text, justification="Benchmark."
             )
         db.session.commit()
@@ -373,7 +376,7 @@ def _rebasing(options: Options, app: Flask, people: dict[str, int], draft_id: in
             new_text = current.text.replace(verb, new_verb, 1)
             verb = new_verb
             started = time.perf_counter()
-            _revision, report = ops.revise_provision(
+            _revision, report = revise_provision(
                 draft, node, expected_revision_id=current.id, text=new_text
             )
             db.session.commit()

@@ -57,8 +57,9 @@ from bench.invariants import Ack, Problem
 from bench.load import CHECKBOX, EXPECTED, PASSWORD, Cast
 from bench.report import Options
 from bench.support import dispose, progress, rkc_init
-from rkc.amendments import operations as amendment_ops
+from rkc.amendments.lifecycle import change_status
 from rkc.amendments.models import Amendment, AmendmentStatus
+from rkc.amendments.proposing import propose_modification
 from rkc.audit import Actor, acting_as
 from rkc.auth.models import User
 from rkc.convention import queries as text_queries
@@ -211,7 +212,7 @@ def make_batch(app: Flask, cast: Cast, size: int, rng: random.Random) -> list[in
         for item in rng.sample(items, min(size, len(items))):
             node = text_queries.node_by_key(item.key)
             assert node is not None
-            amendment = amendment_ops.propose_modification(
+            amendment = propose_modification(
                 draft,
                 node,
                 user=delegate,
@@ -219,9 +220,9 @@ def make_batch(app: Flask, cast: Cast, size: int, rng: random.Random) -> list[in
                 justification="Fault run.",
                 expected_revision_id=item.revision_id,
             )
-            amendment_ops.change_status(amendment, "tabled", user=delegate)
-            amendment_ops.change_status(amendment, "under_discussion", user=officer)
-            amendment_ops.change_status(amendment, "agreed", user=officer)
+            change_status(amendment, "tabled", user=delegate)
+            change_status(amendment, "under_discussion", user=officer)
+            change_status(amendment, "agreed", user=officer)
             ids.append(amendment.id)
         db.session.commit()
         db.session.remove()

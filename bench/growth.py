@@ -44,7 +44,9 @@ from bench.report import Options, Row, Timing, measure_interleaved, render_table
 from bench.search import QUERIES
 from bench.support import SetupError, dispose, make_app, progress, rkc_init
 from bench.text_store import _build_history
-from rkc.amendments import operations as ops
+from rkc.amendments.discussion import answer_co_sponsorship, request_co_sponsorship, take_position
+from rkc.amendments.lifecycle import change_status
+from rkc.amendments.proposing import propose_modification
 from rkc.audit import Actor, acting_as
 from rkc.convention import operations, queries
 from rkc.extensions import db
@@ -139,7 +141,7 @@ def _table_amendments(app: Flask, people: dict[str, int], count: int) -> int:
         for made in range(count):
             item = provisions[made % len(provisions)]
             author, other = delegates[made % 3], delegates[(made + 1) % 3]
-            amendment = ops.propose_modification(
+            amendment = propose_modification(
                 draft,
                 amendment_bench._node(item.key),
                 user=author,
@@ -147,12 +149,12 @@ def _table_amendments(app: Flask, people: dict[str, int], count: int) -> int:
                 justification=f"Growth amendment {made}.",
                 concept=f"Concept {made % 7}",
             )
-            ops.change_status(amendment, "tabled", user=author)
+            change_status(amendment, "tabled", user=author)
             if made % 3 == 0:
-                ops.request_co_sponsorship(amendment, user=other)
-                ops.answer_co_sponsorship(amendment, other.party, user=author, confirm=True)
+                request_co_sponsorship(amendment, user=other)
+                answer_co_sponsorship(amendment, other.party, user=author, confirm=True)
             elif made % 3 == 1:
-                ops.take_position(amendment, user=other, stance="objection", statement="No.")
+                take_position(amendment, user=other, stance="objection", statement="No.")
             in_chapter += item.key.startswith(CHAPTER + "/")
             if made % 100 == 99:
                 db.session.commit()

@@ -33,8 +33,9 @@ from bench.report import Options, Row, Timing, measure, measure_interleaved, rat
 from bench.support import SetupError, dispose, make_app, progress, rkc_init
 from rkc import migrate
 from rkc.amendments import merging
-from rkc.amendments import operations as amendment_ops
+from rkc.amendments.lifecycle import change_status
 from rkc.amendments.models import Amendment
+from rkc.amendments.proposing import propose_modification
 from rkc.audit import Actor, acting_as
 from rkc.auth import operations as auth_ops
 from rkc.auth.models import User
@@ -186,7 +187,7 @@ def _time_merge(app: Flask, people: dict[str, int], keys: list[str], round_: int
             assert node is not None
             current = text_store.current_revision(draft, node)
             assert current is not None
-            amendment = amendment_ops.propose_modification(
+            amendment = propose_modification(
                 draft,
                 node,
                 user=delegate,
@@ -199,7 +200,7 @@ def _time_merge(app: Flask, people: dict[str, int], keys: list[str], round_: int
                 ("under_discussion", officer),
                 ("agreed", officer),
             ):
-                amendment_ops.change_status(amendment, status, user=who)
+                change_status(amendment, status, user=who)
             chosen.append(amendment)
             expected[node.id] = current.id
         db.session.commit()

@@ -65,8 +65,22 @@ def create_demo_amendments() -> dict[str, int]:
     too. Does nothing when amendments exist already or the demo accounts or the draft are
     missing. Returns the number of amendments per status.
     """
-    from rkc.amendments import operations as amend
+    from rkc.amendments.discussion import (
+        add_comment,
+        answer_co_sponsorship,
+        request_co_sponsorship,
+        take_position,
+    )
+    from rkc.amendments.lifecycle import change_status
     from rkc.amendments.models import Amendment, AmendmentStatus
+    from rkc.amendments.proposing import (
+        _current,
+        propose_deletion,
+        propose_heading,
+        propose_insertion,
+        propose_modification,
+    )
+    from rkc.amendments.rebasing import revise_provision
     from rkc.convention import queries as text_queries
     from rkc.convention.kinds import PROVISION_KINDS
     from rkc.convention.models import EditionStatus, Node
@@ -102,10 +116,10 @@ def create_demo_amendments() -> dict[str, int]:
 
     def move(amendment: Amendment, *steps: tuple[str, object, str]) -> None:
         for to, user, reason in steps:
-            amend.change_status(amendment, to, user=user, reason=reason)
+            change_status(amendment, to, user=user, reason=reason)
 
     # 1. Under discussion, co-sponsored, with an objection and a comment thread.
-    first = amend.propose_modification(
+    first = propose_modification(
         draft,
         node[p0.key],
         user=a,
@@ -114,23 +128,19 @@ def create_demo_amendments() -> dict[str, int]:
         concept=f"{DEMO_CONCEPT}: electronic means",
     )
     move(first, ("tabled", a, ""), ("under_discussion", sec, "On the agenda of the demo session."))
-    amend.request_co_sponsorship(first, user=b, note="We would like to join (demonstration).")
-    amend.answer_co_sponsorship(first, b.party, user=a, confirm=True)
-    amend.take_position(
+    request_co_sponsorship(first, user=b, note="We would like to join (demonstration).")
+    answer_co_sponsorship(first, b.party, user=a, confirm=True)
+    take_position(
         first,
         user=c,
         stance="objection",
         statement="Our systems are not ready for this (demonstration).",
     )
-    thread = amend.add_comment(
-        first, user=c, body="Would a transition period help? (demonstration)"
-    )
-    amend.add_comment(
-        first, user=a, body="Yes: see the next version. (demonstration)", reply_to=thread
-    )
+    thread = add_comment(first, user=c, body="Would a transition period help? (demonstration)")
+    add_comment(first, user=a, body="Yes: see the next version. (demonstration)", reply_to=thread)
 
     # 2. A competing amendment to the same provision, tabled, with a reservation.
-    second = amend.propose_modification(
+    second = propose_modification(
         draft,
         node[p0.key],
         user=b,
@@ -139,10 +149,10 @@ def create_demo_amendments() -> dict[str, int]:
         concept=f"{DEMO_CONCEPT}: transparency",
     )
     move(second, ("tabled", b, ""))
-    amend.take_position(second, user=a, stance="reservation", statement="")
+    take_position(second, user=a, stance="reservation", statement="")
 
     # 3. An insertion, agreed.
-    third = amend.propose_insertion(
+    third = propose_insertion(
         draft,
         db.session.get(Node, p1.parent_id),
         user=c,
@@ -162,7 +172,7 @@ def create_demo_amendments() -> dict[str, int]:
 
     # 4. A heading change, not agreed.
     heading = sections[0]
-    fourth = amend.propose_heading(
+    fourth = propose_heading(
         draft,
         node[heading.key],
         user=a,
@@ -178,7 +188,7 @@ def create_demo_amendments() -> dict[str, int]:
     )
 
     # 5. A deletion, withdrawn by its proposer.
-    fifth = amend.propose_deletion(
+    fifth = propose_deletion(
         draft,
         node[p2.key],
         user=b,
@@ -189,7 +199,7 @@ def create_demo_amendments() -> dict[str, int]:
 
     # 6-8. A draft, an amendment superseded by a compromise, and the compromise, merged into
     # the draft: the pending draft written on the old text then conflicts with the new text.
-    sixth = amend.propose_modification(
+    sixth = propose_modification(
         draft,
         node[p3.key],
         user=a,
@@ -197,7 +207,7 @@ def create_demo_amendments() -> dict[str, int]:
         justification=why("Not tabled yet: only the delegates of its party see it."),
         concept=f"{DEMO_CONCEPT}: postal traffic",
     )
-    seventh = amend.propose_modification(
+    seventh = propose_modification(
         draft,
         node[p3.key],
         user=c,
@@ -206,7 +216,7 @@ def create_demo_amendments() -> dict[str, int]:
         concept=f"{DEMO_CONCEPT}: postal traffic",
     )
     move(seventh, ("tabled", c, ""), ("under_discussion", sec, ""))
-    compromise = amend.propose_modification(
+    compromise = propose_modification(
         draft,
         node[p3.key],
         user=a,
@@ -219,7 +229,7 @@ def create_demo_amendments() -> dict[str, int]:
         ("tabled", a, ""),
         ("under_discussion", sec, ""),
     )
-    amend.change_status(
+    change_status(
         seventh,
         "superseded",
         user=sec,
@@ -227,8 +237,8 @@ def create_demo_amendments() -> dict[str, int]:
         superseded_by=compromise,
     )
     move(compromise, ("agreed", sec, "Consensus on the compromise."))
-    current = amend._current(draft, node[p3.key])
-    amend.revise_provision(
+    current = _current(draft, node[p3.key])
+    revise_provision(
         draft,
         node[p3.key],
         expected_revision_id=current.id,

@@ -15,8 +15,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, Length, NumberRange, Optional
 
+from rkc.amendments.common import MAX_CONCEPT, MAX_NOTE, MAX_TEXT, MAX_TITLE
 from rkc.amendments.models import Stance
-from rkc.amendments.operations import MAX_CONCEPT, MAX_NOTE, MAX_TEXT, MAX_TITLE
 from rkc.convention.kinds import KIND_LABELS
 from rkc.database import MAX_ID
 

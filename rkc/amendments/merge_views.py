@@ -11,6 +11,8 @@ from sqlalchemy.exc import DBAPIError
 
 from rkc.amendments import merging
 from rkc.amendments import queries as aq
+from rkc.amendments.common import revision_label
+from rkc.amendments.errors import AmendmentError
 from rkc.amendments.models import AmendmentAction, AmendmentStatus
 from rkc.auth.permissions import Action, ensure
 from rkc.convention import operations as text_store
@@ -113,7 +115,7 @@ def _conflict_view(edition: Edition, exc: text_store.StaleRevisionError | mergin
     """
     node = text_queries.node_by_key(exc.node_key)
     current = text_store.current_revision(edition, node) if node is not None else None
-    label = merging.amendment_ops.revision_label(current) if current is not None else exc.node_key
+    label = revision_label(current) if current is not None else exc.node_key
     is_stale = isinstance(exc, text_store.StaleRevisionError)
     return {
         "key": exc.node_key,
@@ -144,7 +146,7 @@ def merge_amendments(draft: str):  # type: ignore[no-untyped-def]
             raise
         first = chosen[0]
         return _raced(edition, (first.node or first.parent_node).key)  # type: ignore[union-attr]
-    except (merging.MergeError, merging.amendment_ops.AmendmentError) as exc:
+    except (merging.MergeError, AmendmentError) as exc:
         return _failed(edition, 400, str(exc))
     labels = ", ".join(a.label for a in outcome.merged)
     note = (
@@ -207,7 +209,7 @@ def write_compromise(draft: str):  # type: ignore[no-untyped-def]
         if not write_conflict(exc) or node is None:
             raise
         return _raced(edition, node.key)
-    except (merging.MergeError, merging.amendment_ops.AmendmentError) as exc:
+    except (merging.MergeError, AmendmentError) as exc:
         return _failed(edition, 400, str(exc))
     flash(f"Compromise text merged into {node.key}; {len(chosen)} amendment(s) superseded.", "info")
     return redirect(url_for(".show_queue", draft=draft, chapter=request.form.get("chapter", "")))

@@ -24,13 +24,16 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from rkc import audit
-from rkc.amendments import operations as amendment_ops
+from rkc.amendments.errors import AmendmentError
+from rkc.amendments.lifecycle import change_status, mark_merged
 from rkc.amendments.models import (
     Amendment,
     AmendmentAction,
     AmendmentStatus,
     RevisionSource,
 )
+from rkc.amendments.proposing import suggest_key
+from rkc.amendments.rebasing import rebase_stale, revise_provision
 from rkc.auth.models import User
 from rkc.auth.permissions import Action, can
 from rkc.convention import operations as text_store
@@ -38,7 +41,7 @@ from rkc.convention.models import Edition, EditionEntry, EditionStatus, Node, Re
 from rkc.extensions import db
 
 
-class MergeError(amendment_ops.AmendmentError):
+class MergeError(AmendmentError):
     """A merge that cannot be done as asked; nothing has been written."""
 
 
@@ -171,7 +174,7 @@ def merge(
             db.session.add(
                 RevisionSource(revision_id=revision.id, amendment_id=amendment.id, role="merged")
             )
-    reports = amendment_ops.rebase_stale(edition)
+    reports = rebase_stale(edition)
     flagged = tuple(
         f"{report.node_key}: {len(report.conflicts)} amendment(s)"
         for report in reports
@@ -212,7 +215,7 @@ def _follow_moves(
         new = after.get(node_id)
         if new is not None and new != old and seen_now.get(node_id, expected.get(node_id)) == old:
             seen_now[node_id] = new
-    amendment_ops.rebase_stale(edition)
+    rebase_stale(edition)
 
 
 def _check_current(edition: Edition, node: Node, amendment: Amendment, wanted: int) -> None:
@@ -263,7 +266,7 @@ def _merge_one(
         )
         wanted = _expected_for(node, amendment, expected, seen_now)
         _check_current(edition, node, amendment, wanted)
-        revision, _report = amendment_ops.revise_provision(
+        revision, _report = revise_provision(
             edition,
             node,
             expected_revision_id=wanted,
@@ -280,7 +283,7 @@ def _merge_one(
         assert parent is not None
         key = amendment.proposed_key
         if not key or db.session.scalar(select(Node.id).where(Node.key == key)) is not None:
-            key = amendment_ops.suggest_key(
+            key = suggest_key(
                 edition,
                 parent,
                 amendment.proposed_kind or "standard",
@@ -302,14 +305,14 @@ def _merge_one(
             )
         except text_store.TextStoreError as exc:
             raise MergeError("amendments", f"{amendment.label}: {exc}") from exc
-        amendment_ops.mark_merged(amendment, revision, user=user)
+        mark_merged(amendment, revision, user=user)
         return revision
     # Deletion: the unit leaves the draft (its node and revisions stay for history).
     node = amendment.node
     assert node is not None
     _check_current(edition, node, amendment, _expected_for(node, amendment, expected, seen_now))
     text_store.remove_node(edition, node)
-    amendment_ops.mark_merged(amendment, None, user=user)
+    mark_merged(amendment, None, user=user)
     return None
 
 
@@ -350,8 +353,8 @@ def compromise(
     labels = ", ".join(a.label for a in chosen)
     why = reason.strip() or "Superseded by a compromise text merged by the Secretariat."
     for amendment in chosen:
-        amendment_ops.change_status(amendment, AmendmentStatus.SUPERSEDED, user=user, reason=why)
-    revision, _report = amendment_ops.revise_provision(
+        change_status(amendment, AmendmentStatus.SUPERSEDED, user=user, reason=why)
+    revision, _report = revise_provision(
         edition,
         node,
         expected_revision_id=expected_revision_id,

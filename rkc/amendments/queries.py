@@ -23,6 +23,7 @@ from markupsafe import Markup
 from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from rkc.amendments.common import revision_label, unit_label
 from rkc.amendments.models import (
     FOLLOWING,
     TRANSITIONS,
@@ -39,7 +40,6 @@ from rkc.amendments.models import (
     SponsorStatus,
     Stance,
 )
-from rkc.amendments.operations import revision_label, unit_label
 from rkc.auth.models import Role
 from rkc.auth.permissions import Action, can, role_of
 from rkc.convention import queries as text_queries

@@ -31,8 +31,14 @@ from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
-from rkc.amendments import operations as ops
-from rkc.amendments import queries
+from rkc.amendments import discussion, lifecycle, proposing, queries
+from rkc.amendments.common import clean_text, revision_label
+from rkc.amendments.errors import (
+    AmendmentError,
+    AmendmentRefused,
+    StaleAmendmentError,
+    StaleTargetError,
+)
 from rkc.amendments.forms import (
     PREVIEW,
     CommentForm,
@@ -202,13 +208,13 @@ def _configure(form: ProposalForm, place: Place) -> None:
         form.after.choices = []
         return
     form.set_kind_choices(sorted(ALLOWED_CHILDREN.get(place.parent_current.kind, frozenset())))
-    parent_label = ops.revision_label(place.parent_current)
+    parent_label = revision_label(place.parent_current)
     choices = [SelectChoice(value="", label=f"At the start of {parent_label}")]
     siblings = queries.siblings(place.edition, place.parent)
     keys = queries.node_keys([s.node_id for s in siblings])
     for sibling in siblings:
         choices.append(
-            SelectChoice(value=keys[sibling.node_id], label=f"After {ops.revision_label(sibling)}")
+            SelectChoice(value=keys[sibling.node_id], label=f"After {revision_label(sibling)}")
         )
     form.after.choices = choices
 
@@ -218,7 +224,7 @@ def _after_node(place: Place, key: str | None) -> Node | None:
         return None
     node = text_queries.node_by_key(key)
     if node is None:
-        raise ops.AmendmentError("after", f"Place: there is no unit “{key}”.")
+        raise AmendmentError("after", f"Place: there is no unit “{key}”.")
     return node
 
 
@@ -230,7 +236,7 @@ class Preview:
 
 
 def _preview(change: AmendmentAction, current: Revision | None, form: ProposalForm) -> Preview:
-    text = ops.clean_text(form.text.data)
+    text = clean_text(form.text.data)
     title = " ".join((form.title.data or "").split())
     redline = title_redline = None
     if change is AmendmentAction.INSERT:
@@ -243,10 +249,10 @@ def _preview(change: AmendmentAction, current: Revision | None, form: ProposalFo
             redline = redline_html(word_diff(current.text, ""))
         else:
             title_redline = redline_html(word_diff(current.title or "", title))
-    return Preview(redline, title_redline, ops.clean_text(form.justification.data))
+    return Preview(redline, title_redline, clean_text(form.justification.data))
 
 
-def _field_error(form: ProposalForm, error: ops.AmendmentError) -> None:
+def _field_error(form: ProposalForm, error: AmendmentError) -> None:
     """Show the message next to its field, or above the form when no field is at fault."""
     if error.field in form and error.field not in ("change", "base_revision_id", "expected_seq"):
         field = form[error.field]
@@ -306,8 +312,8 @@ def _proposal_page(
             change=change,
             changes=list(AmendmentAction),
             current=current,
-            label=ops.revision_label(place.current),
-            parent_label=ops.revision_label(place.parent_current) if place.parent_current else "",
+            label=revision_label(place.current),
+            parent_label=revision_label(place.parent_current) if place.parent_current else "",
             preview=preview,
             amendment=amendment,
             notice=notice,
@@ -361,11 +367,11 @@ def propose_amendment(key: str):  # type: ignore[no-untyped-def]
             _check(edition, change, place, form, after)
             return _proposal_page(form, place, change, preview=preview)
         amendment = _propose(edition, change, place, form, after, me, fields)
-    except ops.StaleTargetError as exc:
+    except StaleTargetError as exc:
         return _stale_proposal(form, place, change, exc, preview)
-    except ops.AmendmentRefused:
+    except AmendmentRefused:
         abort(403)
-    except ops.AmendmentError as exc:
+    except AmendmentError as exc:
         _field_error(form, exc)
         return _proposal_page(form, place, change, status=400, preview=preview)
     flash(
@@ -388,7 +394,7 @@ def _check(
     edition: Edition, change: AmendmentAction, place: Place, form: ProposalForm, after: Node | None
 ) -> None:
     if change is AmendmentAction.INSERT:
-        ops.check_proposal(
+        proposing.check_proposal(
             edition,
             change,
             parent=place.parent,
@@ -400,7 +406,7 @@ def _check(
             **_insertion_fields(form),
         )
     else:
-        ops.check_proposal(
+        proposing.check_proposal(
             edition,
             change,
             node=place.node,
@@ -424,17 +430,19 @@ def _propose(
     common = {"user": me, "justification": fields["justification"], "concept": fields["concept"]}
     expected = form.base_revision_id.data
     if change is AmendmentAction.MODIFY:
-        return ops.propose_modification(
+        return proposing.propose_modification(
             edition, place.node, text=fields["text"], expected_revision_id=expected, **common
         )
     if change is AmendmentAction.DELETE:
-        return ops.propose_deletion(edition, place.node, expected_revision_id=expected, **common)
+        return proposing.propose_deletion(
+            edition, place.node, expected_revision_id=expected, **common
+        )
     if change is AmendmentAction.HEADING:
-        return ops.propose_heading(
+        return proposing.propose_heading(
             edition, place.node, title=fields["title"], expected_revision_id=expected, **common
         )
     assert place.parent is not None
-    return ops.propose_insertion(
+    return proposing.propose_insertion(
         edition,
         place.parent,
         after=after,
@@ -449,7 +457,7 @@ def _stale_proposal(
     form: ProposalForm,
     place: Place,
     change: AmendmentAction,
-    exc: ops.StaleTargetError,
+    exc: StaleTargetError,
     preview: Preview,
 ):  # type: ignore[no-untyped-def]
     """409: the provision moved on. Carry the writer's text over when the merge is clean."""
@@ -461,7 +469,7 @@ def _stale_proposal(
     assert current is not None
     notice = str(exc)
     if change is AmendmentAction.MODIFY and old is not None:
-        merged = rebase(old.text, current.text, ops.clean_text(form.text.data))
+        merged = rebase(old.text, current.text, clean_text(form.text.data))
         if merged.is_clean and merged.text is not None:
             form.text.data = merged.text
             notice += " Your changes were carried over to the current text."
@@ -517,11 +525,11 @@ def show_amendment(amendment_id: int):  # type: ignore[no-untyped-def]
     return _amendment_page(_amendment_or_404(amendment_id))
 
 
-def _failed(amendment_id: int, where: str, error: ops.AmendmentError, **forms):  # type: ignore[no-untyped-def]
+def _failed(amendment_id: int, where: str, error: AmendmentError, **forms):  # type: ignore[no-untyped-def]
     """The amendment page again with the message at `where`: 409 if stale, else 400."""
     db.session.rollback()
     amendment = _amendment_or_404(amendment_id)
-    status = 409 if isinstance(error, ops.StaleAmendmentError) else 400
+    status = 409 if isinstance(error, StaleAmendmentError) else 400
     return _amendment_page(amendment, status=status, errors={where: str(error)}, **forms)
 
 
@@ -578,7 +586,7 @@ def revise_amendment(amendment_id: int):  # type: ignore[no-untyped-def]
         if request.form.get("action") == PREVIEW:
             _check(amendment.edition, change, place, form, after)
             return _proposal_page(form, place, change, preview=preview, amendment=amendment)
-        ops.revise_amendment(
+        proposing.revise_amendment(
             amendment,
             user=_me(),
             expected_seq=form.expected_seq.data or 0,
@@ -591,22 +599,22 @@ def revise_amendment(amendment_id: int):  # type: ignore[no-untyped-def]
             kind=form.kind.data if insert else None,
             number=form.number.data if insert else None,
             key=form.key.data if insert else None,
-            after=after if insert else ops.KEEP,
+            after=after if insert else proposing.KEEP,
             justification=form.justification.data,
             concept=form.concept.data,
             expected_revision_id=None if insert else form.base_revision_id.data,
         )
-    except ops.StaleTargetError as exc:
+    except StaleTargetError as exc:
         return _stale_proposal(form, place, change, exc, preview)
-    except ops.StaleAmendmentError as exc:
+    except StaleAmendmentError as exc:
         db.session.rollback()
         form.expected_seq.data = amendment.latest_seq
         return _proposal_page(
             form, place, change, status=409, preview=preview, amendment=amendment, notice=str(exc)
         )
-    except ops.AmendmentRefused:
+    except AmendmentRefused:
         abort(403)
-    except ops.AmendmentError as exc:
+    except AmendmentError as exc:
         _field_error(form, exc)
         return _proposal_page(form, place, change, status=400, preview=preview, amendment=amendment)
     flash(f"{amendment.label} is revised (version {amendment.latest_seq}).", "info")
@@ -628,7 +636,7 @@ def change_status(amendment_id: int):  # type: ignore[no-untyped-def]
         return _failed(
             amendment_id,
             "transition",
-            ops.AmendmentError("to", "The form was incomplete; nothing changed."),
+            AmendmentError("to", "The form was incomplete; nothing changed."),
         )
     target = next((s for s in AmendmentStatus if s.value == form.to.data), None)
     if target in TRANSITIONS:
@@ -638,26 +646,26 @@ def change_status(amendment_id: int):  # type: ignore[no-untyped-def]
         if form.superseded_by.data and form.superseded_by.data.strip():
             superseded_by = queries.amendment_by_number(amendment.edition, form.superseded_by.data)
             if superseded_by is None:
-                raise ops.AmendmentError(
+                raise AmendmentError(
                     "superseded_by",
                     f"Superseded by: there is no amendment numbered “{form.superseded_by.data}”.",
                 )
-        ops.change_status(
+        lifecycle.change_status(
             amendment,
             form.to.data or "",
             user=_me(),
             reason=form.reason.data or "",
             superseded_by=superseded_by,
         )
-    except ops.AmendmentRefused:
+    except AmendmentRefused:
         abort(403)
-    except ops.AmendmentError as exc:
+    except AmendmentError as exc:
         return _failed(amendment_id, "transition", exc, transition_form=form)
     except IntegrityError:
         return _failed(
             amendment_id,
             "transition",
-            ops.StaleAmendmentError(
+            StaleAmendmentError(
                 "to", "Another amendment was tabled at the same moment; try again."
             ),
         )
@@ -674,17 +682,17 @@ def request_sponsorship(amendment_id: int):  # type: ignore[no-untyped-def]
     form = SponsorRequestForm()
     try:
         if not form.validate_on_submit():
-            raise ops.AmendmentError("note", "Note: too long; nothing was sent.")
-        ops.request_co_sponsorship(amendment, user=_me(), note=form.note.data or "")
-    except ops.AmendmentRefused:
+            raise AmendmentError("note", "Note: too long; nothing was sent.")
+        discussion.request_co_sponsorship(amendment, user=_me(), note=form.note.data or "")
+    except AmendmentRefused:
         abort(403)
-    except ops.AmendmentError as exc:
+    except AmendmentError as exc:
         return _failed(amendment_id, "sponsors", exc, sponsor_form=form)
     except IntegrityError:
         return _failed(
             amendment_id,
             "sponsors",
-            ops.StaleAmendmentError("note", "Your party asked at the same moment already."),
+            StaleAmendmentError("note", "Your party asked at the same moment already."),
         )
     flash(
         f"Your party's request to co-sponsor {amendment.label} is sent; the proposing party "
@@ -706,13 +714,13 @@ def answer_sponsorship(amendment_id: int, party_id: int):  # type: ignore[no-unt
     form = SponsorAnswerForm()
     try:
         if not form.validate_on_submit():
-            raise ops.AmendmentError("decision", "Co-sponsorship: confirm or decline.")
-        ops.answer_co_sponsorship(
+            raise AmendmentError("decision", "Co-sponsorship: confirm or decline.")
+        discussion.answer_co_sponsorship(
             amendment, party, user=_me(), confirm=form.decision.data == "confirm"
         )
-    except ops.AmendmentRefused:
+    except AmendmentRefused:
         abort(403)
-    except ops.AmendmentError as exc:
+    except AmendmentError as exc:
         return _failed(amendment_id, "sponsors", exc)
     verb = "co-sponsors" if form.decision.data == "confirm" else "does not co-sponsor"
     flash(f"{party.name} {verb} {amendment.label}.", "info")
@@ -725,22 +733,22 @@ def _position(amendment_id: int, change: bool):  # type: ignore[no-untyped-def]
     form = PositionForm()
     try:
         if not form.validate_on_submit():
-            raise ops.AmendmentError(
+            raise AmendmentError(
                 "stance", "Position: choose support, no objection, reservation or objection."
             )
-        operation = ops.change_position if change else ops.take_position
+        operation = discussion.change_position if change else discussion.take_position
         position = operation(
             amendment, user=_me(), stance=form.stance.data, statement=form.statement.data or ""
         )
-    except ops.AmendmentRefused:
+    except AmendmentRefused:
         abort(403)
-    except ops.AmendmentError as exc:
+    except AmendmentError as exc:
         return _failed(amendment_id, "position", exc, position_form=form)
     except IntegrityError:
         return _failed(
             amendment_id,
             "position",
-            ops.StaleAmendmentError(
+            StaleAmendmentError(
                 "stance", "Your party's position was recorded at the same moment; reload the page."
             ),
         )
@@ -774,18 +782,18 @@ def add_comment(amendment_id: int):  # type: ignore[no-untyped-def]
     form = CommentForm()
     try:
         if not form.validate_on_submit():
-            raise ops.AmendmentError("body", "Comment: too long or incomplete; nothing was sent.")
+            raise AmendmentError("body", "Comment: too long or incomplete; nothing was sent.")
         reply_to = None
         if form.reply_to.data:
             reply_to = queries.comment_by_id(form.reply_to.data)
             if reply_to is None:
-                raise ops.AmendmentError("reply_to", "Reply: the comment answered does not exist.")
-        comment = ops.add_comment(
+                raise AmendmentError("reply_to", "Reply: the comment answered does not exist.")
+        comment = discussion.add_comment(
             amendment, user=_me(), body=form.body.data or "", reply_to=reply_to
         )
-    except ops.AmendmentRefused:
+    except AmendmentRefused:
         abort(403)
-    except ops.AmendmentError as exc:
+    except AmendmentError as exc:
         return _failed(amendment_id, "comments", exc, comment_form=form)
     return redirect(
         url_for(".show_amendment", amendment_id=amendment_id) + f"#comment-{comment.id}"
@@ -805,11 +813,11 @@ def resolve_comment(amendment_id: int, comment_id: int):  # type: ignore[no-unty
     form = ResolveForm()
     try:
         if not form.validate_on_submit():
-            raise ops.AmendmentError("thread", "Thread: say whether to resolve or reopen it.")
-        ops.resolve_thread(comment, user=_me(), resolved=form.resolved.data == "1")
-    except ops.AmendmentRefused:
+            raise AmendmentError("thread", "Thread: say whether to resolve or reopen it.")
+        discussion.resolve_thread(comment, user=_me(), resolved=form.resolved.data == "1")
+    except AmendmentRefused:
         abort(403)
-    except ops.AmendmentError as exc:
+    except AmendmentError as exc:
         return _failed(amendment_id, "comments", exc)
     return redirect(
         url_for(".show_amendment", amendment_id=amendment_id) + f"#comment-{comment_id}"
@@ -911,7 +919,7 @@ def list_changes():  # type: ignore[no-untyped-def]
 def mark_seen():  # type: ignore[no-untyped-def]
     if not EmptyForm().validate_on_submit():
         abort(400, "The form was incomplete; nothing changed.")
-    ops.mark_seen(_me())
+    discussion.mark_seen(_me())
     flash("Everything up to now is marked as seen.", "info")
     return redirect(url_for(".list_changes"))
 

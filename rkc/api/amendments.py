@@ -5,7 +5,8 @@ Size: over 600 lines of hand validation; issue #18 replaces it with typed models
 
 Members only, exactly as the pages: a draft amendment is visible to its own party's delegates
 (`rkc.amendments.queries.visible_clause`, `Action.READ_AMENDMENT`), and every write goes
-through the same operations (`rkc.amendments.operations`) with the same checks.
+through the same operations (`rkc.amendments.proposing`, `lifecycle`, `discussion`) with the
+same checks.
 
 **Writes need a token in the request** (`Authorization: Bearer rkc_...`): a browser session
 reads the API, but its cookie alone never writes through it. The API takes no CSRF token, so
@@ -29,8 +30,13 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from rkc.amendments import operations as ops
-from rkc.amendments import queries
+from rkc.amendments import discussion, lifecycle, proposing, queries
+from rkc.amendments.errors import (
+    AmendmentError,
+    AmendmentRefused,
+    StaleAmendmentError,
+    StaleTargetError,
+)
 from rkc.amendments.models import (
     Amendment,
     AmendmentAction,
@@ -148,12 +154,12 @@ class _Body:
         must look like keys, "edition" like work/slug."""
         data = request.get_json(silent=True)
         if not isinstance(data, dict):
-            raise ops.AmendmentError(
+            raise AmendmentError(
                 "", f"Send a JSON object (Content-Type: application/json), e.g. {example}."
             )
         unknown = sorted(set(data) - set(allowed))
         if unknown:
-            raise ops.AmendmentError(
+            raise AmendmentError(
                 unknown[0],
                 f"{unknown[0]}: not a member of this request; it takes "
                 + ", ".join(sorted(allowed))
@@ -163,28 +169,28 @@ class _Body:
             kind, nullable = allowed[name]
             if value is None:
                 if not nullable:
-                    raise ops.AmendmentError(name, f"{name}: may not be null.")
+                    raise AmendmentError(name, f"{name}: may not be null.")
                 continue
             if kind is int:
                 if isinstance(value, bool) or not isinstance(value, int):
-                    raise ops.AmendmentError(name, f"{name}: must be a whole number.")
+                    raise AmendmentError(name, f"{name}: must be a whole number.")
                 if not 1 <= value <= MAX_ID:
-                    raise ops.AmendmentError(name, f"{name}: must be between 1 and {MAX_ID}.")
+                    raise AmendmentError(name, f"{name}: must be between 1 and {MAX_ID}.")
             elif kind is bool:
                 if not isinstance(value, bool):
-                    raise ops.AmendmentError(name, f"{name}: must be true or false.")
+                    raise AmendmentError(name, f"{name}: must be true or false.")
             elif not isinstance(value, str):
-                raise ops.AmendmentError(name, f"{name}: must be a string.")
+                raise AmendmentError(name, f"{name}: must be a string.")
             elif "\x00" in value or len(value) > MAX_STRING:
-                raise ops.AmendmentError(
+                raise AmendmentError(
                     name, f"{name}: holds a NUL character or is longer than {MAX_STRING:,}."
                 )
             elif name in KEYS and not KEY_RE.match(value):
-                raise ops.AmendmentError(
+                raise AmendmentError(
                     name, f"{name}: “{value[:60]}” is not a key; keys look like ga/3/3.11."
                 )
             elif name == "edition" and not DRAFT_RE.match(value):
-                raise ops.AmendmentError(
+                raise AmendmentError(
                     name, f"edition: “{value[:60]}” names no working draft; write work/slug."
                 )
         self.data = data
@@ -198,16 +204,16 @@ class _Body:
 
     def required(self, name: str) -> Any:
         if self.data.get(name) is None:
-            raise ops.AmendmentError(name, f"{name}: required.")
+            raise AmendmentError(name, f"{name}: required.")
         return self.data[name]
 
 
 def _node(name: str, key: str, work: Work | None = None) -> Node:
     node = text_queries.node_by_key(key)
     if node is None:
-        raise ops.AmendmentError(name, f"{name}: nothing has the key “{key}” (keys: ga/3/3.11).")
+        raise AmendmentError(name, f"{name}: nothing has the key “{key}” (keys: ga/3/3.11).")
     if work is not None and node.work_id != work.id:
-        raise ops.AmendmentError(name, f"{name}: {key} belongs to another work.")
+        raise AmendmentError(name, f"{name}: {key} belongs to another work.")
     return node
 
 
@@ -217,7 +223,7 @@ def _draft(body: _Body, work: Work) -> Edition:
         param = body.get("edition", "")
         edition = queries.draft_by_param(param)
         if edition is None or edition.work_id != work.id:
-            raise ops.AmendmentError(
+            raise AmendmentError(
                 "edition",
                 f"edition: “{param}” is not a working draft of {work.short_title}; name one as "
                 "work/slug, e.g. rkc/review-draft.",
@@ -225,26 +231,26 @@ def _draft(body: _Body, work: Work) -> Edition:
         return edition
     drafts = queries.working_drafts(work)
     if not drafts:
-        raise ops.AmendmentError(
+        raise AmendmentError(
             "edition", f"edition: {work.short_title} has no working draft open for amendments."
         )
     return drafts[0]
 
 
-def _problem(error: ops.AmendmentError) -> tuple[dict[str, Any], int]:
+def _problem(error: AmendmentError) -> tuple[dict[str, Any], int]:
     """A refused write as JSON: 403, 409 or 400, naming the body member at fault."""
-    if isinstance(error, ops.AmendmentRefused):
+    if isinstance(error, AmendmentRefused):
         return {"error": "Forbidden", "message": str(error)}, 403
     field = FIELDS.get(error.field, error.field) or None
     body: dict[str, Any] = {"message": str(error), "field": field}
-    if isinstance(error, ops.StaleTargetError):
+    if isinstance(error, StaleTargetError):
         current = error.current
         body["current_revision"] = {
             "id": current.id,
             "title": current.title,
             "text": current.text,
         }
-    if isinstance(error, ops.StaleAmendmentError):
+    if isinstance(error, StaleAmendmentError):
         amendment_id = request.view_args.get("amendment_id") if request.view_args else None
         amendment = queries.amendment_by_id(amendment_id) if amendment_id else None
         if amendment is not None:
@@ -482,12 +488,10 @@ def create_amendment():  # type: ignore[no-untyped-def]
         raw = body.required("action")
         action = next((a for a in AmendmentAction if a.value == raw), None)
         if action is None:
-            raise ops.AmendmentError("action", "action: one of modify, insert, delete or heading.")
+            raise AmendmentError("action", "action: one of modify, insert, delete or heading.")
         extra = sorted(set(body.data) - COMMON - FOR_ACTION[action])
         if extra:
-            raise ops.AmendmentError(
-                extra[0], f"{extra[0]}: not used by a proposal to {action.value}."
-            )
+            raise AmendmentError(extra[0], f"{extra[0]}: not used by a proposal to {action.value}.")
         common = {
             "user": me,
             "justification": body.get("justification", ""),
@@ -497,7 +501,7 @@ def create_amendment():  # type: ignore[no-untyped-def]
             parent = _node("parent", body.required("parent"))
             edition = _draft(body, parent.work)
             after = _node("after", body.get("after"), parent.work) if body.get("after") else None
-            amendment = ops.propose_insertion(
+            amendment = proposing.propose_insertion(
                 edition,
                 parent,
                 after=after,
@@ -513,7 +517,7 @@ def create_amendment():  # type: ignore[no-untyped-def]
             edition = _draft(body, node.work)
             expected = body.get("base_revision")
             if action is AmendmentAction.MODIFY:
-                amendment = ops.propose_modification(
+                amendment = proposing.propose_modification(
                     edition,
                     node,
                     text=body.get("text", ""),
@@ -521,18 +525,18 @@ def create_amendment():  # type: ignore[no-untyped-def]
                     **common,
                 )
             elif action is AmendmentAction.DELETE:
-                amendment = ops.propose_deletion(
+                amendment = proposing.propose_deletion(
                     edition, node, expected_revision_id=expected, **common
                 )
             else:
-                amendment = ops.propose_heading(
+                amendment = proposing.propose_heading(
                     edition,
                     node,
                     title=body.get("title", ""),
                     expected_revision_id=expected,
                     **common,
                 )
-    except ops.AmendmentError as error:
+    except AmendmentError as error:
         return _problem(error)
     location = url_for("api.show_amendment", amendment_id=amendment.id)
     return _fresh_detail(amendment.id), 201, {"Location": location}
@@ -562,17 +566,17 @@ def revise_amendment(amendment_id: int):  # type: ignore[no-untyped-def]
         body = _Body(REVISION, example='{"expected_seq": 1, "text": "..."}')
         extra = sorted(set(body.data) - REVISION_COMMON - FOR_ACTION[amendment.action])
         if extra:
-            raise ops.AmendmentError(
+            raise AmendmentError(
                 extra[0],
                 f"{extra[0]}: {amendment.label} is a {amendment.action.label.lower()}; "
                 f"it has no {extra[0]}.",
             )
         expected_seq = body.required("expected_seq")
         work = amendment.edition.work
-        after: Any = ops.KEEP
+        after: Any = proposing.KEEP
         if "after" in body:
             after = _node("after", body.get("after"), work) if body.get("after") else None
-        ops.revise_amendment(
+        proposing.revise_amendment(
             amendment,
             user=me,
             expected_seq=expected_seq,
@@ -586,7 +590,7 @@ def revise_amendment(amendment_id: int):  # type: ignore[no-untyped-def]
             concept=body.get("concept"),
             expected_revision_id=body.get("base_revision"),
         )
-    except ops.AmendmentError as error:
+    except AmendmentError as error:
         return _problem(error)
     location = url_for("api.show_amendment", amendment_id=amendment_id)
     return _fresh_detail(amendment_id), 201, {"Location": location}
@@ -613,19 +617,19 @@ def change_status(amendment_id: int):  # type: ignore[no-untyped-def]
                 amendment.edition, body.get("superseded_by")
             )
             if superseded_by is None:
-                raise ops.AmendmentError(
+                raise AmendmentError(
                     "superseded_by",
                     f"superseded_by: no amendment is numbered “{body.get('superseded_by')}”.",
                 )
-        ops.change_status(
+        lifecycle.change_status(
             amendment, to, user=me, reason=body.get("reason", ""), superseded_by=superseded_by
         )
-    except ops.AmendmentError as error:
+    except AmendmentError as error:
         return _problem(error)
     except IntegrityError:
         db.session.rollback()
         return _problem(
-            ops.StaleAmendmentError("to", "Another amendment was tabled at the same moment; retry.")
+            StaleAmendmentError("to", "Another amendment was tabled at the same moment; retry.")
         )
     return _fresh_detail(amendment_id)
 
@@ -643,7 +647,7 @@ def set_position(amendment_id: int):  # type: ignore[no-untyped-def]
         body = _Body(POSITION, example='{"stance": "support"}')
         stance = body.required("stance")
         if stance not in {s.value for s in Stance}:
-            raise ops.AmendmentError(
+            raise AmendmentError(
                 "stance", "stance: one of " + ", ".join(s.value for s in Stance) + "."
             )
         existing = db.session.scalar(
@@ -652,14 +656,14 @@ def set_position(amendment_id: int):  # type: ignore[no-untyped-def]
                 AmendmentPosition.party_id == me.party_id,
             )
         )
-        operation = ops.change_position if existing is not None else ops.take_position
+        operation = discussion.change_position if existing is not None else discussion.take_position
         position = operation(amendment, user=me, stance=stance, statement=body.get("statement", ""))
-    except ops.AmendmentError as error:
+    except AmendmentError as error:
         return _problem(error)
     except IntegrityError:
         db.session.rollback()
         return _problem(
-            ops.StaleAmendmentError(
+            StaleAmendmentError(
                 "stance", "Your party's position was recorded at the same moment; retry."
             )
         )
@@ -682,12 +686,12 @@ def add_comment(amendment_id: int):  # type: ignore[no-untyped-def]
         if body.get("reply_to") is not None:
             reply_to = queries.comment_by_id(body.get("reply_to"))
             if reply_to is None or reply_to.amendment_id != amendment.id:
-                raise ops.AmendmentError(
+                raise AmendmentError(
                     "reply_to",
                     f"reply_to: {amendment.label} has no comment {body.get('reply_to')}.",
                 )
-        comment = ops.add_comment(amendment, user=me, body=text, reply_to=reply_to)
-    except ops.AmendmentError as error:
+        comment = discussion.add_comment(amendment, user=me, body=text, reply_to=reply_to)
+    except AmendmentError as error:
         return _problem(error)
     return _comment_json(comment), 201
 
@@ -707,8 +711,8 @@ def resolve_comment(amendment_id: int, comment_id: int):  # type: ignore[no-unty
     _deny(me, Action.RESOLVE_COMMENT, root)
     try:
         body = _Body(RESOLVE, example='{"resolved": true}')
-        thread = ops.resolve_thread(comment, user=me, resolved=body.get("resolved", True))
-    except ops.AmendmentError as error:
+        thread = discussion.resolve_thread(comment, user=me, resolved=body.get("resolved", True))
+    except AmendmentError as error:
         return _problem(error)
     return _comment_json(thread)
 
@@ -721,18 +725,16 @@ def import_amendments():  # type: ignore[no-untyped-def]
     upload = request.files.get("file")
     fields = {name: request.form.get(name, "") for name in ("edition", "concept", "justification")}
     if upload is None:
-        return _problem(ops.AmendmentError("file", "file: send the .docx as multipart form data."))
+        return _problem(AmendmentError("file", "file: send the .docx as multipart form data."))
     for name, value in fields.items():
         if "\x00" in value or len(value) > MAX_STRING:
-            return _problem(ops.AmendmentError(name, f"{name}: not a usable value."))
+            return _problem(AmendmentError(name, f"{name}: not a usable value."))
     edition = None
     if fields["edition"]:
         edition = queries.draft_by_param(fields["edition"])
         if edition is None:
             return _problem(
-                ops.AmendmentError(
-                    "edition", f"edition: “{fields['edition']}” is not a working draft."
-                )
+                AmendmentError("edition", f"edition: “{fields['edition']}” is not a working draft.")
             )
     source = upload.filename or "upload.docx"
     try:
@@ -752,7 +754,7 @@ def import_amendments():  # type: ignore[no-untyped-def]
             "field": "file",
             "findings": [{"where": f.where, "reason": f.reason} for f in refused.findings],
         }, 400
-    except ops.AmendmentError as error:
+    except AmendmentError as error:
         return _problem(error)
     changes = queries.changes([p.amendment for p in result.proposed])
     return {

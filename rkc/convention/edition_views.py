@@ -8,8 +8,8 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from flask_login import current_user
 
 from rkc import audit
-from rkc.amendments import operations as amendment_ops
-from rkc.amendments import provenance
+from rkc.amendments import lifecycle, provenance
+from rkc.amendments.errors import AmendmentError
 from rkc.amendments.preflight import preflight
 from rkc.auth.permissions import Action, can, ensure
 from rkc.clock import today
@@ -115,7 +115,7 @@ def freeze_edition(work_key: str, slug: str):  # type: ignore[no-untyped-def]
     if not form.validate_on_submit():
         return _freeze_page(work, draft, form, 400)
     try:
-        amendment_ops.freeze_draft(
+        lifecycle.freeze_draft(
             draft,
             user=current_user,
             adopted_on=form.adopted_on.data,
@@ -123,7 +123,7 @@ def freeze_edition(work_key: str, slug: str):  # type: ignore[no-untyped-def]
             title=(form.title.data or "").strip() or None,
             confirmed=bool(form.confirm.data),
         )
-    except amendment_ops.AmendmentError as exc:
+    except AmendmentError as exc:
         getattr(form, exc.field, form.confirm).errors.append(str(exc))
         return _freeze_page(work, draft, form, 400)
     flash(f"“{draft.title}” is frozen as adopted text.", "info")
@@ -140,8 +140,8 @@ def reopen_edition(work_key: str, slug: str):  # type: ignore[no-untyped-def]
     if not form.validate_on_submit():
         return _manage_page(work, edition, 400, reopen_form=form)
     try:
-        amendment_ops.reopen_edition(edition, user=current_user, reason=form.reason.data)
-    except amendment_ops.AmendmentError as exc:
+        lifecycle.reopen_edition(edition, user=current_user, reason=form.reason.data)
+    except AmendmentError as exc:
         form.reason.errors.append(str(exc))
         return _manage_page(work, edition, 400, reopen_form=form)
     flash(f"“{edition.title}” is a working draft again.", "info")

@@ -16,17 +16,15 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, select
 
+from rkc.amendments.common import revision_label, unit_label
+from rkc.amendments.errors import AmendmentError, AmendmentRefused
 from rkc.amendments.models import Amendment, AmendmentAction
-from rkc.amendments.operations import (
-    AmendmentError,
-    AmendmentRefused,
+from rkc.amendments.proposing import (
     check_proposal,
     propose_deletion,
     propose_heading,
     propose_insertion,
     propose_modification,
-    revision_label,
-    unit_label,
 )
 from rkc.audit import record
 from rkc.auth.models import User

@@ -24,7 +24,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms.fields.choices import SelectChoice
 
 from rkc.amendments import queries as amendment_queries
-from rkc.amendments.operations import AmendmentRefused
+from rkc.amendments.errors import AmendmentRefused
 from rkc.auth.permissions import Action, can, ensure, require
 from rkc.clock import today
 from rkc.convention import queries

@@ -16,6 +16,7 @@ from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import aliased
 
 from rkc.amendments import queries as amendment_queries
+from rkc.amendments.common import revision_label
 from rkc.amendments.models import (
     FOLLOWING,
     OPEN,
@@ -26,7 +27,6 @@ from rkc.amendments.models import (
     AmendmentStatus,
     SponsorStatus,
 )
-from rkc.amendments.operations import revision_label
 from rkc.auth.models import Role, User
 from rkc.convention import operations as text_store
 from rkc.convention.models import Edition, EditionEntry, Node

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from rkc.amendments import models as m
-from rkc.amendments import operations as ops
+from rkc.amendments.proposing import _current
 from rkc.audit import Actor, acting_as
 from rkc.audit.models import AuditEvent
 from rkc.auth.models import User
@@ -37,11 +37,11 @@ class World:
         return found
 
     def text(self, key: str) -> str:
-        current = ops._current(self.draft, self.node(key))
+        current = _current(self.draft, self.node(key))
         return current.text
 
     def revision_id(self, key: str) -> int:
-        return ops._current(self.draft, self.node(key)).id
+        return _current(self.draft, self.node(key)).id
 
 
 @pytest.fixture

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from rkc.amendments import operations as ops
+from rkc.amendments.discussion import add_comment
+from rkc.amendments.lifecycle import change_status
+from rkc.amendments.proposing import _current, propose_deletion, propose_modification
 from rkc.audit import Actor, acting_as
 from rkc.auth.models import User
 from rkc.convention import queries as text_queries
@@ -20,13 +22,13 @@ def amendment_context(people: dict[str, Person]) -> dict[str, int]:
     a = db.session.get(User, people["delegate_a"].user_id)
     b = db.session.get(User, people["delegate_b"].user_id)
     with acting_as(Actor(None, "test-setup", "system")):
-        current = ops._current(draft, node)
-        tabled = ops.propose_modification(
+        current = _current(draft, node)
+        tabled = propose_modification(
             draft, node, user=a, text=current.text + " Matrix.", justification="For the matrix."
         )
-        ops.change_status(tabled, "tabled", user=a)
-        held = ops.propose_deletion(draft, node, user=a, justification="Held back.")
-        comment = ops.add_comment(tabled, user=b, body="A question from B.")
+        change_status(tabled, "tabled", user=a)
+        held = propose_deletion(draft, node, user=a, justification="Held back.")
+        comment = add_comment(tabled, user=b, body="A question from B.")
     db.session.commit()
     return {
         "tabled_id": tabled.id,

@@ -6,7 +6,18 @@ from __future__ import annotations
 
 import pytest
 
-from rkc.amendments import operations as ops
+from rkc.amendments.discussion import take_position
+from rkc.amendments.errors import AmendmentError, StaleTargetError
+from rkc.amendments.lifecycle import change_status
+from rkc.amendments.proposing import (
+    _current,
+    propose_deletion,
+    propose_heading,
+    propose_insertion,
+    propose_modification,
+    revise_amendment,
+)
+from rkc.amendments.rebasing import revise_provision
 from rkc.audit import Actor, acting_as
 from rkc.convention import operations as text_store
 from rkc.convention import queries as text_queries
@@ -20,14 +31,14 @@ from .conftest import World, counts
 def tabled(world: World):  # type: ignore[no-untyped-def]
     """A tabled amendment of delegate_a's party to Standard 3.1; committed."""
     with acting_as(Actor(None, "test", "system")):
-        amendment = ops.propose_modification(
+        amendment = propose_modification(
             world.draft,
             world.node("ga/3/3.1"),
             user=world.user("delegate_a"),
             text=world.text("ga/3/3.1") + " Tabled.",
             justification="Reasons.",
         )
-        ops.change_status(amendment, "tabled", user=world.user("delegate_a"))
+        change_status(amendment, "tabled", user=world.user("delegate_a"))
     db.session.commit()
     return amendment
 
@@ -35,7 +46,7 @@ def tabled(world: World):  # type: ignore[no-untyped-def]
 def _refused(match: str, call) -> None:  # type: ignore[no-untyped-def]
     """`call` raises AmendmentError matching `match` and leaves every table as it was."""
     before = counts()
-    with acting_as(Actor(None, "test", "system")), pytest.raises(ops.AmendmentError, match=match):
+    with acting_as(Actor(None, "test", "system")), pytest.raises(AmendmentError, match=match):
         call()
     db.session.rollback()
     assert counts() == before
@@ -49,16 +60,16 @@ def test_an_unchanged_text_is_refused(world):
     a = world.user("delegate_a")
     _refused(
         r"Proposed text: it is the same as the current text of Standard 3\.1",
-        lambda: ops.propose_modification(world.draft, node, user=a, text=f"  {text}\r\n"),
+        lambda: propose_modification(world.draft, node, user=a, text=f"  {text}\r\n"),
     )
     _refused(
         "Proposed text: empty.*propose a deletion",
-        lambda: ops.propose_modification(world.draft, node, user=a, text=" \n "),
+        lambda: propose_modification(world.draft, node, user=a, text=" \n "),
     )
-    title = ops._current(world.draft, world.node("ga/3")).title
+    title = _current(world.draft, world.node("ga/3")).title
     _refused(
         "Heading: it is the same as the current heading of Chapter 3",
-        lambda: ops.propose_heading(world.draft, world.node("ga/3"), user=a, title=title),
+        lambda: propose_heading(world.draft, world.node("ga/3"), user=a, title=title),
     )
 
 
@@ -69,7 +80,7 @@ def test_an_empty_insertion_is_refused(world):
 
     def insert(**kwargs):  # type: ignore[no-untyped-def]
         fields = {"kind": "standard", "number": "3.1A", "text": "New text."} | kwargs
-        return lambda: ops.propose_insertion(world.draft, section, user=a, after=after, **fields)
+        return lambda: propose_insertion(world.draft, section, user=a, after=after, **fields)
 
     _refused(
         "Proposed text: empty. An insertion needs the text of the new Standard 3.1A",
@@ -82,7 +93,7 @@ def test_an_empty_insertion_is_refused(world):
     _refused("Key: “ga/3/3.1” is already taken", insert(key="ga/3/3.1"))
     _refused(
         "Place: ga/3/3.3 is not a unit of Section A",
-        lambda: ops.propose_insertion(
+        lambda: propose_insertion(
             world.draft,
             section,
             user=a,
@@ -100,24 +111,24 @@ def test_a_target_outside_the_working_draft_is_refused(world):
     node = world.node("ga/3/3.1")
     _refused(
         "is in force: amendments are proposed to a working draft only",
-        lambda: ops.propose_modification(in_force, node, user=a, text="Other text."),
+        lambda: propose_modification(in_force, node, user=a, text="Other text."),
     )
     _refused(
         "is in force: amendments are proposed to a working draft only",
-        lambda: ops.propose_deletion(in_force, node, user=a),
+        lambda: propose_deletion(in_force, node, user=a),
     )
     guideline = text_queries.node_by_key("gl-ga-3")
     assert guideline is not None
     _refused(
         "gl-ga-3 is not in the working draft",
-        lambda: ops.propose_modification(world.draft, guideline, user=a, text="Other text."),
+        lambda: propose_modification(world.draft, guideline, user=a, text="Other text."),
     )
     with acting_as(Actor(None, "test", "system")):
         text_store.remove_node(world.draft, world.node("ga/3/3.2"))
     db.session.commit()
     _refused(
         "ga/3/3.2 is not in the working draft",
-        lambda: ops.propose_modification(
+        lambda: propose_modification(
             world.draft, world.node("ga/3/3.2"), user=a, text="Back again."
         ),
     )
@@ -126,12 +137,12 @@ def test_a_target_outside_the_working_draft_is_refused(world):
 def test_revising_a_decided_amendment_is_refused(world, tabled):
     a, sec = world.user("delegate_a"), world.user("secretariat")
     with acting_as(Actor(None, "test", "system")):
-        ops.change_status(tabled, "under_discussion", user=sec)
-        ops.change_status(tabled, "not_agreed", user=sec)
+        change_status(tabled, "under_discussion", user=sec)
+        change_status(tabled, "not_agreed", user=sec)
     db.session.commit()
     _refused(
         "RD/001 is not agreed: a decided amendment cannot be revised",
-        lambda: ops.revise_amendment(
+        lambda: revise_amendment(
             tabled, user=a, expected_seq=1, text=world.text("ga/3/3.1") + " Again."
         ),
     )
@@ -140,11 +151,11 @@ def test_revising_a_decided_amendment_is_refused(world, tabled):
 def test_a_double_position_is_refused(world, tabled):
     c = world.user("delegate_c")
     with acting_as(Actor(None, "test", "system")):
-        ops.take_position(tabled, user=c, stance="objection")
+        take_position(tabled, user=c, stance="objection")
     db.session.commit()
     _refused(
         "Position: Test party KHM has already taken a position on RD/001 .objection.",
-        lambda: ops.take_position(tabled, user=c, stance="support"),
+        lambda: take_position(tabled, user=c, stance="support"),
     )
 
 
@@ -153,11 +164,11 @@ def test_a_stale_base_is_refused_as_stale(world):
     node = world.node("ga/3/3.1")
     old = world.revision_id("ga/3/3.1")
     with acting_as(Actor(None, "test", "system")):
-        ops.revise_provision(world.draft, node, expected_revision_id=old, text="Moved on.")
+        revise_provision(world.draft, node, expected_revision_id=old, text="Moved on.")
     db.session.commit()
     before = counts()
-    with acting_as(Actor(None, "test", "system")), pytest.raises(ops.StaleTargetError) as caught:
-        ops.propose_modification(world.draft, node, user=a, text="Mine.", expected_revision_id=old)
+    with acting_as(Actor(None, "test", "system")), pytest.raises(StaleTargetError) as caught:
+        propose_modification(world.draft, node, user=a, text="Mine.", expected_revision_id=old)
     assert "Standard 3.1 changed since you opened this form" in str(caught.value)
     assert caught.value.current.text == "Moved on."
     db.session.rollback()
@@ -169,11 +180,11 @@ def test_oversized_fields_are_refused(world):
     node = world.node("ga/3/3.1")
     _refused(
         "Concept: at most 120 characters",
-        lambda: ops.propose_modification(world.draft, node, user=a, text="X.", concept="c" * 121),
+        lambda: propose_modification(world.draft, node, user=a, text="X.", concept="c" * 121),
     )
     _refused(
         "Proposed text: at most 50,000 characters",
-        lambda: ops.propose_modification(world.draft, node, user=a, text="word " * 10_001),
+        lambda: propose_modification(world.draft, node, user=a, text="word " * 10_001),
     )
 
 

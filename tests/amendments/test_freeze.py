@@ -6,8 +6,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from rkc.amendments import merging
-from rkc.amendments import operations as ops
+from rkc.amendments.lifecycle import change_status
 from rkc.amendments.models import AmendmentStatus
+from rkc.amendments.proposing import propose_modification
 from rkc.audit.models import AuditEvent
 from rkc.convention.models import EditionStatus
 from rkc.extensions import db
@@ -20,16 +21,16 @@ REOPEN = "/w/rkc/editions/review-draft/reopen"
 
 
 def _tabled(world, key: str, text: str, by: str = "delegate_a"):  # type: ignore[no-untyped-def]
-    amendment = ops.propose_modification(
+    amendment = propose_modification(
         world.draft, world.node(key), user=world.user(by), text=text, justification="Clearer."
     )
-    ops.change_status(amendment, "tabled", user=world.user(by))
+    change_status(amendment, "tabled", user=world.user(by))
     return amendment
 
 
 def _agree(world, amendment) -> None:  # type: ignore[no-untyped-def]
-    ops.change_status(amendment, "under_discussion", user=world.user("secretariat"))
-    ops.change_status(amendment, "agreed", user=world.user("secretariat"))
+    change_status(amendment, "under_discussion", user=world.user("secretariat"))
+    change_status(amendment, "agreed", user=world.user("secretariat"))
 
 
 def _secretariat(small_app):  # type: ignore[no-untyped-def]

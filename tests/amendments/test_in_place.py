@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 
-from rkc.amendments import operations as ops
+from rkc.amendments.lifecycle import change_status
 from rkc.amendments.models import Amendment
+from rkc.amendments.proposing import propose_deletion, propose_modification
 from rkc.extensions import db
 
 from ..helpers import log_in
@@ -24,11 +25,11 @@ def _article(page: str, key: str) -> str:
 
 def test_the_chapter_view_marks_pending_amendments_and_proposes_in_place(world, actor, small_app):
     a = world.user("delegate_a")
-    tabled = ops.propose_modification(
+    tabled = propose_modification(
         world.draft, world.node("ga/3/3.1"), user=a, text="New words.", justification="Why."
     )
-    ops.change_status(tabled, "tabled", user=a)
-    ops.propose_deletion(world.draft, world.node("ga/3/3.1"), user=a, justification="Held back.")
+    change_status(tabled, "tabled", user=a)
+    propose_deletion(world.draft, world.node("ga/3/3.1"), user=a, justification="Held back.")
     db.session.commit()
 
     b = small_app.test_client()

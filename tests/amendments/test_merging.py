@@ -8,8 +8,10 @@ import pytest
 from sqlalchemy import func, select
 
 from rkc.amendments import merging
-from rkc.amendments import operations as ops
+from rkc.amendments.lifecycle import change_status
 from rkc.amendments.models import AmendmentStatus, RevisionSource
+from rkc.amendments.proposing import _current, propose_insertion, propose_modification
+from rkc.amendments.rebasing import revise_provision
 from rkc.convention import operations as text_store
 from rkc.convention.models import Revision
 from rkc.database import write_intent
@@ -19,12 +21,12 @@ from ..helpers import csrf_token, log_in
 
 
 def _agreed(world, key: str, text: str, by: str = "delegate_a"):  # type: ignore[no-untyped-def]
-    amendment = ops.propose_modification(
+    amendment = propose_modification(
         world.draft, world.node(key), user=world.user(by), text=text, justification="Clearer."
     )
-    ops.change_status(amendment, "tabled", user=world.user(by))
-    ops.change_status(amendment, "under_discussion", user=world.user("secretariat"))
-    ops.change_status(amendment, "agreed", user=world.user("secretariat"))
+    change_status(amendment, "tabled", user=world.user(by))
+    change_status(amendment, "under_discussion", user=world.user("secretariat"))
+    change_status(amendment, "agreed", user=world.user("secretariat"))
     db.session.flush()
     return amendment
 
@@ -55,7 +57,7 @@ def test_a_merge_lands_every_amendment_with_its_sources(world, actor):
 
 def test_one_bad_amendment_means_nothing_is_merged(world, actor):
     good = _agreed(world, "ga/3/3.1", "Customs shall designate and publish its offices.")
-    not_agreed = ops.propose_modification(
+    not_agreed = propose_modification(
         world.draft,
         world.node("ga/3/3.2"),
         user=world.user("delegate_b"),
@@ -88,7 +90,7 @@ def test_a_merge_rebases_the_other_pending_amendments(world, actor):
         "ga/3/3.1",
         "Customs shall designate the offices at which goods may be produced or cleared, and shall publish them.",
     )
-    pending = ops.propose_modification(
+    pending = propose_modification(
         world.draft,
         world.node("ga/3/3.1"),
         user=world.user("delegate_b"),
@@ -114,14 +116,14 @@ def test_a_merge_rebases_the_other_pending_amendments(world, actor):
 
 def test_a_compromise_supersedes_competing_amendments(world, actor):
     one = _agreed(world, "ga/3/3.1", "Customs shall designate offices.")
-    two = ops.propose_modification(
+    two = propose_modification(
         world.draft,
         world.node("ga/3/3.1"),
         user=world.user("delegate_b"),
         text="Customs shall designate and list offices.",
         justification="List them.",
     )
-    ops.change_status(two, "tabled", user=world.user("delegate_b"))
+    change_status(two, "tabled", user=world.user("delegate_b"))
     revision = merging.compromise(
         world.draft,
         world.node("ga/3/3.1"),
@@ -172,7 +174,7 @@ def test_the_queue_page_merges_and_answers_409_with_the_new_text(world, actor, s
     # Meanwhile another officer changes the provision elsewhere in its text (through the one
     # place that changes draft text, which carries the amendment over to the new text).
     added = "As a rule,"
-    ops.revise_provision(
+    revise_provision(
         world.draft,
         world.node("ga/3/3.1"),
         expected_revision_id=stale,
@@ -279,9 +281,9 @@ def test_two_officers_merging_into_one_provision_at_once(world, actor, small_app
 
 
 def _agree(world, amendment, by: str = "delegate_a"):  # type: ignore[no-untyped-def]
-    ops.change_status(amendment, "tabled", user=world.user(by))
-    ops.change_status(amendment, "under_discussion", user=world.user("secretariat"))
-    ops.change_status(amendment, "agreed", user=world.user("secretariat"))
+    change_status(amendment, "tabled", user=world.user(by))
+    change_status(amendment, "under_discussion", user=world.user("secretariat"))
+    change_status(amendment, "agreed", user=world.user("secretariat"))
     db.session.flush()
     return amendment
 
@@ -293,7 +295,7 @@ def test_one_batch_inserts_a_provision_and_modifies_the_next_one(world, actor):
     section = world.node("ga/3/s-a")
     insertion = _agree(
         world,
-        ops.propose_insertion(
+        propose_insertion(
             world.draft,
             section,
             user=world.user("delegate_a"),
@@ -319,7 +321,7 @@ def test_one_batch_inserts_a_provision_and_modifies_the_next_one(world, actor):
     assert world.text("ga/3/3.2") == "Customs shall publish the hours of business online."
     assert world.text("ga/3/3.1bis") == "Customs shall publish the list of its offices."
     positions = {
-        key: ops._current(world.draft, world.node(key)).position
+        key: _current(world.draft, world.node(key)).position
         for key in ("ga/3/3.1", "ga/3/3.1bis", "ga/3/3.2")
     }
     assert positions == {"ga/3/3.1": 0, "ga/3/3.1bis": 1, "ga/3/3.2": 2}

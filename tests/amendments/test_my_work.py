@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-from rkc.amendments import operations as ops
+from rkc.amendments.discussion import add_comment, request_co_sponsorship
+from rkc.amendments.lifecycle import change_status
+from rkc.amendments.proposing import propose_modification
 from rkc.extensions import db
 
 from ..helpers import csrf_token
@@ -32,19 +34,19 @@ def _count(page: str, key: str) -> int:
 
 def test_log_in_lands_on_my_work_with_what_awaits_each_member(world, actor, small_app):
     a, b = world.user("delegate_a"), world.user("delegate_b")
-    tabled = ops.propose_modification(
+    tabled = propose_modification(
         world.draft, world.node("ga/3/3.1"), user=a, text="New words.", justification="Why."
     )
-    ops.change_status(tabled, "tabled", user=a)
-    ops.request_co_sponsorship(tabled, user=b)
-    first = ops.add_comment(tabled, user=a, body="Views welcome.")
-    ops.add_comment(tabled, user=b, body="A question from B.", reply_to=first)
-    agreed = ops.propose_modification(
+    change_status(tabled, "tabled", user=a)
+    request_co_sponsorship(tabled, user=b)
+    first = add_comment(tabled, user=a, body="Views welcome.")
+    add_comment(tabled, user=b, body="A question from B.", reply_to=first)
+    agreed = propose_modification(
         world.draft, world.node("ga/3/3.2"), user=b, text="Other words.", justification="Why."
     )
-    ops.change_status(agreed, "tabled", user=b)
-    ops.change_status(agreed, "under_discussion", user=world.user("secretariat"))
-    ops.change_status(agreed, "agreed", user=world.user("secretariat"))
+    change_status(agreed, "tabled", user=b)
+    change_status(agreed, "under_discussion", user=world.user("secretariat"))
+    change_status(agreed, "agreed", user=world.user("secretariat"))
     db.session.commit()
 
     client = small_app.test_client()

@@ -11,8 +11,10 @@ from __future__ import annotations
 from datetime import date
 
 from rkc.amendments import merging
-from rkc.amendments import operations as ops
+from rkc.amendments.discussion import answer_co_sponsorship, request_co_sponsorship
+from rkc.amendments.lifecycle import change_status
 from rkc.amendments.models import AmendmentStatus
+from rkc.amendments.proposing import propose_modification, revise_amendment
 from rkc.convention import operations as text_store
 from rkc.extensions import db
 
@@ -22,8 +24,8 @@ KEY = "ga/3/3.1"
 
 
 def _table_and_agree(world, amendment, by: str) -> None:  # type: ignore[no-untyped-def]
-    ops.change_status(amendment, "tabled", user=world.user(by))
-    ops.change_status(amendment, "under_discussion", user=world.user("secretariat"))
+    change_status(amendment, "tabled", user=world.user(by))
+    change_status(amendment, "under_discussion", user=world.user("secretariat"))
 
 
 def _merge(world, amendment) -> None:  # type: ignore[no-untyped-def]
@@ -37,7 +39,7 @@ def _merge(world, amendment) -> None:  # type: ignore[no-untyped-def]
 
 def _two_merges(world):  # type: ignore[no-untyped-def]
     node = world.node(KEY)
-    first = ops.propose_modification(
+    first = propose_modification(
         world.draft,
         node,
         user=world.user("delegate_a"),
@@ -45,11 +47,11 @@ def _two_merges(world):  # type: ignore[no-untyped-def]
         justification="Publish the offices.",
     )
     _table_and_agree(world, first, "delegate_a")
-    ops.request_co_sponsorship(first, user=world.user("delegate_b"))
-    ops.answer_co_sponsorship(
+    request_co_sponsorship(first, user=world.user("delegate_b"))
+    answer_co_sponsorship(
         first, world.user("delegate_b").party, user=world.user("delegate_a"), confirm=True
     )
-    second = ops.propose_modification(
+    second = propose_modification(
         world.draft,
         node,
         user=world.user("delegate_c"),
@@ -57,20 +59,20 @@ def _two_merges(world):  # type: ignore[no-untyped-def]
         justification="Name the administration.",
     )
     _table_and_agree(world, second, "delegate_c")
-    ops.change_status(first, "agreed", user=world.user("secretariat"))
+    change_status(first, "agreed", user=world.user("secretariat"))
     db.session.flush()
     _merge(world, first)
     db.session.flush()
     db.session.refresh(second)
     assert second.has_conflict  # both rewrote the same sentence
-    ops.revise_amendment(
+    revise_amendment(
         second,
         user=world.user("delegate_c"),
         expected_seq=second.latest_seq,
         text="The Customs administration shall designate and publish the offices where goods "
         "are cleared.",
     )
-    ops.change_status(second, "agreed", user=world.user("secretariat"))
+    change_status(second, "agreed", user=world.user("secretariat"))
     db.session.flush()
     _merge(world, second)
     db.session.commit()

@@ -15,9 +15,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from rkc.amendments import operations as ops
 from rkc.amendments import queries
+from rkc.amendments.errors import AmendmentError
+from rkc.amendments.lifecycle import change_status
 from rkc.amendments.models import Amendment, AmendmentRevision
+from rkc.amendments.proposing import (
+    _current,
+    propose_deletion,
+    propose_heading,
+    propose_insertion,
+    propose_modification,
+    revise_amendment,
+)
+from rkc.amendments.rebasing import rebase_pending, rebase_stale, revise_provision
 from rkc.audit.models import AuditEvent
 from rkc.convention import operations as text_store
 from rkc.extensions import db
@@ -36,17 +46,17 @@ BASE = (
 
 def _set_text(world: World, text: str, key: str = KEY):  # type: ignore[no-untyped-def]
     """Change the draft's text the way a merge would: through the one place that rebases."""
-    revision, report = ops.revise_provision(
+    revision, report = revise_provision(
         world.draft, world.node(key), expected_revision_id=world.revision_id(key), text=text
     )
     return revision, report
 
 
 def _propose(world: World, text: str, who: str = "delegate_a", key: str = KEY) -> Amendment:
-    amendment = ops.propose_modification(
+    amendment = propose_modification(
         world.draft, world.node(key), user=world.user(who), text=text, justification="Why not."
     )
-    ops.change_status(amendment, "tabled", user=world.user(who))
+    change_status(amendment, "tabled", user=world.user(who))
     return amendment
 
 
@@ -79,7 +89,7 @@ def test_an_unrelated_article_changed_meanwhile_applies(based):
         based, "Each party undertakes to promote simple procedures.", "body/art2"
     )
     assert report.rebased == report.conflicts == []
-    assert ops.rebase_stale(based.draft) == []
+    assert rebase_stale(based.draft) == []
     assert (amendment.base_revision_id, amendment.proposed_text) == (base_id, proposed)
     assert not amendment.has_conflict
     assert amendment.base_revision_id == based.revision_id(KEY)  # still applies as written
@@ -189,7 +199,7 @@ def _set_text_number(world: World, number: str) -> None:
     revision = text_store.revise(
         world.draft, world.node(KEY), expected_revision_id=world.revision_id(KEY), number=number
     )
-    ops.rebase_pending(world.node(KEY), world.draft)
+    rebase_pending(world.node(KEY), world.draft)
     assert revision.number == number
 
 
@@ -236,7 +246,7 @@ def test_separate_changes_both_apply_without_loss_or_duplication(world, base_wor
 def test_competing_amendments_are_rebased_together(based):
     clean = _propose(based, BASE.replace("designate", "designate and publish"))
     clash = _propose(based, BASE.replace("working days", "weekdays"), who="delegate_b")
-    draft = ops.propose_modification(
+    draft = propose_modification(
         based.draft,
         based.node(KEY),
         user=based.user("delegate_c"),
@@ -266,10 +276,10 @@ def test_the_proposer_resolves_a_conflict_by_revising_against_the_current_text(b
     amendment = _propose(based, BASE.replace("working days", "weekdays"))
     current, _ = _set_text(based, BASE.replace("working days", "all days"))
     # Checking again against the same current text changes nothing.
-    again = ops.rebase_pending(based.node(KEY), based.draft)
+    again = rebase_pending(based.node(KEY), based.draft)
     assert again.unchanged == 1
     assert again.conflicts == []
-    ops.revise_amendment(
+    revise_amendment(
         amendment,
         user=a,
         expected_seq=amendment.latest_seq,
@@ -283,7 +293,7 @@ def test_the_proposer_resolves_a_conflict_by_revising_against_the_current_text(b
 
 def test_a_provision_taken_out_of_the_draft_flags_its_amendments(world):
     modify = _propose(world, world.text("ga/3/3.2") + " More.", key="ga/3/3.2")
-    insertion = ops.propose_insertion(
+    insertion = propose_insertion(
         world.draft,
         world.node("ga/3/s-a"),
         user=world.user("delegate_b"),
@@ -294,13 +304,13 @@ def test_a_provision_taken_out_of_the_draft_flags_its_amendments(world):
     )
     elsewhere = _propose(world, world.text("ga/3/3.4") + " More.", key="ga/3/3.4")
     text_store.remove_node(world.draft, world.node("ga/3/3.2"))
-    reports = ops.rebase_stale(world.draft)
+    reports = rebase_stale(world.draft)
     flagged = {i for r in reports for i in r.conflicts}
     assert flagged == {modify.id, insertion.id}
     assert "no longer in the working draft" in modify.conflict["reason"]
     assert not elsewhere.has_conflict
     # Asking again flags nothing twice.
-    assert all(not r.conflicts and not r.rebased for r in ops.rebase_stale(world.draft))
+    assert all(not r.conflicts and not r.rebased for r in rebase_stale(world.draft))
     assert queries.changes([modify])[0].against_base
 
 
@@ -315,21 +325,19 @@ def test_insertions_shift_siblings_and_the_rebase_follows(world):
         number="3.0",
         text="First of all.",
     )
-    reports = ops.rebase_stale(world.draft)
+    reports = rebase_stale(world.draft)
     assert [r.rebased for r in reports] == [[amendment.id]]
     assert amendment.base_revision_id == world.revision_id("ga/3/3.2")
 
 
 def test_headings_merge_and_a_deletion_follows_a_heading_change(world):
     chapter = world.node("ga/3")
-    title = ops._current(world.draft, chapter).title
-    heading = ops.propose_heading(
+    title = _current(world.draft, chapter).title
+    heading = propose_heading(
         world.draft, chapter, user=world.user("delegate_a"), title=title + " in general"
     )
-    deletion = ops.propose_deletion(
-        world.draft, world.node("ga/2/e1"), user=world.user("delegate_b")
-    )
-    _revision, report = ops.revise_provision(
+    deletion = propose_deletion(world.draft, world.node("ga/2/e1"), user=world.user("delegate_b"))
+    _revision, report = revise_provision(
         world.draft,
         chapter,
         expected_revision_id=world.revision_id("ga/3"),
@@ -337,13 +345,13 @@ def test_headings_merge_and_a_deletion_follows_a_heading_change(world):
     )
     assert report.rebased == [heading.id]
     assert heading.proposed_title == "Customs " + title + " in general"
-    term = ops._current(world.draft, world.node("ga/2/e1"))
-    ops.revise_provision(
+    term = _current(world.draft, world.node("ga/2/e1"))
+    revise_provision(
         world.draft, world.node("ga/2/e1"), expected_revision_id=term.id, title="appeals"
     )
     assert not deletion.has_conflict
     assert deletion.base_revision_id == world.revision_id("ga/2/e1")
-    ops.revise_provision(
+    revise_provision(
         world.draft,
         world.node("ga/2/e1"),
         expected_revision_id=world.revision_id("ga/2/e1"),
@@ -367,17 +375,17 @@ def test_merging_one_agreed_amendment_carries_the_next_agreed_one_over(based):
     second = _propose(based, BASE.replace("working days", "weekdays"), who="delegate_b")
     clash = _propose(based, BASE.replace("designate", "appoint"), who="delegate_c")
     for amendment in (first, second, clash):
-        ops.change_status(amendment, "under_discussion", user=sec)
-        ops.change_status(amendment, "agreed", user=sec)
-    with pytest.raises(ops.AmendmentError, match="amends another provision"):
-        ops.revise_provision(
+        change_status(amendment, "under_discussion", user=sec)
+        change_status(amendment, "agreed", user=sec)
+    with pytest.raises(AmendmentError, match="amends another provision"):
+        revise_provision(
             based.draft,
             based.node("ga/3/3.2"),
             expected_revision_id=based.revision_id("ga/3/3.2"),
             text="Other.",
             merging=[first],
         )
-    revision, report = ops.revise_provision(
+    revision, report = revise_provision(
         based.draft,
         based.node(KEY),
         expected_revision_id=based.revision_id(KEY),
@@ -392,8 +400,8 @@ def test_merging_one_agreed_amendment_carries_the_next_agreed_one_over(based):
     assert report.rebased == [second.id]
     assert second.proposed_text == first.proposed_text.replace("working days", "weekdays")
     assert report.conflicts == [clash.id]  # the Secretariat sees it must be redrafted
-    with pytest.raises(ops.AmendmentError, match="merged: only an agreed amendment"):
-        ops.revise_provision(
+    with pytest.raises(AmendmentError, match="merged: only an agreed amendment"):
+        revise_provision(
             based.draft,
             based.node(KEY),
             expected_revision_id=revision.id,

@@ -7,7 +7,8 @@ import html
 import re
 
 from rkc.amendments import merging
-from rkc.amendments import operations as ops
+from rkc.amendments.lifecycle import change_status
+from rkc.amendments.proposing import propose_modification
 from rkc.extensions import db
 from rkc.text.merge import merge3, suggest
 
@@ -31,7 +32,7 @@ def test_the_engine_suggests_the_side_that_kept_the_other_change():
 
 def _conflicted(world, proposed: str, merged_text: str):  # type: ignore[no-untyped-def]
     node = world.node("ga/3/3.1")
-    first = ops.propose_modification(
+    first = propose_modification(
         world.draft, node, user=world.user("delegate_b"), text=merged_text, justification="B."
     )
     for status, by in (
@@ -39,11 +40,11 @@ def _conflicted(world, proposed: str, merged_text: str):  # type: ignore[no-unty
         ("under_discussion", "secretariat"),
         ("agreed", "secretariat"),
     ):
-        ops.change_status(first, status, user=world.user(by))
-    pending = ops.propose_modification(
+        change_status(first, status, user=world.user(by))
+    pending = propose_modification(
         world.draft, node, user=world.user("delegate_a"), text=proposed, justification="A."
     )
-    ops.change_status(pending, "tabled", user=world.user("delegate_a"))
+    change_status(pending, "tabled", user=world.user("delegate_a"))
     db.session.flush()
     merging.merge(
         world.draft,

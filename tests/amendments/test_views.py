@@ -8,8 +8,10 @@ import re
 import pytest
 from sqlalchemy import select
 
-from rkc.amendments import operations as ops
+from rkc.amendments.lifecycle import change_status
 from rkc.amendments.models import Amendment, AmendmentStatus
+from rkc.amendments.proposing import propose_deletion, propose_modification
+from rkc.amendments.rebasing import revise_provision
 from rkc.audit import Actor, acting_as
 from rkc.extensions import db
 
@@ -37,14 +39,14 @@ def _only_amendment() -> Amendment:
 @pytest.fixture
 def tabled(world: World) -> Amendment:
     with acting_as(Actor(None, "test", "system")):
-        amendment = ops.propose_modification(
+        amendment = propose_modification(
             world.draft,
             world.node("ga/3/3.1"),
             user=world.user("delegate_a"),
             text=world.text("ga/3/3.1") + " Tabled sentence.",
             justification="Reasons.",
         )
-        ops.change_status(amendment, "tabled", user=world.user("delegate_a"))
+        change_status(amendment, "tabled", user=world.user("delegate_a"))
     db.session.commit()
     return amendment
 
@@ -147,7 +149,7 @@ def test_a_stale_form_answers_409_and_carries_the_changes_over(small_app, world)
     old_id = world.revision_id("ga/3/3.1")
     old = world.text("ga/3/3.1")
     with acting_as(Actor(None, "test", "system")):
-        ops.revise_provision(
+        revise_provision(
             world.draft,
             world.node("ga/3/3.1"),
             expected_revision_id=old_id,
@@ -204,9 +206,7 @@ def test_members_only_and_drafts_for_their_own_party(small_app, world, tabled):
         assert response.status_code == 302
         assert response.headers["Location"].startswith("/login")
     with acting_as(Actor(None, "test", "system")):
-        draft = ops.propose_deletion(
-            world.draft, world.node("ga/3/3.2"), user=world.user("delegate_a")
-        )
+        draft = propose_deletion(world.draft, world.node("ga/3/3.2"), user=world.user("delegate_a"))
     db.session.commit()
     b = _client(small_app, "delegate-b")
     missing = b.get(f"/amendments/{draft.id}")
@@ -313,14 +313,14 @@ def test_lists_changes_and_mark_seen(small_app, tabled):
 
 def test_provision_page_shows_competing_amendments_together(small_app, world, tabled):
     with acting_as(Actor(None, "test", "system")):
-        rival = ops.propose_modification(
+        rival = propose_modification(
             world.draft,
             world.node("ga/3/3.1"),
             user=world.user("delegate_b"),
             text=world.text("ga/3/3.1") + " Rival sentence.",
             justification="Other reasons.",
         )
-        ops.change_status(rival, "tabled", user=world.user("delegate_b"))
+        change_status(rival, "tabled", user=world.user("delegate_b"))
     db.session.commit()
     html = (
         _client(small_app, "observer").get("/amendments/provision/ga/3/3.1").get_data(as_text=True)

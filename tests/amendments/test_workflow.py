@@ -6,8 +6,18 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from rkc.amendments import operations as ops
 from rkc.amendments import queries
+from rkc.amendments.discussion import (
+    add_comment,
+    answer_co_sponsorship,
+    change_position,
+    mark_seen,
+    request_co_sponsorship,
+    resolve_thread,
+    take_position,
+)
+from rkc.amendments.errors import AmendmentError, AmendmentRefused, StaleAmendmentError
+from rkc.amendments.lifecycle import change_status, mark_merged
 from rkc.amendments.models import (
     AmendmentPositionChange,
     AmendmentRevision,
@@ -16,6 +26,14 @@ from rkc.amendments.models import (
     SponsorStatus,
     Stance,
 )
+from rkc.amendments.proposing import (
+    propose_deletion,
+    propose_heading,
+    propose_insertion,
+    propose_modification,
+    revise_amendment,
+)
+from rkc.amendments.rebasing import revise_provision
 from rkc.audit.models import AuditEvent
 from rkc.extensions import db
 
@@ -25,7 +43,7 @@ pytestmark = pytest.mark.usefixtures("actor")
 
 
 def _modify(world: World, who: str = "delegate_a", key: str = "ga/3/3.1", extra: str = "Also."):
-    return ops.propose_modification(
+    return propose_modification(
         world.draft,
         world.node(key),
         user=world.user(who),
@@ -36,13 +54,13 @@ def _modify(world: World, who: str = "delegate_a", key: str = "ga/3/3.1", extra:
 
 def _tabled(world: World, who: str = "delegate_a", key: str = "ga/3/3.1", extra: str = "Also."):
     amendment = _modify(world, who, key, extra)
-    ops.change_status(amendment, "tabled", user=world.user(who))
+    change_status(amendment, "tabled", user=world.user(who))
     return amendment
 
 
 def _discussed(world: World, **kwargs):  # type: ignore[no-untyped-def]
     amendment = _tabled(world, **kwargs)
-    ops.change_status(amendment, "under_discussion", user=world.user("secretariat"))
+    change_status(amendment, "under_discussion", user=world.user("secretariat"))
     return amendment
 
 
@@ -52,7 +70,7 @@ def _discussed(world: World, **kwargs):  # type: ignore[no-untyped-def]
 def test_a_proposal_records_its_base_party_delegate_and_first_version(world):
     a = world.user("delegate_a")
     base_id = world.revision_id("ga/3/3.1")
-    amendment = ops.propose_modification(
+    amendment = propose_modification(
         world.draft,
         world.node("ga/3/3.1"),
         user=a,
@@ -91,7 +109,7 @@ def test_insertion_heading_and_deletion_proposals(world):
     a = world.user("delegate_a")
     chapter = world.node("ga/3")
     section_a = world.node("ga/3/s-a")
-    inserted = ops.propose_insertion(
+    inserted = propose_insertion(
         world.draft,
         section_a,
         user=a,
@@ -107,11 +125,11 @@ def test_insertion_heading_and_deletion_proposals(world):
     # Sections are left out of keys, as in the corpus.
     assert inserted.proposed_key == "ga/3/3.1a"
     assert inserted.base_revision_id is None
-    heading = ops.propose_heading(
+    heading = propose_heading(
         world.draft, chapter, user=a, title="Clearance and related Customs formalities"
     )
     assert heading.proposed_title == "Clearance and related Customs formalities"
-    deletion = ops.propose_deletion(world.draft, world.node("ga/3/3.2"), user=a)
+    deletion = propose_deletion(world.draft, world.node("ga/3/3.2"), user=a)
     assert deletion.proposed_text == ""
     change = queries.changes([inserted, heading, deletion])
     assert "<ins" in str(change[0].redline)
@@ -124,7 +142,7 @@ def test_insertion_heading_and_deletion_proposals(world):
 
 def test_only_delegates_with_a_party_propose(world):
     for who in ("observer", "secretariat", "admin"):
-        with pytest.raises(ops.AmendmentRefused, match="delegate"):
+        with pytest.raises(AmendmentRefused, match="delegate"):
             _modify(world, who)
 
 
@@ -137,10 +155,10 @@ def test_tabling_gives_sequential_numbers_that_never_change(world):
     second = _tabled(world, "delegate_c", extra="Three.")
     assert (first.number, second.number) == ("RD/001", "RD/002")
     assert draft.number is None
-    ops.change_status(first, "withdrawn", user=world.user("delegate_a"), reason="Changed our mind")
-    ops.change_status(draft, "tabled", user=world.user("delegate_b"))
+    change_status(first, "withdrawn", user=world.user("delegate_a"), reason="Changed our mind")
+    change_status(draft, "tabled", user=world.user("delegate_b"))
     assert draft.number == "RD/003"  # a withdrawn number is never given again
-    ops.revise_amendment(
+    revise_amendment(
         second, user=world.user("delegate_c"), expected_seq=1, text=world.text("ga/3/3.1") + " 3b."
     )
     assert second.number == "RD/002"
@@ -150,10 +168,10 @@ def test_tabling_gives_sequential_numbers_that_never_change(world):
 def test_the_whole_lifecycle_is_logged_with_who_when_and_why(world):
     a, sec = world.user("delegate_a"), world.user("secretariat")
     amendment = _modify(world)
-    ops.change_status(amendment, "tabled", user=a, reason="Ready")
-    ops.change_status(amendment, "under_discussion", user=sec, reason="Session 1")
-    ops.change_status(amendment, "agreed", user=sec, reason="Consensus")
-    revision, report = ops.revise_provision(
+    change_status(amendment, "tabled", user=a, reason="Ready")
+    change_status(amendment, "under_discussion", user=sec, reason="Session 1")
+    change_status(amendment, "agreed", user=sec, reason="Consensus")
+    revision, report = revise_provision(
         world.draft,
         world.node("ga/3/3.1"),
         expected_revision_id=world.revision_id("ga/3/3.1"),
@@ -201,40 +219,40 @@ def test_only_the_allowed_roles_make_each_transition(world, to, setup, allowed, 
     amendment = {"draft": _modify, "tabled": _tabled, "discussed": _discussed}[setup](world)
     before = amendment.status
     for who in refused:
-        with pytest.raises(ops.AmendmentRefused):
-            ops.change_status(amendment, to, user=world.user(who))
+        with pytest.raises(AmendmentRefused):
+            change_status(amendment, to, user=world.user(who))
         assert amendment.status is before
-    ops.change_status(amendment, to, user=world.user(allowed))
+    change_status(amendment, to, user=world.user(allowed))
     assert amendment.status.value == to
 
 
 def test_transitions_from_the_wrong_status_are_refused(world):
     a, sec = world.user("delegate_a"), world.user("secretariat")
     amendment = _tabled(world)
-    with pytest.raises(ops.AmendmentError, match="under discussion"):
-        ops.change_status(amendment, "agreed", user=sec)
-    with pytest.raises(ops.AmendmentError, match="draft"):
-        ops.change_status(amendment, "tabled", user=a)
-    with pytest.raises(ops.AmendmentError, match="cannot be moved"):
-        ops.change_status(amendment, "merged", user=sec)
-    with pytest.raises(ops.AmendmentError, match="not a status"):
-        ops.change_status(amendment, "lost", user=sec)
-    with pytest.raises(ops.AmendmentError, match="only an agreed amendment"):
-        ops.mark_merged(amendment, None, user=sec)
-    ops.change_status(amendment, "withdrawn", user=a)
-    with pytest.raises(ops.AmendmentError, match="withdrawn"):
-        ops.change_status(amendment, "under_discussion", user=sec)
+    with pytest.raises(AmendmentError, match="under discussion"):
+        change_status(amendment, "agreed", user=sec)
+    with pytest.raises(AmendmentError, match="draft"):
+        change_status(amendment, "tabled", user=a)
+    with pytest.raises(AmendmentError, match="cannot be moved"):
+        change_status(amendment, "merged", user=sec)
+    with pytest.raises(AmendmentError, match="not a status"):
+        change_status(amendment, "lost", user=sec)
+    with pytest.raises(AmendmentError, match="only an agreed amendment"):
+        mark_merged(amendment, None, user=sec)
+    change_status(amendment, "withdrawn", user=a)
+    with pytest.raises(AmendmentError, match="withdrawn"):
+        change_status(amendment, "under_discussion", user=sec)
 
 
 def test_tabling_needs_a_justification(world):
-    amendment = ops.propose_modification(
+    amendment = propose_modification(
         world.draft,
         world.node("ga/3/3.1"),
         user=world.user("delegate_a"),
         text=world.text("ga/3/3.1") + " More.",
     )
-    with pytest.raises(ops.AmendmentError, match="Justification"):
-        ops.change_status(amendment, "tabled", user=world.user("delegate_a"))
+    with pytest.raises(AmendmentError, match="Justification"):
+        change_status(amendment, "tabled", user=world.user("delegate_a"))
     assert amendment.status is AmendmentStatus.DRAFT
     assert amendment.number is None
 
@@ -243,24 +261,24 @@ def test_a_compromise_supersedes_and_is_named(world):
     sec = world.user("secretariat")
     original = _discussed(world, extra="Original.")
     compromise = _tabled(world, who="delegate_b", extra="Compromise.")
-    ops.change_status(original, "superseded", user=sec, superseded_by=compromise)
+    change_status(original, "superseded", user=sec, superseded_by=compromise)
     assert original.superseded_by_id == compromise.id
     page = queries.amendment_page(compromise, world.user("observer"))
     assert [a.id for a in page.supersedes] == [original.id]
-    with pytest.raises(ops.AmendmentError, match="Superseded by"):
-        ops.change_status(compromise, "superseded", user=sec, superseded_by=compromise)
+    with pytest.raises(AmendmentError, match="Superseded by"):
+        change_status(compromise, "superseded", user=sec, superseded_by=compromise)
 
 
 def test_revising_keeps_every_version_and_each_can_be_compared(world):
     a = world.user("delegate_a")
     amendment = _tabled(world, extra="First idea.")
     base = world.text("ga/3/3.1")
-    ops.revise_amendment(amendment, user=a, expected_seq=1, text=f"{base} Second idea.")
-    ops.revise_amendment(amendment, user=a, expected_seq=2, justification="Better reasons.")
-    with pytest.raises(ops.StaleAmendmentError, match="version 3"):
-        ops.revise_amendment(amendment, user=a, expected_seq=1, text=f"{base} Late.")
-    with pytest.raises(ops.AmendmentRefused):
-        ops.revise_amendment(
+    revise_amendment(amendment, user=a, expected_seq=1, text=f"{base} Second idea.")
+    revise_amendment(amendment, user=a, expected_seq=2, justification="Better reasons.")
+    with pytest.raises(StaleAmendmentError, match="version 3"):
+        revise_amendment(amendment, user=a, expected_seq=1, text=f"{base} Late.")
+    with pytest.raises(AmendmentRefused):
+        revise_amendment(
             amendment, user=world.user("delegate_b"), expected_seq=3, text=f"{base} Theirs."
         )
     page = queries.amendment_page(amendment, a)
@@ -282,45 +300,45 @@ def test_revising_keeps_every_version_and_each_can_be_compared(world):
 def test_co_sponsorship_is_asked_by_another_party_and_confirmed_by_the_proposer(world):
     a, b, c = (world.user(k) for k in ("delegate_a", "delegate_b", "delegate_c"))
     draft = _modify(world, extra="Still a draft.")
-    with pytest.raises(ops.AmendmentRefused):
-        ops.request_co_sponsorship(draft, user=a)  # own party
-    with pytest.raises(ops.AmendmentError, match="tabled"):
-        ops.request_co_sponsorship(draft, user=b)
+    with pytest.raises(AmendmentRefused):
+        request_co_sponsorship(draft, user=a)  # own party
+    with pytest.raises(AmendmentError, match="tabled"):
+        request_co_sponsorship(draft, user=b)
     amendment = _tabled(world)
-    request = ops.request_co_sponsorship(amendment, user=b, note="Count us in.")
+    request = request_co_sponsorship(amendment, user=b, note="Count us in.")
     assert request.status is SponsorStatus.REQUESTED
-    with pytest.raises(ops.AmendmentError, match="already asked"):
-        ops.request_co_sponsorship(amendment, user=b)
-    with pytest.raises(ops.AmendmentRefused):
-        ops.answer_co_sponsorship(amendment, b.party, user=c, confirm=True)
-    ops.answer_co_sponsorship(amendment, b.party, user=a, confirm=True)
-    ops.request_co_sponsorship(amendment, user=c)
-    ops.answer_co_sponsorship(amendment, c.party, user=a, confirm=False)
-    with pytest.raises(ops.AmendmentError, match="no open request"):
-        ops.answer_co_sponsorship(amendment, c.party, user=a, confirm=True)
+    with pytest.raises(AmendmentError, match="already asked"):
+        request_co_sponsorship(amendment, user=b)
+    with pytest.raises(AmendmentRefused):
+        answer_co_sponsorship(amendment, b.party, user=c, confirm=True)
+    answer_co_sponsorship(amendment, b.party, user=a, confirm=True)
+    request_co_sponsorship(amendment, user=c)
+    answer_co_sponsorship(amendment, c.party, user=a, confirm=False)
+    with pytest.raises(AmendmentError, match="no open request"):
+        answer_co_sponsorship(amendment, c.party, user=a, confirm=True)
     change = queries.changes([amendment])[0]
     assert change.sponsors == [a.party.name, b.party.name]
     # A declined party may ask again.
-    assert ops.request_co_sponsorship(amendment, user=c).status is SponsorStatus.REQUESTED
+    assert request_co_sponsorship(amendment, user=c).status is SponsorStatus.REQUESTED
 
 
 def test_one_position_per_party_which_it_may_change_with_history(world):
     b, c = world.user("delegate_b"), world.user("delegate_c")
     amendment = _tabled(world)
-    with pytest.raises(ops.AmendmentRefused):
-        ops.take_position(amendment, user=world.user("delegate_a"), stance="support")
-    with pytest.raises(ops.AmendmentRefused):
-        ops.take_position(amendment, user=world.user("secretariat"), stance="support")
-    position = ops.take_position(amendment, user=c, stance="objection", statement="Too costly.")
+    with pytest.raises(AmendmentRefused):
+        take_position(amendment, user=world.user("delegate_a"), stance="support")
+    with pytest.raises(AmendmentRefused):
+        take_position(amendment, user=world.user("secretariat"), stance="support")
+    position = take_position(amendment, user=c, stance="objection", statement="Too costly.")
     assert (position.stance, position.on_seq) == (Stance.OBJECTION, 1)
-    ops.change_position(amendment, user=c, stance="reservation", statement="Costly, but fine.")
-    with pytest.raises(ops.AmendmentError, match="nothing changed"):
-        ops.change_position(amendment, user=c, stance="reservation", statement="Costly, but fine.")
-    with pytest.raises(ops.AmendmentError, match="no position"):
-        ops.change_position(amendment, user=b, stance="support")
-    with pytest.raises(ops.AmendmentError, match="choose one of"):
-        ops.take_position(amendment, user=b, stance="maybe")
-    ops.take_position(amendment, user=b, stance="support")
+    change_position(amendment, user=c, stance="reservation", statement="Costly, but fine.")
+    with pytest.raises(AmendmentError, match="nothing changed"):
+        change_position(amendment, user=c, stance="reservation", statement="Costly, but fine.")
+    with pytest.raises(AmendmentError, match="no position"):
+        change_position(amendment, user=b, stance="support")
+    with pytest.raises(AmendmentError, match="choose one of"):
+        take_position(amendment, user=b, stance="maybe")
+    take_position(amendment, user=b, stance="support")
     history = db.session.scalars(
         select(AmendmentPositionChange.stance)
         .where(AmendmentPositionChange.position_id == position.id)
@@ -338,35 +356,35 @@ def test_a_co_sponsor_takes_no_position_and_positions_close_with_the_decision(wo
         world.user(k) for k in ("delegate_a", "delegate_b", "delegate_c", "secretariat")
     )
     amendment = _discussed(world)
-    ops.request_co_sponsorship(amendment, user=b)
-    ops.answer_co_sponsorship(amendment, b.party, user=a, confirm=True)
-    with pytest.raises(ops.AmendmentError, match="co-sponsors"):
-        ops.take_position(amendment, user=b, stance="objection")
-    ops.change_status(amendment, "agreed", user=sec)
-    with pytest.raises(ops.AmendmentError, match="agreed"):
-        ops.take_position(amendment, user=c, stance="objection")
+    request_co_sponsorship(amendment, user=b)
+    answer_co_sponsorship(amendment, b.party, user=a, confirm=True)
+    with pytest.raises(AmendmentError, match="co-sponsors"):
+        take_position(amendment, user=b, stance="objection")
+    change_status(amendment, "agreed", user=sec)
+    with pytest.raises(AmendmentError, match="agreed"):
+        take_position(amendment, user=c, stance="objection")
 
 
 def test_comments_thread_and_resolve(world):
     a, b, c = (world.user(k) for k in ("delegate_a", "delegate_b", "delegate_c"))
     amendment = _tabled(world)
-    root = ops.add_comment(amendment, user=b, body="Why *this* word?")
-    reply = ops.add_comment(amendment, user=a, body="Because.", reply_to=root)
-    nested = ops.add_comment(amendment, user=c, body="Agreed.", reply_to=reply)
+    root = add_comment(amendment, user=b, body="Why *this* word?")
+    reply = add_comment(amendment, user=a, body="Because.", reply_to=root)
+    nested = add_comment(amendment, user=c, body="Agreed.", reply_to=reply)
     assert reply.thread_id == root.id
     assert nested.thread_id == root.id
-    with pytest.raises(ops.AmendmentRefused):
-        ops.add_comment(amendment, user=world.user("observer"), body="An observer's view")
-    with pytest.raises(ops.AmendmentError, match="empty"):
-        ops.add_comment(amendment, user=b, body="  \r\n ")
-    with pytest.raises(ops.AmendmentRefused):
-        ops.resolve_thread(root, user=c)  # neither author, proposer nor Secretariat
-    ops.resolve_thread(nested, user=a)  # resolving a reply resolves its thread
+    with pytest.raises(AmendmentRefused):
+        add_comment(amendment, user=world.user("observer"), body="An observer's view")
+    with pytest.raises(AmendmentError, match="empty"):
+        add_comment(amendment, user=b, body="  \r\n ")
+    with pytest.raises(AmendmentRefused):
+        resolve_thread(root, user=c)  # neither author, proposer nor Secretariat
+    resolve_thread(nested, user=a)  # resolving a reply resolves its thread
     assert root.is_resolved
     assert root.resolved_by_id == a.id
-    with pytest.raises(ops.AmendmentError, match="already resolved"):
-        ops.resolve_thread(root, user=b)
-    ops.resolve_thread(root, user=world.user("secretariat"), resolved=False)
+    with pytest.raises(AmendmentError, match="already resolved"):
+        resolve_thread(root, user=b)
+    resolve_thread(root, user=world.user("secretariat"), resolved=False)
     assert not root.is_resolved
     page = queries.amendment_page(amendment, b)
     assert [(t.root.id, [r.id for r in t.replies]) for t in page.threads] == [
@@ -376,11 +394,11 @@ def test_comments_thread_and_resolve(world):
 
 def test_draft_comments_stay_inside_the_party(world):
     draft = _modify(world)
-    ops.add_comment(draft, user=world.user("delegate_a"), body="Internal note.")
-    with pytest.raises(ops.AmendmentRefused):
-        ops.add_comment(draft, user=world.user("delegate_b"), body="Peeking.")
-    with pytest.raises(ops.AmendmentRefused):
-        ops.add_comment(draft, user=world.user("secretariat"), body="Peeking.")
+    add_comment(draft, user=world.user("delegate_a"), body="Internal note.")
+    with pytest.raises(AmendmentRefused):
+        add_comment(draft, user=world.user("delegate_b"), body="Peeking.")
+    with pytest.raises(AmendmentRefused):
+        add_comment(draft, user=world.user("secretariat"), body="Peeking.")
 
 
 # --------------------------------------------------------------------------- reading
@@ -405,10 +423,10 @@ def test_lists_by_party_status_chapter_concept_and_changes_since_the_last_visit(
     observer = world.user("observer")
     in_chapter_3 = _tabled(world, extra="Three.")
     in_sa_b = _tabled(world, "delegate_b", key="sa-b/1/2", extra="Annex B.")
-    ops.revise_amendment(
+    revise_amendment(
         in_sa_b, user=world.user("delegate_b"), expected_seq=1, concept="Advance lodgement"
     )
-    ops.change_status(in_sa_b, "under_discussion", user=world.user("secretariat"))
+    change_status(in_sa_b, "under_discussion", user=world.user("secretariat"))
 
     def ids(**flt) -> list[int]:  # type: ignore[no-untyped-def]
         return [c.amendment.id for c in queries.find(observer, queries.AmendmentFilter(**flt))]
@@ -424,9 +442,9 @@ def test_lists_by_party_status_chapter_concept_and_changes_since_the_last_visit(
     since, changed = queries.changed_since_last_visit(observer)
     assert since is None
     assert len(changed) == 2
-    ops.mark_seen(observer)
+    mark_seen(observer)
     assert queries.changed_since_last_visit(observer)[1] == []
-    ops.add_comment(in_sa_b, user=world.user("delegate_c"), body="News.")
+    add_comment(in_sa_b, user=world.user("delegate_c"), body="News.")
     since, changed = queries.changed_since_last_visit(observer)
     assert since is not None
     assert [c.amendment.id for c in changed] == [in_sa_b.id]
@@ -437,7 +455,7 @@ def test_compilation_in_document_order_with_current_text_once_per_provision(worl
     later = _tabled(world, "delegate_b", key="ga/3/3.4", extra="Later.")
     first = _tabled(world, extra="First.")
     competing = _tabled(world, "delegate_c", extra="Competing.")
-    inserted = ops.propose_insertion(
+    inserted = propose_insertion(
         world.draft,
         world.node("ga/3/s-a"),
         user=world.user("delegate_a"),
@@ -447,7 +465,7 @@ def test_compilation_in_document_order_with_current_text_once_per_provision(worl
         text="A new Standard.",
         justification="Needed.",
     )
-    ops.change_status(inserted, "tabled", user=world.user("delegate_a"))
+    change_status(inserted, "tabled", user=world.user("delegate_a"))
     _modify(world, extra="A draft never compiled.")
     result = queries.compilation(world.draft, queries.AmendmentFilter(chapter_key="ga/3"), observer)
     assert [(g.label, [c.amendment.id for c in g.changes]) for g in result.groups] == [

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from rkc.amendments import operations as amendment_ops
+from rkc.amendments.discussion import add_comment
 from rkc.audit import Actor, acting_as
 from rkc.auth import operations as auth_ops
 from rkc.extensions import db
@@ -132,7 +132,7 @@ def _members_world(people) -> dict[str, int]:  # type: ignore[no-untyped-def]
 
     modify = db.session.get(Amendment, ids["modify"])
     with acting_as(Actor(None, "test-setup", "system")):
-        comment = amendment_ops.add_comment(
+        comment = add_comment(
             modify, user=user(people["delegate_b"]), body="A question from Canada."
         )
     db.session.commit()

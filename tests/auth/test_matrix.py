@@ -14,7 +14,8 @@ import pytest
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
-from rkc.amendments import operations as amendment_ops
+from rkc.amendments.proposing import propose_insertion, propose_modification
+from rkc.amendments.rebasing import rebase_pending
 from rkc.audit import Actor, acting_as
 from rkc.auth import operations as auth_ops
 from rkc.convention import operations as text_ops
@@ -643,7 +644,7 @@ def _marked_drafts() -> int:
         )
         after = queries.node_by_key("ga/3/3.1")
         section = db.session.get(Node, text_ops.current_revision(draft, after).parent_id)
-        marked = amendment_ops.propose_insertion(
+        marked = propose_insertion(
             draft,
             section,
             user=author,
@@ -657,7 +658,7 @@ def _marked_drafts() -> int:
         )
         target = queries.node_by_key("ga/3/3.2")
         current = text_ops.current_revision(draft, target)
-        amendment_ops.propose_modification(
+        propose_modification(
             draft,
             target,
             user=author,
@@ -667,7 +668,7 @@ def _marked_drafts() -> int:
         text_ops.revise(
             draft, target, expected_revision_id=current.id, text=f"Rewritten. {current.text}"
         )
-        assert amendment_ops.rebase_pending(target, draft).conflicts
+        assert rebase_pending(target, draft).conflicts
     db.session.commit()
     return marked.id
 

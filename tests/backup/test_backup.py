@@ -22,8 +22,17 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from rkc.amendments import merging
-from rkc.amendments import operations as ops
+from rkc.amendments.discussion import (
+    add_comment,
+    answer_co_sponsorship,
+    change_position,
+    mark_seen,
+    request_co_sponsorship,
+    take_position,
+)
+from rkc.amendments.lifecycle import change_status
 from rkc.amendments.models import Amendment, AmendmentComment
+from rkc.amendments.proposing import propose_modification
 from rkc.audit import Actor, acting_as
 from rkc.audit.models import AuditEvent
 from rkc.auth import operations as auth_ops
@@ -71,19 +80,19 @@ def populate(app: Flask) -> dict[str, int]:
         assert reset.request_reset("delegate-c") is not None  # a live password-reset link
         tabled = db.session.get(Amendment, ids["tabled_id"])
         first = db.session.get(AmendmentComment, ids["comment_id"])
-        ops.add_comment(tabled, user=a, body="An answer from A.", reply_to=first)
-        ops.request_co_sponsorship(tabled, user=c, note="We would join.")
-        ops.answer_co_sponsorship(tabled, party("KHM"), user=a, confirm=True)
-        ops.take_position(tabled, user=b, stance="support", statement="Agreed in substance.")
-        ops.change_position(tabled, user=b, stance="reservation", statement="On reflection.")
-        ops.mark_seen(b)
+        add_comment(tabled, user=a, body="An answer from A.", reply_to=first)
+        request_co_sponsorship(tabled, user=c, note="We would join.")
+        answer_co_sponsorship(tabled, party("KHM"), user=a, confirm=True)
+        take_position(tabled, user=b, stance="support", statement="Agreed in substance.")
+        change_position(tabled, user=b, stance="reservation", statement="On reflection.")
+        mark_seen(b)
         # A later amendment supersedes the earlier one: a reference forward in its own table.
         node = queries.node_by_key("ga/3/3.1")
-        later = ops.propose_modification(
+        later = propose_modification(
             draft, node, user=b, text="Customs shall say so.", justification="Simpler."
         )
-        ops.change_status(later, "tabled", user=b)
-        ops.change_status(
+        change_status(later, "tabled", user=b)
+        change_status(
             tabled,
             "superseded",
             user=secretariat,
@@ -91,16 +100,16 @@ def populate(app: Flask) -> dict[str, int]:
             superseded_by=later,
         )
         # A merge: new revisions with their sources, search changes.
-        merged = ops.propose_modification(
+        merged = propose_modification(
             draft,
             queries.node_by_key("ga/3/3.2"),
             user=a,
             text="Customs shall publish its hours of business.",
             justification="Clearer.",
         )
-        ops.change_status(merged, "tabled", user=a)
-        ops.change_status(merged, "under_discussion", user=secretariat)
-        ops.change_status(merged, "agreed", user=secretariat)
+        change_status(merged, "tabled", user=a)
+        change_status(merged, "under_discussion", user=secretariat)
+        change_status(merged, "agreed", user=secretariat)
         merging.merge(
             draft,
             [merged],
@@ -269,7 +278,7 @@ def test_new_rows_after_a_restore_take_new_ids(small_app, tmp_path):
         with acting_as(SYSTEM):
             created = party_ops.create_party(name="A new party", iso3="ZZZ")
             amendment = db.session.scalar(select(Amendment).order_by(Amendment.id.desc()))
-            comment = ops.add_comment(
+            comment = add_comment(
                 amendment, user=_user_named("secretariat"), body="After the restore."
             )
         db.session.commit()  # PostgreSQL: would collide with a restored id without setval

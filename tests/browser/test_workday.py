@@ -11,7 +11,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from rkc.amendments import merging
-from rkc.amendments import operations as ops
+from rkc.amendments.discussion import request_co_sponsorship
+from rkc.amendments.lifecycle import change_status
+from rkc.amendments.proposing import _current, propose_modification
 from rkc.audit import Actor, acting_as
 from rkc.auth.models import User
 from rkc.convention import queries as text_queries
@@ -65,7 +67,7 @@ def _setup(app) -> dict:  # type: ignore[no-untyped-def]
         sec = db.session.get(User, people["secretariat"].user_id)
         draft = text_queries.edition_by_slug(text_queries.work_by_key("rkc"), "review-draft")
         node = text_queries.node_by_key("ga/3/3.1")
-        merged = ops.propose_modification(
+        merged = propose_modification(
             draft,
             node,
             user=b,
@@ -73,20 +75,20 @@ def _setup(app) -> dict:  # type: ignore[no-untyped-def]
             justification="Shorter.",
         )
         for status, by in (("tabled", b), ("under_discussion", sec), ("agreed", sec)):
-            ops.change_status(merged, status, user=by)
-        pending = ops.propose_modification(
+            change_status(merged, status, user=by)
+        pending = propose_modification(
             draft,
             node,
             user=a,
             text="Customs shall designate the offices at which goods may be examined and cleared.",
             justification="Examination first.",
         )
-        ops.change_status(pending, "tabled", user=a)
-        ops.request_co_sponsorship(pending, user=b)
+        change_status(pending, "tabled", user=a)
+        request_co_sponsorship(pending, user=b)
         db.session.flush()
-        current = ops._current(draft, node)
+        current = _current(draft, node)
         merging.merge(draft, [merged], expected={node.id: current.id}, user=sec)
-        waiting = ops.propose_modification(
+        waiting = propose_modification(
             draft,
             text_queries.node_by_key("ga/3/3.2"),
             user=b,
@@ -94,7 +96,7 @@ def _setup(app) -> dict:  # type: ignore[no-untyped-def]
             justification="Say it plainly.",
         )
         for status, by in (("tabled", b), ("under_discussion", sec), ("agreed", sec)):
-            ops.change_status(waiting, status, user=by)
+            change_status(waiting, status, user=by)
         db.session.commit()
         return {"pending": pending.id, "waiting": waiting.label}
 

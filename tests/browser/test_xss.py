@@ -8,7 +8,19 @@ from lxml import etree
 from playwright.sync_api import Page
 
 from rkc.amendments import merging
-from rkc.amendments import operations as amendment_ops
+from rkc.amendments.discussion import (
+    add_comment,
+    change_position,
+    request_co_sponsorship,
+    take_position,
+)
+from rkc.amendments.lifecycle import change_status
+from rkc.amendments.proposing import (
+    _current,
+    propose_deletion,
+    propose_heading,
+    propose_modification,
+)
 from rkc.audit import Actor, acting_as
 from rkc.auth import operations as auth_ops
 from rkc.convention import operations as text_ops
@@ -135,8 +147,8 @@ def _store_payloads_everywhere() -> dict[str, object]:
         # Amendments: proposed text, justification, concept, heading; comments, positions,
         # co-sponsorship notes, reasons for status changes.
         for n, payload in enumerate(PAYLOADS):
-            current = amendment_ops._current(draft, node)
-            amendment = amendment_ops.propose_modification(
+            current = _current(draft, node)
+            amendment = propose_modification(
                 draft,
                 node,
                 user=a,
@@ -144,60 +156,53 @@ def _store_payloads_everywhere() -> dict[str, object]:
                 justification=f"{payload} justification-{n}",
                 concept=f"{payload} concept-{n}"[:120],
             )
-            amendment_ops.change_status(amendment, "tabled", user=a, reason=f"{payload} table-{n}")
-            amendment_ops.change_status(
+            change_status(amendment, "tabled", user=a, reason=f"{payload} table-{n}")
+            change_status(
                 amendment, "under_discussion", user=secretariat, reason=f"{payload} open-{n}"
             )
-            comment = amendment_ops.add_comment(amendment, user=b, body=f"{payload} comment-{n}")
-            amendment_ops.add_comment(
-                amendment, user=a, body=f"{payload} reply-{n}", reply_to=comment
-            )
-            amendment_ops.take_position(
+            comment = add_comment(amendment, user=b, body=f"{payload} comment-{n}")
+            add_comment(amendment, user=a, body=f"{payload} reply-{n}", reply_to=comment)
+            take_position(
                 amendment, user=b, stance="reservation", statement=f"{payload} position-{n}"
             )
-            amendment_ops.request_co_sponsorship(amendment, user=c, note=f"{payload} sponsor-{n}")
-            amendment_ops.take_position(
+            request_co_sponsorship(amendment, user=c, note=f"{payload} sponsor-{n}")
+            take_position(
                 amendment, user=c, stance="support", statement=f"{payload} first-position-{n}"
             )
-            amendment_ops.change_position(
+            change_position(
                 amendment, user=c, stance="objection", statement=f"{payload} changed-position-{n}"
             )
             ids["amendments"].append(amendment.id)  # type: ignore[union-attr]
-        heading = amendment_ops.propose_heading(
+        heading = propose_heading(
             draft,
             text_queries.node_by_key("ga/3/3.2"),
             user=b,
             title=f"{PAYLOADS[0]} heading",
             justification=f"{PAYLOADS[1]} heading-justification",
         )
-        amendment_ops.change_status(heading, "tabled", user=b)
-        withdrawn = amendment_ops.propose_deletion(
+        change_status(heading, "tabled", user=b)
+        withdrawn = propose_deletion(
             draft, text_queries.node_by_key("ga/3/3.2"), user=a, justification="To withdraw."
         )
-        amendment_ops.change_status(
-            withdrawn, "withdrawn", user=a, reason=f"{PAYLOADS[3]} withdraw"
-        )
+        change_status(withdrawn, "withdrawn", user=a, reason=f"{PAYLOADS[3]} withdraw")
         ids["amendments"].extend([heading.id, withdrawn.id])  # type: ignore[union-attr]
         # A merged amendment puts every payload into the draft's text itself (provision pages,
         # history, comparison, search results and their highlighted fragments).
         target = text_queries.node_by_key("ga/3/3.4")
-        merged = amendment_ops.propose_modification(
+        merged = propose_modification(
             draft,
             target,
             user=a,
-            text=amendment_ops._current(draft, target).text
-            + "\n\n"
-            + " ".join(PAYLOADS)
-            + " zebra merged-text",
+            text=_current(draft, target).text + "\n\n" + " ".join(PAYLOADS) + " zebra merged-text",
             justification="Merged.",
         )
-        amendment_ops.change_status(merged, "tabled", user=a)
-        amendment_ops.change_status(merged, "under_discussion", user=secretariat)
-        amendment_ops.change_status(merged, "agreed", user=secretariat)
+        change_status(merged, "tabled", user=a)
+        change_status(merged, "under_discussion", user=secretariat)
+        change_status(merged, "agreed", user=secretariat)
         merging.merge(
             draft,
             [merged],
-            expected={target.id: amendment_ops._current(draft, target).id},
+            expected={target.id: _current(draft, target).id},
             user=secretariat,
         )
         # Editions with payload titles, each carried by a recommendation with payload texts.

@@ -102,7 +102,14 @@ def revise_draft(key: str, text: str) -> None:
 def compiled_amendments(people: dict) -> dict[str, int]:
     """Tabled amendments of each kind to chapter 3 of the review draft, by two parties, with
     positions, and one draft (never compiled); committed. Returns their ids by kind."""
-    from rkc.amendments import operations as amendments
+    from rkc.amendments.discussion import take_position
+    from rkc.amendments.lifecycle import change_status
+    from rkc.amendments.proposing import (
+        propose_deletion,
+        propose_heading,
+        propose_insertion,
+        propose_modification,
+    )
 
     from ..helpers import user
 
@@ -116,7 +123,7 @@ def compiled_amendments(people: dict) -> dict[str, int]:
 
     current = ops.current_revision(draft, node("ga/3/3.1"))
     with acting_as(Actor(None, "test-setup", "system")):
-        modify = amendments.propose_modification(
+        modify = propose_modification(
             draft,
             node("ga/3/3.1"),
             user=a,
@@ -125,14 +132,14 @@ def compiled_amendments(people: dict) -> dict[str, int]:
             justification="Name the offices *clearly*.",
             concept="Customs offices",
         )
-        heading = amendments.propose_heading(
+        heading = propose_heading(
             draft,
             node("ga/3/s-a"),
             user=b,
             title="Customs offices and their opening hours",
             justification="A shorter heading.",
         )
-        insert = amendments.propose_insertion(
+        insert = propose_insertion(
             draft,
             node("ga/3/s-a"),
             user=a,
@@ -142,14 +149,14 @@ def compiled_amendments(people: dict) -> dict[str, int]:
             text="Customs shall answer written enquiries within five working days.",
             justification="Enquiries go unanswered.",
         )
-        delete = amendments.propose_deletion(
+        delete = propose_deletion(
             draft, node("ga/3/3.4"), user=b, justification="Covered elsewhere."
         )
         for amendment, by in ((modify, a), (heading, b), (insert, a), (delete, b)):
-            amendments.change_status(amendment, "tabled", user=by)
-        amendments.take_position(modify, user=c, stance="support", statement="Useful.")
-        amendments.take_position(modify, user=b, stance="objection")
-        held = amendments.propose_modification(
+            change_status(amendment, "tabled", user=by)
+        take_position(modify, user=c, stance="support", statement="Useful.")
+        take_position(modify, user=b, stance="objection")
+        held = propose_modification(
             draft,
             node("ga/3/3.2"),
             user=a,

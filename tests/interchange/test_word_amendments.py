@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from lxml import etree
 from sqlalchemy import func, select
 
+from rkc.amendments.errors import AmendmentRefused
 from rkc.amendments.models import Amendment, AmendmentAction, AmendmentStatus
-from rkc.amendments.operations import AmendmentRefused
 from rkc.audit import Actor, acting_as
 from rkc.audit.models import AuditEvent
 from rkc.convention import queries

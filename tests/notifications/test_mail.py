@@ -9,7 +9,9 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from rkc.amendments import operations as amendment_ops
+from rkc.amendments.discussion import add_comment, request_co_sponsorship
+from rkc.amendments.lifecycle import change_status
+from rkc.amendments.proposing import _current, propose_modification
 from rkc.audit import Actor, acting_as
 from rkc.auth.models import User
 from rkc.convention import queries as text_queries
@@ -39,11 +41,11 @@ def _tabled(people):  # type: ignore[no-untyped-def]
     node = text_queries.node_by_key("ga/3/3.1")
     a = _user(people, "delegate_a")
     with acting_as(Actor(a.id, a.username, "delegate")):
-        current = amendment_ops._current(draft, node)
-        amendment = amendment_ops.propose_modification(
+        current = _current(draft, node)
+        amendment = propose_modification(
             draft, node, user=a, text=current.text + " Promptly.", justification="Speed."
         )
-        amendment_ops.change_status(amendment, "tabled", user=a)
+        change_status(amendment, "tabled", user=a)
     db.session.commit()
     return amendment
 
@@ -51,7 +53,7 @@ def _tabled(people):  # type: ignore[no-untyped-def]
 def _request_sponsor(people, amendment):  # type: ignore[no-untyped-def]
     b = _user(people, "delegate_b")
     with acting_as(Actor(b.id, b.username, "delegate")):
-        amendment_ops.request_co_sponsorship(amendment, user=b, note="We agree.")
+        request_co_sponsorship(amendment, user=b, note="We agree.")
     db.session.commit()
 
 
@@ -85,9 +87,7 @@ def test_each_event_goes_out_by_mail_after_the_commit_with_one_click_unsubscribe
     db.session.rollback()  # a fresh snapshot after the requests' writes
     a = _user(people, "delegate_a")
     with acting_as(Actor(None, "test", "system")):
-        amendment_ops.change_status(
-            amendment, "under_discussion", user=_user(people, "secretariat")
-        )
+        change_status(amendment, "under_discussion", user=_user(people, "secretariat"))
     db.session.commit()
     assert len(smtp.to("delegate-a@example.org")) == 1
     assert (
@@ -103,7 +103,7 @@ def test_a_rolled_back_event_sends_nothing(small_app, smtp):
     amendment = _tabled(people)
     b = _user(people, "delegate_b")
     with acting_as(Actor(b.id, b.username, "delegate")):
-        amendment_ops.request_co_sponsorship(amendment, user=b)
+        request_co_sponsorship(amendment, user=b)
     db.session.rollback()
     assert smtp.messages == []
 
@@ -125,7 +125,7 @@ def test_daily_digest_and_preferences_through_the_page(small_app, smtp):
     _request_sponsor(people, amendment)
     c = _user(people, "delegate_c")
     with acting_as(Actor(c.id, c.username, "delegate")):
-        amendment_ops.add_comment(amendment, user=c, body="Which offices?")
+        add_comment(amendment, user=c, body="Which offices?")
     db.session.commit()
     assert smtp.to("delegate-a@example.org") == []  # the digest waits for `rkc notify`
 

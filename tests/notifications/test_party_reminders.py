@@ -11,7 +11,9 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from rkc.amendments import merging
-from rkc.amendments import operations as amendment_ops
+from rkc.amendments.lifecycle import change_status
+from rkc.amendments.proposing import _current, propose_modification
+from rkc.amendments.rebasing import revise_provision
 from rkc.audit import Actor, acting_as
 from rkc.clock import today
 from rkc.convention import queries as text_queries
@@ -127,8 +129,8 @@ def test_a_delegation_hears_when_a_rebase_flags_its_amendment_in_conflict(small_
 
     def change_the_same_words() -> None:
         with acting_as(Actor(secretariat.id, secretariat.username, "secretariat")):
-            current = amendment_ops._current(draft, node)
-            amendment_ops.revise_provision(
+            current = _current(draft, node)
+            revise_provision(
                 draft,
                 node,
                 expected_revision_id=current.id,
@@ -157,13 +159,13 @@ def test_a_delegation_hears_when_its_amendment_is_merged(small_app, smtp):
     node = text_queries.node_by_key("ga/3/3.2")
     b, secretariat = _user(people, "delegate_b"), _user(people, "secretariat")
     with acting_as(Actor(None, "test", "system")):
-        current = amendment_ops._current(draft, node)
-        amendment = amendment_ops.propose_modification(
+        current = _current(draft, node)
+        amendment = propose_modification(
             draft, node, user=b, text="Customs shall publish its hours online.", justification="."
         )
-        amendment_ops.change_status(amendment, "tabled", user=b)
-        amendment_ops.change_status(amendment, "under_discussion", user=secretariat)
-        amendment_ops.change_status(amendment, "agreed", user=secretariat)
+        change_status(amendment, "tabled", user=b)
+        change_status(amendment, "under_discussion", user=secretariat)
+        change_status(amendment, "agreed", user=secretariat)
     db.session.commit()
     assert not any("merged" in s for s in _subjects(smtp, B))
 
