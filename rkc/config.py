@@ -103,7 +103,7 @@ class Defaults:
     DIFF_TIMEOUT = 5.0
     #: Language the edition manifests are ordered by.
     PRIMARY_LANGUAGE = "en"
-    #: Changes to the Convention's date rules (fields of rkc.parties.law.Rules, dates as ISO
+    #: Changes to the Convention's date rules (fields of rkc.parties.periods.Rules, dates as ISO
     #: text), e.g. {"chapter_acceptances_needed": 5} for a chapter's first entry into force.
     PARTY_RULES: dict[str, Any] = {}
     #: The latest public count of Contracting Parties, against which the parties page shows

@@ -1,7 +1,7 @@
 """JSON API for a party's record: instruments, acceptances, reservations, deadlines, and the
 text binding it on a day.
 
-Everything is read through `rkc.parties.queries` (which applies `rkc.parties.law`), exactly as
+Everything is read through `rkc.parties.queries` (which applies the date rules), exactly as
 the party's pages are; nothing here computes a date. Dates keep their recorded precision
 (`2006`, `2006-04`, `2006-04-29`); a computed date is a range `{earliest, latest}` that is
 exact when both agree, with the explanation that gives it. A party whose entry into force
@@ -20,8 +20,9 @@ from flask import Blueprint, abort, request, url_for
 from rkc.api.texts import conditional
 from rkc.clock import today
 from rkc.parties import queries
-from rkc.parties.law import DateRange, DateResult, Deadline
+from rkc.parties.deadlines import Deadline
 from rkc.parties.models import Party
+from rkc.parties.periods import DateRange, DateResult
 
 
 def register(bp: Blueprint) -> None:

@@ -21,7 +21,8 @@ from rkc.convention.kinds import PROVISION_KINDS
 from rkc.interchange import docx_export, pdf
 from rkc.interchange.queries import TreeNode
 from rkc.parties import queries
-from rkc.parties.law import DateResult, Deadline
+from rkc.parties.deadlines import Deadline
+from rkc.parties.periods import DateResult
 from rkc.parties.queries import Annotation, BindingText
 
 BOUND_WORDS = {

@@ -1,4 +1,7 @@
 """Contracting Parties, acceptance, reservations and procedures.
 
-``law.py`` holds the Convention's date rules as pure functions (no Flask, no database).
+The Convention's date rules are pure functions (no Flask, no database): ``periods.py`` (dates
+known to a precision, calendar months, the rules as data), ``entry_into_force.py`` (Art. 18) and
+``deadlines.py`` (Arts. 12, 13 and 17). The amendment procedure's rules are in
+``rkc/procedure/law.py``.
 """

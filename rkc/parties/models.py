@@ -1,9 +1,10 @@
 """Contracting Parties and what they did: instruments, acceptances, reservations, extensions.
 
-Dates are stored at the precision they are known (:class:`rkc.parties.law.PartialDate`, kept
+Dates are stored at the precision they are known (:class:`rkc.parties.periods.PartialDate`, kept
 as ISO text: ``2006``, ``2006-04``, ``2006-04-29``); no day is ever invented. What follows
-from them (entry into force, deadlines) is computed by ``rkc.parties.law`` when read, never
-stored, so a corrected record corrects every date that depends on it.
+from them (entry into force, deadlines) is computed by the date rules
+(``rkc.parties.entry_into_force``, ``rkc.parties.deadlines``) when read, never stored, so a
+corrected record corrects every date that depends on it.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from sqlalchemy.types import TypeDecorator
 from rkc.convention.models import Node, utcnow
 from rkc.database import text_enum
 from rkc.extensions import db
-from rkc.parties.law import PartialDate
+from rkc.parties.periods import PartialDate
 
 
 class PartialDateText(TypeDecorator):

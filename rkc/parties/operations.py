@@ -23,8 +23,8 @@ from sqlalchemy import select
 from rkc import audit
 from rkc.convention.kinds import KIND_LABELS, RESERVABLE_KINDS
 from rkc.extensions import db
-from rkc.parties import law, queries
-from rkc.parties.law import PartialDate
+from rkc.parties import queries
+from rkc.parties.deadlines import denunciation_allowed, extension_allowed
 from rkc.parties.models import (
     EventKind,
     InstrumentKind,
@@ -33,6 +33,7 @@ from rkc.parties.models import (
     PartyKind,
     Reservation,
 )
+from rkc.parties.periods import PartialDate
 
 #: The columns of a party table (corpus/README.md, "parties.csv"), in order.
 PARTY_COLUMNS = (
@@ -509,7 +510,7 @@ def record_extension(
         target = event.node.key if event.node else ""
         if target.startswith(prefix):
             already = max(already, standing.extension_months(target))
-    why = law.extension_allowed(
+    why = extension_allowed(
         found.kind if found.kind != "chapter" else "chapter",
         membership.in_force_span,
         requested,
@@ -566,7 +567,7 @@ def record_denunciation(
     membership = standing.membership
     assert membership is not None
     if not chapter:
-        why = law.denunciation_allowed(notice, membership.in_force_span)
+        why = denunciation_allowed(notice, membership.in_force_span)
         if why:
             raise PartyError("notice_on", f"Notice on: {party}: {why}")
     node_id = None

@@ -28,16 +28,38 @@ from rkc.convention.kinds import KIND_LABELS
 from rkc.convention.models import Edition, EditionEntry, Node, Revision, Work
 from rkc.database import as_id
 from rkc.extensions import db
-from rkc.parties import law
-from rkc.parties.law import DateRange, DateResult, Deadline, PartialDate, ReviewSchedule, Rules
+from rkc.parties.deadlines import (
+    Deadline,
+    ProvisionKind,
+    ReviewSchedule,
+    denunciation_effective,
+    implementation_deadline,
+    reservation_review_dates,
+)
+from rkc.parties.entry_into_force import (
+    ChapterAcceptance,
+    ChapterEntryIntoForce,
+    apply_recorded,
+    chapter_entry_into_force,
+    party_entry_into_force,
+    unknown_entry_into_force,
+)
 from rkc.parties.models import EventKind, Party, PartyEvent, PartyKind, Reservation
+from rkc.parties.periods import (
+    DEFAULT_RULES,
+    RKC_ENTRY_INTO_FORCE,
+    DateRange,
+    DateResult,
+    PartialDate,
+    Rules,
+)
 
 #: The work whose text binds the parties.
 CONVENTION = "rkc"
 #: Keys of the Specific Annexes start with this; their chapters are accepted one by one.
 SPECIFIC_ANNEX_PREFIX = "sa-"
 #: Kinds of provision that carry an implementation deadline (art. 13).
-DEADLINE_KINDS = frozenset(kind.value for kind in law.ProvisionKind)
+DEADLINE_KINDS = frozenset(kind.value for kind in ProvisionKind)
 
 
 # --------------------------------------------------------------------------- the rules
@@ -59,15 +81,15 @@ def rules() -> Rules:
 def rules_from(overrides: Mapping[str, Any]) -> Rules:
     """law.DEFAULT_RULES with ``overrides`` applied; ValueError names an unknown field."""
     if not overrides:
-        return law.DEFAULT_RULES
+        return DEFAULT_RULES
     names = {f.name: f for f in dataclasses.fields(Rules)}
     values: dict[str, Any] = {}
     for name, value in overrides.items():
         if name not in names:
             raise ValueError(f"PARTY_RULES: {name!r} is not a rule; known: {', '.join(names)}")
-        default = getattr(law.DEFAULT_RULES, name)
+        default = getattr(DEFAULT_RULES, name)
         values[name] = date.fromisoformat(value) if isinstance(default, date) else value
-    return dataclasses.replace(law.DEFAULT_RULES, **values)
+    return dataclasses.replace(DEFAULT_RULES, **values)
 
 
 # --------------------------------------------------------------------------- tri-state days
@@ -263,7 +285,7 @@ class Membership:
     entry_into_force: DateResult | None
     denunciation: PartyEvent | None = None
     ends: DateResult | None = None
-    floor: date = law.RKC_ENTRY_INTO_FORCE
+    floor: date = RKC_ENTRY_INTO_FORCE
     undated_explanation: tuple[str, ...] = ()
 
     def bound_on(self, day: date) -> Bound:
@@ -408,15 +430,15 @@ def _membership(events: list[PartyEvent], rules: Rules) -> Membership | None:
         return None
     instrument = instruments[-1]
     deposit = instrument.event_on
-    computed = None if deposit is None else law.party_entry_into_force(deposit, rules=rules)
+    computed = None if deposit is None else party_entry_into_force(deposit, rules=rules)
     entry = computed
     if instrument.in_force_on is not None:
-        entry = law.apply_recorded(computed, instrument.in_force_on)
+        entry = apply_recorded(computed, instrument.in_force_on)
     membership = Membership(
         instrument,
         entry,
         floor=rules.convention_in_force_on,
-        undated_explanation=() if entry else law.unknown_entry_into_force(rules),
+        undated_explanation=() if entry else unknown_entry_into_force(rules),
     )
     for event in sorted(events, key=_dated):
         if (
@@ -425,7 +447,7 @@ def _membership(events: list[PartyEvent], rules: Rules) -> Membership | None:
             and _dated(event) >= _dated(instrument)
         ):
             membership.denunciation = event
-            membership.ends = law.denunciation_effective(event.event_on, rules)
+            membership.ends = denunciation_effective(event.event_on, rules)
             break
     return membership
 
@@ -439,7 +461,7 @@ class Register:
     edition: Edition | None
     chapters: list[Chapter]
     standings: list[Standing]
-    chapter_results: dict[int, law.ChapterEntryIntoForce]
+    chapter_results: dict[int, ChapterEntryIntoForce]
 
     def standing_of(self, party: Party) -> Standing:
         return next(s for s in self.standings if s.party.id == party.id)
@@ -502,19 +524,19 @@ def load_register(day: date | None = None, party_ids: Iterable[int] | None = Non
         for event in sorted(party.events, key=_dated):
             if event.kind is EventKind.ACCEPTANCE and event.node_id is not None:
                 latest[(party.id, event.node_id)] = event
-    per_chapter: dict[int, list[law.ChapterAcceptance]] = {}
+    per_chapter: dict[int, list[ChapterAcceptance]] = {}
     for (party_id, node_id), event in latest.items():
         membership = memberships[party_id]
         assert event.event_on is not None
         per_chapter.setdefault(node_id, []).append(
-            law.ChapterAcceptance(
+            ChapterAcceptance(
                 party_id,
                 event.event_on,
                 _acceptor_in_force(membership, rules_in_use),
             )
         )
     results = {
-        node_id: law.chapter_entry_into_force(items, rules_in_use)
+        node_id: chapter_entry_into_force(items, rules_in_use)
         for node_id, items in per_chapter.items()
     }
 
@@ -539,7 +561,7 @@ def load_register(day: date | None = None, party_ids: Iterable[int] | None = Non
             entry = results[node_id].for_party(party.id)
             in_force = entry.result
             if event.in_force_on is not None:
-                in_force = law.apply_recorded(
+                in_force = apply_recorded(
                     in_force, event.in_force_on, what="entry into force of the chapter"
                 )
             accepted = ChapterStanding(
@@ -556,7 +578,7 @@ def load_register(day: date | None = None, party_ids: Iterable[int] | None = Non
                     and _dated(later) >= _dated(event)
                 ):
                     accepted.denunciation = later
-                    accepted.ends = law.denunciation_effective(
+                    accepted.ends = denunciation_effective(
                         later.event_on, rules_in_use, what=f"chapter {chapter.label}"
                     )
                     break
@@ -574,7 +596,7 @@ def load_register(day: date | None = None, party_ids: Iterable[int] | None = Non
                 ReservationStanding(
                     reservation,
                     provisions.get(reservation.node_id),
-                    law.reservation_review_dates(reservation.entered_on, until, rules_in_use),
+                    reservation_review_dates(reservation.entered_on, until, rules_in_use),
                 )
             )
         standing.reservations.sort(
@@ -697,11 +719,11 @@ def deadline_summary(standing: Standing, rules: Rules) -> list[dict]:
     rows = [
         {
             "scope": "General Annex: Standards",
-            "deadline": law.implementation_deadline("standard", start, rules=rules),
+            "deadline": implementation_deadline("standard", start, rules=rules),
         },
         {
             "scope": "General Annex: Transitional Standards",
-            "deadline": law.implementation_deadline("transitional_standard", start, rules=rules),
+            "deadline": implementation_deadline("transitional_standard", start, rules=rules),
         },
     ]
     for accepted in standing.current_chapters:
@@ -711,7 +733,7 @@ def deadline_summary(standing: Standing, rules: Rules) -> list[dict]:
             {
                 "scope": f"Chapter {accepted.chapter.label}: Standards and Recommended Practices "
                 "not reserved",
-                "deadline": law.implementation_deadline(
+                "deadline": implementation_deadline(
                     "standard", accepted.in_force.span, rules=rules
                 ),
             }
@@ -983,7 +1005,7 @@ def parties_over_time(register: Register, until: date | None = None) -> list[Cou
 class ChapterCount:
     chapter: Chapter
     acceptances: int
-    in_force: law.ChapterEntryIntoForce | None
+    in_force: ChapterEntryIntoForce | None
 
 
 def acceptances_per_chapter(register: Register) -> list[ChapterCount]:
@@ -1111,12 +1133,12 @@ def _annotate(
 ) -> Annotation:
     reservation, state = (
         standing_.reservation_on(item.key, day)
-        if item.kind == law.ProvisionKind.RECOMMENDED_PRACTICE
+        if item.kind == ProvisionKind.RECOMMENDED_PRACTICE
         else (None, Bound.NO)
     )
     months = standing_.extension_months(item.key, day)
     reserved = state is Bound.YES
-    deadline = law.implementation_deadline(
+    deadline = implementation_deadline(
         item.kind,
         start,
         reserved=reserved,

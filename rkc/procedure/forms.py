@@ -14,7 +14,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from rkc.parties.law import Procedure, ResponseKind
+from rkc.procedure.law import Procedure, ResponseKind
 from rkc.procedure.models import PROCEDURE_LABELS, RESPONSE_LABELS
 
 

@@ -1,7 +1,7 @@
 """Recommendations of the Management Committee and the parties' responses to them.
 
 A recommendation carries an adopted edition through the procedure of arts. 15 and 16. What
-the law makes of the recorded facts is computed by `rkc.parties.law.evaluate_recommendation`;
+the law makes of the recorded facts is computed by `rkc.procedure.law.evaluate_recommendation`;
 the columns `status` ... `failed_because` cache the last evaluation for lists and feeds.
 """
 
@@ -23,8 +23,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from rkc.convention.models import Edition, Node, utcnow
 from rkc.database import text_enum
 from rkc.extensions import db
-from rkc.parties.law import Procedure, ResponseKind, Status
 from rkc.parties.models import Party
+from rkc.procedure.law import Procedure, ResponseKind, Status
 
 PROCEDURE_LABELS = {
     Procedure.BODY: "Amendment of the Body (Article 15)",
@@ -74,7 +74,7 @@ class Recommendation(db.Model):
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
-    # The last evaluation (a cache of what law.py computed; see rkc.procedure.operations).
+    # The last evaluation (a cache of what rkc.procedure.law computed; see its operations).
     status: Mapped[Status] = mapped_column(text_enum(Status, 24), default=Status.PENDING)
     deemed_accepted_on: Mapped[date | None] = mapped_column(Date)
     in_force_on: Mapped[date | None] = mapped_column(Date)

@@ -1,6 +1,6 @@
 """Every write of the amendment procedure. No Flask here.
 
-The law is not written here: `rkc.parties.law.evaluate_recommendation` decides; this module
+The law is not written here: `rkc.procedure.law.evaluate_recommendation` decides; this module
 records facts, asks the law, caches its answer, and, when the law says an edition has been
 accepted, records the edition's date of entry into force (prospective until that day).
 """
@@ -16,11 +16,17 @@ from rkc import audit
 from rkc.convention import operations as text_ops
 from rkc.convention.models import Edition, EditionStatus, Node
 from rkc.extensions import db
-from rkc.parties import law
 from rkc.parties import queries as parties_queries
-from rkc.parties.law import Procedure, ResponseKind, Status
 from rkc.parties.models import Party
 from rkc.procedure import eligibility
+from rkc.procedure.law import (
+    Outcome,
+    Procedure,
+    Response,
+    ResponseKind,
+    Status,
+    evaluate_recommendation,
+)
 from rkc.procedure.models import Recommendation, RecommendationResponse
 
 FINAL_RESPONSES = frozenset(
@@ -213,7 +219,7 @@ def record_response(
     return response
 
 
-def evaluate(recommendation: Recommendation, as_of: date) -> law.Outcome:
+def evaluate(recommendation: Recommendation, as_of: date) -> Outcome:
     """What the law makes of the recorded facts on `as_of` (no writes).
 
     Parties are named to the law by their names (unique), so that its explanation, and the
@@ -229,11 +235,11 @@ def evaluate(recommendation: Recommendation, as_of: date) -> law.Outcome:
         bound_ids or [],
     )
     responses = [
-        law.Response(party=names[r.party_id], kind=r.kind, on=r.responded_on)
+        Response(party=names[r.party_id], kind=r.kind, on=r.responded_on)
         for r in recommendation.responses
     ]
     bound = None if bound_ids is None else [names[i] for i in bound_ids]
-    return law.evaluate_recommendation(
+    return evaluate_recommendation(
         recommendation.procedure,
         recommendation.communicated_on,
         responses,
@@ -253,7 +259,7 @@ def _party_names(*groups: Iterable[int]) -> dict[int, str]:
     return dict(db.session.execute(select(Party.id, Party.name).where(Party.id.in_(ids))).all())
 
 
-def apply_outcome(recommendation: Recommendation, as_of: date) -> law.Outcome:
+def apply_outcome(recommendation: Recommendation, as_of: date) -> Outcome:
     """Evaluate, cache the answer, and give the edition its in-force date once accepted.
 
     The edition's date is recorded only when acceptance is certain (deemed accepted or in
@@ -284,7 +290,7 @@ def apply_outcome(recommendation: Recommendation, as_of: date) -> law.Outcome:
     return outcome
 
 
-def apply_all(as_of: date) -> list[tuple[Recommendation, law.Outcome]]:
+def apply_all(as_of: date) -> list[tuple[Recommendation, Outcome]]:
     """Re-evaluate every recommendation not yet settled (a daily task: `rkc procedure apply`)."""
     open_ones = db.session.scalars(
         select(Recommendation).where(

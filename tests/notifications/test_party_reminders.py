@@ -23,7 +23,7 @@ from rkc.notifications.cli import notify_command
 from rkc.notifications.models import Notification
 from rkc.parties import operations as party_ops
 from rkc.parties import queries as party_queries
-from rkc.parties.law import add_months
+from rkc.parties.periods import add_months
 
 from ..parties.fixtures import make_party
 from .conftest import body

@@ -11,7 +11,7 @@ from rkc.clock import today
 from rkc.extensions import db
 from rkc.notifications.cli import notify_command
 from rkc.notifications.models import Notification
-from rkc.parties.law import add_months
+from rkc.parties.periods import add_months
 from rkc.procedure import operations as procedure_ops
 
 from ..procedure.test_procedure import _adopted_edition, _join

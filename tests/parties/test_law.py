@@ -1,4 +1,5 @@
-"""The Convention's date rules (rkc/parties/law.py): tables of cases with exact dates."""
+"""The Convention's date rules (rkc/parties/entry_into_force.py, deadlines.py,
+rkc/procedure/law.py): tables of cases with exact dates."""
 
 from __future__ import annotations
 
@@ -9,27 +10,33 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rkc.parties.law import (
+from rkc.parties.deadlines import (
+    ProvisionKind,
+    denunciation_effective,
+    implementation_deadline,
+    reservation_review_dates,
+)
+from rkc.parties.entry_into_force import (
+    ChapterAcceptance,
+    chapter_entry_into_force,
+    party_entry_into_force,
+)
+from rkc.parties.periods import (
     DEFAULT_RULES,
     RKC_ENTRY_INTO_FORCE,
-    ChapterAcceptance,
     DateRange,
-    Outcome,
     PartialDate,
     Precision,
+    Rules,
+    add_months,
+)
+from rkc.procedure.law import (
+    Outcome,
     Procedure,
-    ProvisionKind,
     Response,
     ResponseKind,
-    Rules,
     Status,
-    add_months,
-    chapter_entry_into_force,
-    denunciation_effective,
     evaluate_recommendation,
-    implementation_deadline,
-    party_entry_into_force,
-    reservation_review_dates,
 )
 
 #: Property tests keep no example database in the working tree.

@@ -15,8 +15,16 @@ from datetime import date
 
 import pytest
 
-from rkc.parties import law
-from rkc.parties.law import DEFAULT_RULES, RULE_ARTICLES, Response, Rules
+from rkc.parties.deadlines import (
+    denunciation_allowed,
+    denunciation_effective,
+    extension_allowed,
+    implementation_deadline,
+    reservation_review_dates,
+)
+from rkc.parties.entry_into_force import chapter_entry_into_force, party_entry_into_force
+from rkc.parties.periods import DEFAULT_RULES, RULE_ARTICLES, DateRange, Rules
+from rkc.procedure.law import Procedure, Response, evaluate_recommendation
 from rkc.procedure.models import PROCEDURE_LABELS
 
 
@@ -29,7 +37,7 @@ def test_every_rule_has_its_article():
 
 
 def _annex(**kwargs):  # type: ignore[no-untyped-def]
-    return law.evaluate_recommendation(
+    return evaluate_recommendation(
         "annex",
         d("2023-08-31"),
         [Response("A", "conditions_not_met", d("2023-09-01"))],
@@ -40,41 +48,37 @@ def _annex(**kwargs):  # type: ignore[no-untyped-def]
 
 #: For each rule: a computation whose explanation applies it.
 EXPLAINED_BY = {
-    "convention_in_force_on": lambda: law.party_entry_into_force("2005-01-01").explanation,
-    "accession_months": lambda: law.party_entry_into_force("2020-12-14").explanation,
+    "convention_in_force_on": lambda: party_entry_into_force("2005-01-01").explanation,
+    "accession_months": lambda: party_entry_into_force("2020-12-14").explanation,
     "chapter_acceptances_needed": lambda: (
-        law.chapter_entry_into_force(
-            [(p, "2010-01-31", d("2006-02-03")) for p in "ABCDE"]
-        ).explanation
+        chapter_entry_into_force([(p, "2010-01-31", d("2006-02-03")) for p in "ABCDE"]).explanation
     ),
     "chapter_months": lambda: (
-        law.chapter_entry_into_force(
-            [(p, "2010-01-31", d("2006-02-03")) for p in "ABCDE"]
-        ).explanation
+        chapter_entry_into_force([(p, "2010-01-31", d("2006-02-03")) for p in "ABCDE"]).explanation
     ),
     "implementation_months": lambda: (
-        law.implementation_deadline("standard", d("2021-03-14")).explanation
+        implementation_deadline("standard", d("2021-03-14")).explanation
     ),
     "transitional_implementation_months": lambda: (
-        law.implementation_deadline("transitional_standard", d("2021-03-14")).explanation
+        implementation_deadline("transitional_standard", d("2021-03-14")).explanation
     ),
     "extension_max_months": lambda: (
-        law.extension_allowed("standard", d("2021-03-14"), "2022", already_months=12, months=1),
+        extension_allowed("standard", d("2021-03-14"), "2022", already_months=12, months=1),
     ),
     "reservation_review_months": lambda: (
-        law.reservation_review_dates("2010", d("2020-01-01")).explanation
+        reservation_review_dates("2010", d("2020-01-01")).explanation
     ),
     "reservation_review_from": lambda: (
-        law.reservation_review_dates("2010", d("2020-01-01")).explanation
+        reservation_review_dates("2010", d("2020-01-01")).explanation
     ),
-    "denunciation_months": lambda: law.denunciation_effective("2019-08-31").explanation,
+    "denunciation_months": lambda: denunciation_effective("2019-08-31").explanation,
     "body_objection_months": lambda: (
-        law.evaluate_recommendation(
+        evaluate_recommendation(
             "body", d("2023-08-31"), [], d("2024-01-01"), parties_present=["A"]
         ).explanation
     ),
     "body_in_force_months": lambda: (
-        law.evaluate_recommendation(
+        evaluate_recommendation(
             "body",
             d("2023-08-31"),
             [Response("A", "acceptance", d("2023-09-01"))],
@@ -86,7 +90,7 @@ EXPLAINED_BY = {
     "conditions_extension_months": _annex,
     "annex_in_force_months": _annex,
     "rp_decision_months": lambda: (
-        law.evaluate_recommendation(
+        evaluate_recommendation(
             "recommended_practice", d("2023-08-31"), [], d("2024-01-01")
         ).explanation
     ),
@@ -103,7 +107,7 @@ def test_each_rule_is_explained_with_its_article(rule):
 
 
 def test_the_body_and_the_annexes_have_their_own_articles():
-    body = law.evaluate_recommendation(
+    body = evaluate_recommendation(
         "body", d("2023-08-31"), [], d("2024-01-01"), parties_present=["A"]
     ).explanation
     assert "Art. 15" in body[0]
@@ -111,32 +115,30 @@ def test_the_body_and_the_annexes_have_their_own_articles():
     annex = _annex()
     assert annex[0].startswith("Art. 16")
     assert "Art. 15" not in " ".join(annex)
-    rp = law.evaluate_recommendation("recommended_practice", d("2023-08-31"), [], d("2024-01-01"))
+    rp = evaluate_recommendation("recommended_practice", d("2023-08-31"), [], d("2024-01-01"))
     assert rp.explanation[0].startswith("Arts. 6(4)(b) and 16")
     assert "Art. 15" not in " ".join(rp.explanation)
-    assert "Article 15" in PROCEDURE_LABELS[law.Procedure.BODY]
-    assert "Article 16" in PROCEDURE_LABELS[law.Procedure.ANNEX]
-    assert "Articles 6(4)(b) and 16" in PROCEDURE_LABELS[law.Procedure.RECOMMENDED_PRACTICE]
+    assert "Article 15" in PROCEDURE_LABELS[Procedure.BODY]
+    assert "Article 16" in PROCEDURE_LABELS[Procedure.ANNEX]
+    assert "Articles 6(4)(b) and 16" in PROCEDURE_LABELS[Procedure.RECOMMENDED_PRACTICE]
 
 
 def test_extensions_cite_article_13_4():
-    late = law.extension_allowed(
-        "standard", d("2021-03-14"), "2024-03-15", already_months=0, months=6
-    )
+    late = extension_allowed("standard", d("2021-03-14"), "2024-03-15", already_months=0, months=6)
     assert late is not None
     assert "Art. 13(4)(a)" in late
-    too_long = law.extension_allowed("standard", None, "2022", already_months=8, months=6)
+    too_long = extension_allowed("standard", None, "2022", already_months=8, months=6)
     assert too_long is not None
     assert "Art. 13(4)(b)" in too_long
 
 
 def test_denunciation_cites_article_17():
-    why = law.denunciation_allowed("2024-02-28", law.DateRange.exact(d("2024-02-29")))
+    why = denunciation_allowed("2024-02-28", DateRange.exact(d("2024-02-29")))
     assert why is not None
     assert "Art. 17" in why
-    assert law.denunciation_allowed("2024-02-29", law.DateRange.exact(d("2024-02-29"))) is None
+    assert denunciation_allowed("2024-02-29", DateRange.exact(d("2024-02-29"))) is None
     # Not recorded: nothing can be judged.
-    assert law.denunciation_allowed("2006", None) is None
+    assert denunciation_allowed("2006", None) is None
 
 
 @pytest.mark.parametrize(
@@ -150,7 +152,7 @@ def test_denunciation_cites_article_17():
 )
 def test_both_readings_of_who_acts_on_a_chapter(reading, in_force):
     rules = dataclasses.replace(DEFAULT_RULES, chapter_amendment_parties=reading)
-    outcome = law.evaluate_recommendation(
+    outcome = evaluate_recommendation(
         "annex",
         d("2023-08-31"),
         [

@@ -7,16 +7,14 @@ from datetime import date
 
 import pytest
 
-from rkc.parties.law import (
-    DEFAULT_RULES,
-    PartialDate,
-    Rules,
+from rkc.parties.deadlines import implementation_deadline
+from rkc.parties.entry_into_force import (
     apply_recorded,
     chapter_entry_into_force,
-    implementation_deadline,
     party_entry_into_force,
     unknown_entry_into_force,
 )
+from rkc.parties.periods import DEFAULT_RULES, PartialDate, Rules
 from rkc.parties.queries import rules_from
 
 

@@ -12,9 +12,10 @@ from rkc.clock import today
 from rkc.convention import operations as text_ops
 from rkc.convention import queries
 from rkc.extensions import db
-from rkc.parties.law import PartialDate, Status, add_months
 from rkc.parties.models import EventKind, PartyEvent
+from rkc.parties.periods import PartialDate, add_months
 from rkc.procedure import operations as ops
+from rkc.procedure.law import Status
 from rkc.procedure.models import RecommendationResponse
 
 from ..helpers import create_people, csrf_token, log_in, party
