@@ -3,6 +3,7 @@ the forms only bound sizes and shapes, so that every refusal names the field the
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
@@ -23,7 +24,7 @@ from rkc.database import MAX_ID
 #: Submit buttons are named "action": "preview" shows the redline, "save" stores.
 PREVIEW, SAVE = "preview", "save"
 #: A hidden id or counter the page wrote: beyond the database's range it is forged.
-A_ROW = NumberRange(min=1, max=MAX_ID, message="This form was altered: reload the page.")
+A_ROW = NumberRange(min=1, max=MAX_ID, message=_l("This form was altered: reload the page."))
 
 
 class ProposalForm(FlaskForm):
@@ -34,16 +35,16 @@ class ProposalForm(FlaskForm):
     base_revision_id = IntegerField(validators=[Optional(), A_ROW])
     #: The amendment version the revise form showed (revise only).
     expected_seq = IntegerField(validators=[Optional(), A_ROW])
-    text = TextAreaField("Proposed text", validators=[Length(max=MAX_TEXT)])
-    title = StringField("Heading", validators=[Length(max=MAX_TITLE)])
-    kind = SelectField("Kind of the new unit", choices=[], validate_choice=False)
-    number = StringField("Number of the new unit", validators=[Length(max=40)])
-    after = SelectField("Place", choices=[], validate_choice=False)
+    text = TextAreaField(_l("Proposed text"), validators=[Length(max=MAX_TEXT)])
+    title = StringField(_l("Heading"), validators=[Length(max=MAX_TITLE)])
+    kind = SelectField(_l("Kind of the new unit"), choices=[], validate_choice=False)
+    number = StringField(_l("Number of the new unit"), validators=[Length(max=40)])
+    after = SelectField(_l("Place"), choices=[], validate_choice=False)
     key = StringField(
-        "Key (optional: leave empty to have one suggested)", validators=[Length(max=200)]
+        _l("Key (optional: leave empty to have one suggested)"), validators=[Length(max=200)]
     )
-    justification = TextAreaField("Justification (Markdown)", validators=[Length(max=MAX_TEXT)])
-    concept = StringField("Concept or topic (optional)", validators=[Length(max=MAX_CONCEPT)])
+    justification = TextAreaField(_l("Justification (Markdown)"), validators=[Length(max=MAX_TEXT)])
+    concept = StringField(_l("Concept or topic (optional)"), validators=[Length(max=MAX_CONCEPT)])
 
     def set_kind_choices(self, kinds: list[str]) -> None:
         self.kind.choices = [SelectChoice(value=k, label=KIND_LABELS.get(k, k)) for k in kinds]
@@ -51,15 +52,15 @@ class ProposalForm(FlaskForm):
 
 class TransitionForm(FlaskForm):
     to = HiddenField(validators=[Length(max=40)])
-    reason = TextAreaField("Reason (optional)", validators=[Length(max=MAX_NOTE)])
+    reason = TextAreaField(_l("Reason (optional)"), validators=[Length(max=MAX_NOTE)])
     superseded_by = StringField(
-        "Superseded by (number of the compromise, optional)", validators=[Length(max=20)]
+        _l("Superseded by (number of the compromise, optional)"), validators=[Length(max=20)]
     )
 
 
 class SponsorRequestForm(FlaskForm):
     note = TextAreaField(
-        "Note to the proposing party (optional)", validators=[Length(max=MAX_NOTE)]
+        _l("Note to the proposing party (optional)"), validators=[Length(max=MAX_NOTE)]
     )
 
 
@@ -71,12 +72,14 @@ STANCE_CHOICES = [SelectChoice(value=s.value, label=s.label) for s in Stance]
 
 
 class PositionForm(FlaskForm):
-    stance = RadioField("Position", choices=STANCE_CHOICES)
-    statement = TextAreaField("Statement (optional, Markdown)", validators=[Length(max=MAX_NOTE)])
+    stance = RadioField(_l("Position"), choices=STANCE_CHOICES)
+    statement = TextAreaField(
+        _l("Statement (optional, Markdown)"), validators=[Length(max=MAX_NOTE)]
+    )
 
 
 class CommentForm(FlaskForm):
-    body = TextAreaField("Comment (Markdown)", validators=[Length(max=MAX_NOTE)])
+    body = TextAreaField(_l("Comment (Markdown)"), validators=[Length(max=MAX_NOTE)])
     reply_to = IntegerField(validators=[Optional(), A_ROW])
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, Field, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
@@ -18,33 +19,33 @@ def edition_slug(_form: FlaskForm, field: Field) -> None:
 
 class OpenDraftForm(FlaskForm):
     slug = StringField(
-        "Short name (used in addresses: a-z, 0-9 and '-')",
+        _l("Short name (used in addresses: a-z, 0-9 and '-')"),
         validators=[DataRequired(), Length(max=60), edition_slug],
     )
-    title = StringField("Title", validators=[DataRequired(), Length(max=300)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
 
 
 class FreezeForm(FlaskForm):
     # Explicit ids: the manage page shows this form next to OpenDraftForm, whose `title` field
     # would otherwise share the id "title" (and a label would point at the wrong input).
     title = StringField(
-        "Title of the adopted text",
+        _l("Title of the adopted text"),
         validators=[Optional(), Length(max=300)],
         id="freeze-title",
     )
-    adopted_on = DateField("Adopted on", validators=[InputRequired()])
-    in_force_from = DateField("In force from (if already known)", validators=[Optional()])
-    confirm = BooleanField("I have read the list above and want to freeze this draft now")
+    adopted_on = DateField(_l("Adopted on"), validators=[InputRequired()])
+    in_force_from = DateField(_l("In force from (if already known)"), validators=[Optional()])
+    confirm = BooleanField(_l("I have read the list above and want to freeze this draft now"))
 
 
 class ReopenForm(FlaskForm):
     reason = TextAreaField(
-        "Why reopen it (kept in the audit log)", validators=[DataRequired(), Length(max=2000)]
+        _l("Why reopen it (kept in the audit log)"), validators=[DataRequired(), Length(max=2000)]
     )
     confirm = BooleanField(
-        "Reopen: the edition becomes a working draft again", validators=[DataRequired()]
+        _l("Reopen: the edition becomes a working draft again"), validators=[DataRequired()]
     )
 
 
 class InForceForm(FlaskForm):
-    in_force_from = DateField("In force from", validators=[InputRequired()])
+    in_force_from = DateField(_l("In force from"), validators=[InputRequired()])

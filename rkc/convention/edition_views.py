@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from rkc import audit
@@ -17,6 +18,7 @@ from rkc.convention import operations as ops
 from rkc.convention import queries
 from rkc.convention.edition_forms import FreezeForm, InForceForm, OpenDraftForm, ReopenForm
 from rkc.convention.models import Edition, EditionStatus, Work, utcnow
+from rkc.i18n import long_date
 from rkc.procedure import operations as procedure_ops
 from rkc.procedure import queries as procedure_queries
 from rkc.procedure.models import STATUS_LABELS
@@ -77,7 +79,14 @@ def open_draft(work_key: str, slug: str):  # type: ignore[no-untyped-def]
         form.slug.errors.append(str(exc))
         return _manage_page(work, source, 400, draft_form=form)
     audit.record("edition.open_draft", "edition", draft.id, slug=draft.slug, based_on=source.slug)
-    flash(f"Working draft “{draft.title}” opened from “{source.title}”.", "info")
+    flash(
+        gettext(
+            "Working draft “%(draft)s” opened from “%(source)s”.",
+            draft=draft.title,
+            source=source.title,
+        ),
+        "info",
+    )
     return redirect(url_for(".manage_edition", work_key=work.key, slug=draft.slug))
 
 
@@ -100,7 +109,7 @@ def freeze_preflight(work_key: str, slug: str):  # type: ignore[no-untyped-def]
     work = _work(work_key)
     draft = _edition(work, slug)
     if draft.status is not EditionStatus.WORKING_DRAFT:
-        flash(f"“{draft.title}” is already frozen.", "info")
+        flash(gettext("“%(draft)s” is already frozen.", draft=draft.title), "info")
         return redirect(url_for(".manage_edition", work_key=work.key, slug=draft.slug))
     return _freeze_page(work, draft, FreezeForm())
 
@@ -126,7 +135,7 @@ def freeze_edition(work_key: str, slug: str):  # type: ignore[no-untyped-def]
     except AmendmentError as exc:
         getattr(form, exc.field, form.confirm).errors.append(str(exc))
         return _freeze_page(work, draft, form, 400)
-    flash(f"“{draft.title}” is frozen as adopted text.", "info")
+    flash(gettext("“%(draft)s” is frozen as adopted text.", draft=draft.title), "info")
     return redirect(url_for(".manage_edition", work_key=work.key, slug=draft.slug))
 
 
@@ -144,7 +153,7 @@ def reopen_edition(work_key: str, slug: str):  # type: ignore[no-untyped-def]
     except AmendmentError as exc:
         form.reason.errors.append(str(exc))
         return _manage_page(work, edition, 400, reopen_form=form)
-    flash(f"“{edition.title}” is a working draft again.", "info")
+    flash(gettext("“%(edition)s” is a working draft again.", edition=edition.title), "info")
     return redirect(url_for(".manage_edition", work_key=work.key, slug=edition.slug))
 
 
@@ -163,7 +172,14 @@ def record_in_force(work_key: str, slug: str):  # type: ignore[no-untyped-def]
         form.in_force_from.errors.append(str(exc))
         return _manage_page(work, edition, 400, in_force_form=form)
     audit.record("edition.in_force", "edition", edition.id, in_force_from=edition.in_force_from)
-    flash(f"“{edition.title}” is in force from {edition.in_force_from:%-d %B %Y}.", "info")
+    flash(
+        gettext(
+            "“%(edition)s” is in force from %(day)s.",
+            edition=edition.title,
+            day=long_date(edition.in_force_from),
+        ),
+        "info",
+    )
     return redirect(url_for(".manage_edition", work_key=work.key, slug=edition.slug))
 
 

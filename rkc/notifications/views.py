@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import RadioField
@@ -66,7 +67,7 @@ def mark_all_read():  # type: ignore[no-untyped-def]
     if not EmptyForm().validate_on_submit():
         abort(400)
     count = ops.mark_read(current_user)
-    flash(f"{count} notification(s) marked as read.", "info")
+    flash(gettext("%(count)s notification(s) marked as read.", count=count), "info")
     return redirect(url_for(".list_notifications"))
 
 
@@ -83,7 +84,7 @@ def save_preferences():  # type: ignore[no-untyped-def]
             mark_form=EmptyForm(),
         ), 400
     ops.set_email_mode(current_user, form.email_mode.data)
-    flash("Your e-mail preference is saved.", "info")
+    flash(gettext("Your e-mail preference is saved."), "info")
     return redirect(url_for(".list_notifications"))
 
 

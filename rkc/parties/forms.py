@@ -7,6 +7,7 @@ day nobody knows.
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
@@ -15,124 +16,132 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from rkc.parties.models import InstrumentKind, PartyKind
 
-DATE_HINT = "YYYY, YYYY-MM or YYYY-MM-DD: only as precise as the record"
-
 
 def _date_field(label: str, *, required: bool = True) -> StringField:
     validators = [DataRequired()] if required else [Optional()]
     return StringField(
         label,
         validators=[*validators, Length(max=10)],
-        description=DATE_HINT if required else DATE_HINT + "; empty if not known",
+        description=_l("YYYY, YYYY-MM or YYYY-MM-DD: only as precise as the record")
+        if required
+        else _l("YYYY, YYYY-MM or YYYY-MM-DD: only as precise as the record; empty if not known"),
     )
 
 
 def _source() -> StringField:
     return StringField(
-        "Source", validators=[Optional(), Length(max=2000)], description="where the fact is from"
+        _l("Source"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("where the fact is from"),
     )
 
 
 class InstrumentForm(FlaskForm):
     instrument = SelectField(
-        "Instrument",
-        choices=[SelectChoice(value="", label="not known")]
+        _l("Instrument"),
+        choices=[SelectChoice(value="", label=_l("not known"))]
         + [SelectChoice(value=k.value, label=k.label) for k in InstrumentKind],
     )
-    deposited_on = _date_field("Deposited on", required=False)
+    deposited_on = _date_field(_l("Deposited on"), required=False)
     in_force_on = StringField(
-        "Entry into force, as the depositary recorded it",
+        _l("Entry into force, as the depositary recorded it"),
         validators=[Optional(), Length(max=10)],
-        description="only when the record says so; empty lets rkc compute it (3 months)",
+        description=_l("only when the record says so; empty lets rkc compute it (3 months)"),
     )
     source = _source()
-    note = StringField("Note", validators=[Optional(), Length(max=2000)])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=2000)])
 
 
 class AcceptanceForm(FlaskForm):
-    chapter = SelectField("Specific Annex chapter", choices=[])
-    notified_on = _date_field("Notified on")
+    chapter = SelectField(_l("Specific Annex chapter"), choices=[])
+    notified_on = _date_field(_l("Notified on"))
     in_force_on = StringField(
-        "Entry into force for the party, as the depositary recorded it",
+        _l("Entry into force for the party, as the depositary recorded it"),
         validators=[Optional(), Length(max=10)],
-        description="only when the record says so; empty lets rkc compute it",
+        description=_l("only when the record says so; empty lets rkc compute it"),
     )
     source = _source()
-    note = StringField("Note", validators=[Optional(), Length(max=2000)])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=2000)])
 
 
 class ReservationForm(FlaskForm):
-    provision = SelectField("Recommended Practice", choices=[])
-    entered_on = _date_field("Entered on")
+    provision = SelectField(_l("Recommended Practice"), choices=[])
+    entered_on = _date_field(_l("Entered on"))
     text = TextAreaField(
-        "How national law differs",
+        _l("How national law differs"),
         validators=[DataRequired(), Length(max=20000)],
-        description="Markdown",
+        description=_l("Markdown"),
     )
     source = _source()
 
 
 class WithdrawalForm(FlaskForm):
-    withdrawn_on = _date_field("Withdrawn on")
+    withdrawn_on = _date_field(_l("Withdrawn on"))
     source = _source()
 
 
 class ExtensionForm(FlaskForm):
     provision = StringField(
-        "General Annex provision or chapter",
+        _l("General Annex provision or chapter"),
         validators=[DataRequired(), Length(max=200)],
-        description="its key, e.g. ga/3/3.11 or ga/3 (every provision of the chapter); "
-        "Art. 13(4) allows extensions for the General Annex only",
+        description=_l(
+            "its key, e.g. ga/3/3.11 or ga/3 (every provision of the chapter); "
+            "Art. 13(4) allows extensions for the General Annex only"
+        ),
     )
     requested_on = StringField(
-        "Requested on",
+        _l("Requested on"),
         validators=[Optional(), Length(max=10)],
-        description="when the party asked: YYYY, YYYY-MM or YYYY-MM-DD; before its period ended",
+        description=_l(
+            "when the party asked: YYYY, YYYY-MM or YYYY-MM-DD; before its period ended"
+        ),
     )
-    granted_on = _date_field("Granted on")
+    granted_on = _date_field(_l("Granted on"))
     months = IntegerField(
-        "Months", validators=[DataRequired(), NumberRange(min=1, max=12)], default=12
+        _l("Months"), validators=[DataRequired(), NumberRange(min=1, max=12)], default=12
     )
     source = _source()
-    note = StringField("Note", validators=[Optional(), Length(max=2000)])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=2000)])
 
 
 class DenunciationForm(FlaskForm):
-    chapter = SelectField("What is denounced", choices=[])
-    notice_on = _date_field("Notice received on")
+    chapter = SelectField(_l("What is denounced"), choices=[])
+    notice_on = _date_field(_l("Notice received on"))
     source = _source()
-    note = StringField("Note", validators=[Optional(), Length(max=2000)])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=2000)])
 
 
 class RetractForm(FlaskForm):
-    reason = StringField("Why the record is wrong", validators=[DataRequired(), Length(max=2000)])
+    reason = StringField(
+        _l("Why the record is wrong"), validators=[DataRequired(), Length(max=2000)]
+    )
 
 
 class ImportForm(FlaskForm):
     table = FileField(
-        "Party table (CSV in UTF-8, or the depositary's table as CSV or PDF)",
+        _l("Party table (CSV in UTF-8, or the depositary's table as CSV or PDF)"),
         validators=[FileRequired()],
     )
-    check_only = BooleanField("Only check it; store nothing")
+    check_only = BooleanField(_l("Only check it; store nothing"))
 
 
 WCO_MEMBER_CHOICES = [
-    SelectChoice(value="", label="not recorded"),
-    SelectChoice(value="yes", label="yes"),
-    SelectChoice(value="no", label="no"),
+    SelectChoice(value="", label=_l("not recorded")),
+    SelectChoice(value="yes", label=_l("yes")),
+    SelectChoice(value="no", label=_l("no")),
 ]
 
 
 class PartyForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     iso3 = StringField(
-        "ISO 3166-1 alpha-3 code",
+        _l("ISO 3166-1 alpha-3 code"),
         validators=[Optional(), Length(max=3)],
-        description="empty for a union such as the European Union",
+        description=_l("empty for a union such as the European Union"),
     )
     kind = SelectField(
-        "Kind", choices=[SelectChoice(value=k.value, label=k.value) for k in PartyKind]
+        _l("Kind"), choices=[SelectChoice(value=k.value, label=k.value) for k in PartyKind]
     )
-    wco_member = SelectField("WCO Member", choices=WCO_MEMBER_CHOICES)
-    note = TextAreaField("Note", validators=[Optional(), Length(max=5000)])
-    source_url = StringField("Source", validators=[Optional(), Length(max=2000)])
+    wco_member = SelectField(_l("WCO Member"), choices=WCO_MEMBER_CHOICES)
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
+    source_url = StringField(_l("Source"), validators=[Optional(), Length(max=2000)])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -19,36 +20,40 @@ from rkc.procedure.models import PROCEDURE_LABELS, RESPONSE_LABELS
 
 
 class RecommendationForm(FlaskForm):
-    edition_id = SelectField("Adopted edition it brings into force", coerce=int, choices=[])
+    edition_id = SelectField(_l("Adopted edition it brings into force"), coerce=int, choices=[])
     procedure = SelectField(
-        "Procedure",
+        _l("Procedure"),
         choices=[SelectChoice(value=p.value, label=PROCEDURE_LABELS[p]) for p in Procedure],
     )
-    session = StringField("Committee session", validators=[InputRequired(), Length(max=300)])
-    decided_on = DateField("Decided on", validators=[InputRequired()])
-    communicated_on = DateField("Communicated by the depositary on", validators=[InputRequired()])
+    session = StringField(_l("Committee session"), validators=[InputRequired(), Length(max=300)])
+    decided_on = DateField(_l("Decided on"), validators=[InputRequired()])
+    communicated_on = DateField(
+        _l("Communicated by the depositary on"), validators=[InputRequired()]
+    )
     set_in_force_on = DateField(
-        "Date of entry into force set by it (annexes only)", validators=[Optional()]
+        _l("Date of entry into force set by it (annexes only)"), validators=[Optional()]
     )
     in_force_months = IntegerField(
-        "Or: months from deemed acceptance to entry into force, set by it (annexes only)",
+        _l("Or: months from deemed acceptance to entry into force, set by it (annexes only)"),
         validators=[Optional(), NumberRange(min=0, max=120)],
     )
     parties_present = SelectMultipleField(
-        "Parties present (Body amendments)", coerce=int, choices=[]
+        _l("Parties present (Body amendments)"), coerce=int, choices=[]
     )
-    chapter_id = SelectField("Specific Annex chapter concerned (if one)", coerce=int, choices=[])
-    note = TextAreaField("Note", validators=[Optional(), Length(max=5000)])
+    chapter_id = SelectField(
+        _l("Specific Annex chapter concerned (if one)"), coerce=int, choices=[]
+    )
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
 
 
 class ResponseForm(FlaskForm):
-    party_id = SelectField("Party", coerce=int, choices=[])
+    party_id = SelectField(_l("Party"), coerce=int, choices=[])
     kind = SelectField(
-        "Response",
+        _l("Response"),
         choices=[SelectChoice(value=k.value, label=RESPONSE_LABELS[k]) for k in ResponseKind],
     )
-    responded_on = DateField("Notified on", validators=[InputRequired()])
-    note = StringField("Note", validators=[Optional(), Length(max=1000)])
+    responded_on = DateField(_l("Notified on"), validators=[InputRequired()])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=1000)])
 
 
 class ApplyForm(FlaskForm):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from rkc.auth.permissions import Action, can, ensure
@@ -77,7 +78,7 @@ def new_recommendation():  # type: ignore[no-untyped-def]
             field = {"edition": "edition_id", "chapter": "chapter_id"}.get(exc.field, exc.field)
             getattr(form, field, form.session).errors.append(str(exc))
         else:
-            flash("The recommendation is recorded.", "info")
+            flash(gettext("The recommendation is recorded."), "info")
             return redirect(url_for(".show_recommendation", rec_id=rec.id))
     status = 400 if request.method == "POST" else 200
     return render_template("procedure/new.html", form=form), status
@@ -127,7 +128,7 @@ def record_response(rec_id: int):  # type: ignore[no-untyped-def]
         getattr(form, field, form.kind).errors.append(str(exc))
         db.session.rollback()
         return _detail(_recommendation_or_404(rec_id), 400, form)
-    flash("The response is recorded.", "info")
+    flash(gettext("The response is recorded."), "info")
     return redirect(url_for(".show_recommendation", rec_id=rec.id))
 
 
@@ -139,5 +140,8 @@ def apply_recommendation(rec_id: int):  # type: ignore[no-untyped-def]
     if not ApplyForm().validate_on_submit():
         return _detail(rec, 400)
     outcome = ops.apply_outcome(rec, today())
-    flash(f"Evaluated as of today: {STATUS_LABELS[outcome.status].lower()}.", "info")
+    flash(
+        gettext("Evaluated as of today: %(status)s.", status=STATUS_LABELS[outcome.status].lower()),
+        "info",
+    )
     return redirect(url_for(".show_recommendation", rec_id=rec.id))

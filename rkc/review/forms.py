@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -26,33 +27,34 @@ LANGUAGES = [SelectChoice(value=code, label=name) for code, name in LANGUAGE_NAM
 
 
 class MeetingForm(FlaskForm):
-    body_id = SelectField("Body", coerce=int, choices=[])
+    body_id = SelectField(_l("Body"), coerce=int, choices=[])
     number = IntegerField(
-        "Session number (23 for the 23rd)", validators=[InputRequired(), NumberRange(1, 999)]
+        _l("Session number (23 for the 23rd)"), validators=[InputRequired(), NumberRange(1, 999)]
     )
-    starts_on = DateField("From", validators=[InputRequired()])
-    ends_on = DateField("To", validators=[InputRequired()])
+    starts_on = DateField(_l("From"), validators=[InputRequired()])
+    ends_on = DateField(_l("To"), validators=[InputRequired()])
     mode = SelectField(
-        "Mode", choices=[SelectChoice(value=m.value, label=lbl) for m, lbl in MODE_LABELS.items()]
+        _l("Mode"),
+        choices=[SelectChoice(value=m.value, label=lbl) for m, lbl in MODE_LABELS.items()],
     )
-    languages = SelectMultipleField("Languages", choices=LANGUAGES, default=["en", "fr"])
-    venue = StringField("Venue", validators=[Optional(), Length(max=300)])
+    languages = SelectMultipleField(_l("Languages"), choices=LANGUAGES, default=["en", "fr"])
+    venue = StringField(_l("Venue"), validators=[Optional(), Length(max=300)])
 
 
 class StatusForm(FlaskForm):
     status = SelectField(
-        "Status",
+        _l("Status"),
         choices=[SelectChoice(value=s.value, label=lbl) for s, lbl in STATUS_LABELS.items()],
     )
 
 
 class AgendaItemForm(FlaskForm):
-    title = StringField("Item", validators=[InputRequired(), Length(max=500)])
+    title = StringField(_l("Item"), validators=[InputRequired(), Length(max=500)])
     purpose = SelectField(
-        "Purpose",
+        _l("Purpose"),
         choices=[SelectChoice(value=p.value, label=lbl) for p, lbl in PURPOSE_LABELS.items()],
     )
-    parent_id = SelectField("Under", coerce=int, choices=[])
+    parent_id = SelectField(_l("Under"), coerce=int, choices=[])
 
 
 class MoveForm(FlaskForm):
@@ -60,16 +62,16 @@ class MoveForm(FlaskForm):
 
 
 class DocumentForm(FlaskForm):
-    title = StringField("Title", validators=[InputRequired(), Length(max=500)])
-    language = SelectField("Language", choices=LANGUAGES)
-    file = FileField("File (Word .docx or PDF)", validators=[FileRequired()])
+    title = StringField(_l("Title"), validators=[InputRequired(), Length(max=500)])
+    language = SelectField(_l("Language"), choices=LANGUAGES)
+    file = FileField(_l("File (Word .docx or PDF)"), validators=[FileRequired()])
 
 
 class RegisterForm(DocumentForm):
     """A new document: its distribution level too (its versions keep it)."""
 
     level = SelectField(
-        "Distribution",
+        _l("Distribution"),
         choices=[SelectChoice(value=v.value, label=lbl) for v, lbl in LEVEL_LABELS.items()],
         default="parties_and_observers",
     )
@@ -82,5 +84,7 @@ class RevisionForm(DocumentForm):
 
 
 class BodyForm(FlaskForm):
-    series = StringField("Series letters", validators=[InputRequired(), Length(max=10)])
-    symbol_pattern = StringField("Symbol pattern", validators=[InputRequired(), Length(max=100)])
+    series = StringField(_l("Series letters"), validators=[InputRequired(), Length(max=10)])
+    symbol_pattern = StringField(
+        _l("Symbol pattern"), validators=[InputRequired(), Length(max=100)]
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from rkc.auth.permissions import Action, can, ensure, role_of
@@ -114,7 +115,7 @@ def new_meeting():  # type: ignore[no-untyped-def]
         except ops.ReviewError as exc:
             _field_error(form, exc, "number")
         else:
-            flash(f"The {meeting.short} session is recorded.", "info")
+            flash(gettext("The %(session)s session is recorded.", session=meeting.short), "info")
             return redirect(url_for(".show_meeting", meeting_id=meeting.id))
     status = 400 if request.method == "POST" else 200
     return render_template("review/new.html", form=form), status
@@ -159,7 +160,7 @@ def set_status(meeting_id: int):  # type: ignore[no-untyped-def]
     if not form.validate_on_submit():
         return _meeting_page(meeting, 400, status_form=form)
     ops.set_status(meeting, form.status.data)
-    flash(f"Status: {STATUS_LABELS[meeting.status].lower()}.", "info")
+    flash(gettext("Status: %(status)s.", status=STATUS_LABELS[meeting.status].lower()), "info")
     return redirect(url_for(".show_meeting", meeting_id=meeting.id))
 
 
@@ -180,7 +181,7 @@ def add_item(meeting_id: int):  # type: ignore[no-untyped-def]
     except ops.ReviewError as exc:
         _field_error(form, exc, "title")
         return _meeting_page(meeting, 400, item_form=form)
-    flash("The item is on the agenda.", "info")
+    flash(gettext("The item is on the agenda."), "info")
     return redirect(url_for(".show_meeting", meeting_id=meeting.id) + "#agenda")
 
 
@@ -247,7 +248,7 @@ def register_document(meeting_id: int):  # type: ignore[no-untyped-def]
     except ops.ReviewError as exc:
         _field_error(form, exc, "file")
         return _meeting_page(meeting, 400, document_form=form)
-    flash(f"Registered as {document.symbol}.", "info")
+    flash(gettext("Registered as %(symbol)s.", symbol=document.symbol), "info")
     return redirect(url_for(".show_document", document_id=document.id))
 
 
@@ -297,7 +298,7 @@ def _new_version(document_id: int, form_class, prefix: str, form_name: str, writ
         except ops.ReviewError as exc:
             _field_error(form, exc, "file")
         else:
-            flash(f"Registered as {made.symbol}.", "info")
+            flash(gettext("Registered as %(symbol)s.", symbol=made.symbol), "info")
             return redirect(url_for(".show_document", document_id=made.id))
     return _document_page(document, 400, **{form_name: form})
 
@@ -351,7 +352,14 @@ def configure_body(body_id: int):  # type: ignore[no-untyped-def]
         except ops.ReviewError as exc:
             _field_error(form, exc, "symbol_pattern")
         else:
-            flash(f"The {body.code}'s symbols follow {body.symbol_pattern} from now on.", "info")
+            flash(
+                gettext(
+                    "The %(body)s's symbols follow %(pattern)s from now on.",
+                    body=body.code,
+                    pattern=body.symbol_pattern,
+                ),
+                "info",
+            )
             return redirect(url_for(".list_meetings"))
     status = 400 if request.method == "POST" else 200
     return render_template("review/body.html", body=body, form=form), status
