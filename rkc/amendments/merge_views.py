@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import DBAPIError
@@ -150,11 +151,15 @@ def merge_amendments(draft: str):  # type: ignore[no-untyped-def]
         return _failed(edition, 400, str(exc))
     labels = ", ".join(a.label for a in outcome.merged)
     note = (
-        f" Now in conflict: {'; '.join(outcome.conflicts_flagged)}."
+        " " + gettext("Now in conflict: %(units)s.", units="; ".join(outcome.conflicts_flagged))
         if outcome.conflicts_flagged
         else ""
     )
-    flash(f"Merged {labels} into “{edition.title}”.{note}", "info")
+    flash(
+        gettext("Merged %(labels)s into “%(edition)s”.", labels=labels, edition=edition.title)
+        + note,
+        "info",
+    )
     return redirect(url_for(".show_queue", draft=draft, chapter=request.form.get("chapter", "")))
 
 
@@ -211,5 +216,12 @@ def write_compromise(draft: str):  # type: ignore[no-untyped-def]
         return _raced(edition, node.key)
     except (merging.MergeError, AmendmentError) as exc:
         return _failed(edition, 400, str(exc))
-    flash(f"Compromise text merged into {node.key}; {len(chosen)} amendment(s) superseded.", "info")
+    flash(
+        gettext(
+            "Compromise text merged into %(key)s; %(count)s amendment(s) superseded.",
+            key=node.key,
+            count=len(chosen),
+        ),
+        "info",
+    )
     return redirect(url_for(".show_queue", draft=draft, chapter=request.form.get("chapter", "")))

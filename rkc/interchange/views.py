@@ -19,6 +19,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import gettext, ngettext
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms.fields.choices import SelectChoice
@@ -310,12 +311,26 @@ def import_text(work_key: str):  # type: ignore[no-untyped-def]
         drop_upload(_previews_folder(), user_id, form.token.data)
     chapters = "; ".join(summary.lines())
     flash(
-        f"Imported {source} into the new working draft “{summary.edition.title}”: "
-        f"{summary.added} unit(s) added, {summary.changed} changed, {summary.unchanged} unchanged, "
-        f"{summary.removed} removed, {summary.kept} kept as in “{base.title}”"
+        gettext(
+            "Imported %(file)s into the new working draft “%(draft)s”: %(added)s unit(s) added, "
+            "%(changed)s changed, %(unchanged)s unchanged, %(removed)s removed, %(kept)s kept "
+            "as in “%(base)s”",
+            file=source,
+            draft=summary.edition.title,
+            added=summary.added,
+            changed=summary.changed,
+            unchanged=summary.unchanged,
+            removed=summary.removed,
+            kept=summary.kept,
+            base=base.title,
+        )
         + (f" ({chapters})" if chapters else "")
-        + (f"; {len(summary.warnings)} warning(s) accepted" if summary.warnings else "")
-        + "".join(f"; note: {note}" for note in summary.notes)
+        + (
+            gettext("; %(count)s warning(s) accepted", count=len(summary.warnings))
+            if summary.warnings
+            else ""
+        )
+        + "".join(gettext("; note: %(note)s", note=note) for note in summary.notes)
         + ".",
         "info",
     )
@@ -407,13 +422,23 @@ def import_amendments():  # type: ignore[no-untyped-def]
     )
     count = len(result.proposed)
     message = (
-        f"{count} draft amendment{'' if count == 1 else 's'} made from {source} in "
-        f"“{result.edition.title}”"
+        ngettext(
+            "%(num)d draft amendment made from %(file)s in “%(draft)s”",
+            "%(num)d draft amendments made from %(file)s in “%(draft)s”",
+            count,
+            file=source,
+            draft=result.edition.title,
+        )
         + (f": {made}." if made else ".")
-        + " Only your party's delegates see them until they are tabled: justify and table each."
+        + " "
+        + gettext(
+            "Only your party's delegates see them until they are tabled: justify and table each."
+        )
     )
     if result.skipped:
-        message += " Left out: " + "; ".join(str(f) for f in result.skipped) + "."
+        message += " " + gettext(
+            "Left out: %(items)s.", items="; ".join(str(f) for f in result.skipped)
+        )
     flash(message, "info")
     return redirect(url_for("amendments.list_amendments", scope="mine"))
 
