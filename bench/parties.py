@@ -23,7 +23,7 @@ from bench.report import Options, Row, measure_interleaved, ratio
 from bench.support import SetupError, dispose, make_app, progress, rkc_init
 from rkc.audit import Actor, acting_as
 from rkc.extensions import db
-from rkc.parties import operations, queries
+from rkc.parties import operations, standings
 
 PING = "/_bench/ping"
 MATRIX_GOAL_MS = 150.0
@@ -82,7 +82,7 @@ def _accept_chapters() -> tuple[int, str]:
     """Each party with a known date accepts a few chapters at its deposit; returns how many
     acceptances were recorded and the code of the party with the most."""
     chance = random.Random(6)  # the same record every run
-    register = queries.load_register()
+    register = standings.load_register()
     if len(register.chapters) != 25:
         raise SetupError(f"expected 25 Specific Annex chapters, found {len(register.chapters)}")
     total, busiest, most = 0, "", -1

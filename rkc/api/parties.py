@@ -1,8 +1,8 @@
 """JSON API for a party's record: instruments, acceptances, reservations, deadlines, and the
 text binding it on a day.
 
-Everything is read through `rkc.parties.queries` (which applies the date rules), exactly as
-the party's pages are; nothing here computes a date. Dates keep their recorded precision
+Everything is read through `rkc.parties.standings` and `binding_text` (which apply the date
+rules), as the party's pages are; nothing here computes a date. Dates keep their recorded precision
 (`2006`, `2006-04`, `2006-04-29`); a computed date is a range `{earliest, latest}` that is
 exact when both agree, with the explanation that gives it. A party whose entry into force
 is not recorded has `entry_into_force: null` and says "date not recorded"; a party whose
@@ -19,8 +19,10 @@ from flask import Blueprint, abort, request, url_for
 
 from rkc.api.texts import conditional
 from rkc.clock import today
-from rkc.parties import queries
+from rkc.parties import standings
+from rkc.parties.binding_text import BindingText, binding_text
 from rkc.parties.deadlines import Deadline
+from rkc.parties.lookup import party_by_ident
 from rkc.parties.models import Party
 from rkc.parties.periods import DateRange, DateResult
 
@@ -38,7 +40,7 @@ def register(bp: Blueprint) -> None:
 
 
 def _party(code: str) -> Party:
-    party = queries.party_by_ident(code) if code.isalnum() and len(code) <= 12 else None
+    party = party_by_ident(code) if code.isalnum() and len(code) <= 12 else None
     if party is None:
         abort(
             404,
@@ -91,7 +93,7 @@ def deadline_json(deadline: Deadline | None) -> dict[str, Any] | None:
     }
 
 
-def _head(party: Party, standing: queries.Standing) -> dict[str, Any]:
+def _head(party: Party, standing: standings.Standing) -> dict[str, Any]:
     membership = standing.membership
     return {
         "party": party.name,
@@ -106,7 +108,7 @@ def _head(party: Party, standing: queries.Standing) -> dict[str, Any]:
     }
 
 
-def chapters_record(standing: queries.Standing) -> str | list[str]:
+def chapters_record(standing: standings.Standing) -> str | list[str]:
     """``"unknown"``, ``"none"``, or the labels of the chapters accepted now (a list; when
     the record is not known to be complete, ``chapters_complete`` says so)."""
     record = standing.chapters_record
@@ -121,7 +123,7 @@ def chapters_record(standing: queries.Standing) -> str | list[str]:
 def party_instruments(code: str):  # type: ignore[no-untyped-def]
     """The party's instruments and denunciation of the Convention, as recorded."""
     party = _party(code)
-    standing = queries.standing(party)
+    standing = standings.standing(party)
     membership = standing.membership
     instruments = [
         {
@@ -150,7 +152,7 @@ def party_instruments(code: str):  # type: ignore[no-untyped-def]
 def party_acceptances(code: str):  # type: ignore[no-untyped-def]
     """The Specific Annex chapters the party accepted, and when each is in force for it."""
     party = _party(code)
-    standing = queries.standing(party)
+    standing = standings.standing(party)
     return conditional(
         {
             **_head(party, standing),
@@ -176,7 +178,7 @@ def party_acceptances(code: str):  # type: ignore[no-untyped-def]
 def party_reservations(code: str):  # type: ignore[no-untyped-def]
     """The party's reservations to Recommended Practices (art. 12) and their review dates."""
     party = _party(code)
-    standing = queries.standing(party)
+    standing = standings.standing(party)
     return conditional(
         {
             **_head(party, standing),
@@ -201,14 +203,14 @@ def party_deadlines(code: str):  # type: ignore[no-untyped-def]
     """The party's implementation deadlines (art. 13), by group; null where its date of
     entry into force is not recorded."""
     party = _party(code)
-    register = queries.load_register(party_ids=[party.id])
+    register = standings.load_register(party_ids=[party.id])
     standing = register.standings[0]
     return conditional(
         {
             **_head(party, standing),
             "deadlines": [
                 {"scope": row["scope"], "deadline": deadline_json(row["deadline"])}
-                for row in queries.deadline_summary(standing, register.rules)
+                for row in standings.deadline_summary(standing, register.rules)
             ],
             "extensions": [
                 {
@@ -228,13 +230,13 @@ def party_binding(code: str):  # type: ignore[no-untyped-def]
     in force that day that bind it, each with its reservation and deadline."""
     party = _party(code)
     day = _on()
-    binding = queries.binding_text(party, day)
+    binding = binding_text(party, day)
     if binding is None:
         abort(404, description=f"No edition of the Convention was in force on {day}.")
     return conditional(binding_json(binding))
 
 
-def binding_json(binding: queries.BindingText) -> dict[str, Any]:
+def binding_json(binding: BindingText) -> dict[str, Any]:
     party, standing = binding.party, binding.standing
     units = []
     for item in binding.items:

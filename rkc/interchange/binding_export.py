@@ -1,6 +1,6 @@
 """The text binding a party on a day, as PDF (WeasyPrint) and Word (python-docx).
 
-Built from `rkc.parties.queries.BindingText` (what the binding-text page shows) with the
+Built from `rkc.parties.binding_text.BindingText` (what the binding-text page shows) with the
 building blocks of the edition exports (`pdf`, `docx_export`): the same unit layout, and
 after each Standard, Transitional Standard and Recommended Practice the party's
 implementation deadline and, on a Recommended Practice it reserved, the reservation. The
@@ -20,10 +20,10 @@ from rkc.clock import today
 from rkc.convention.kinds import PROVISION_KINDS
 from rkc.interchange import docx_export, pdf
 from rkc.interchange.queries import TreeNode
-from rkc.parties import queries
+from rkc.parties import standings
+from rkc.parties.binding_text import Annotation, BindingText
 from rkc.parties.deadlines import Deadline
 from rkc.parties.periods import DateResult
-from rkc.parties.queries import Annotation, BindingText
 
 BOUND_WORDS = {
     "yes": "in force",
@@ -90,8 +90,8 @@ def facts(binding: BindingText) -> list[tuple[str, str]]:
         )
     if binding.chapters_ended:
         rows.append(("Denounced", ", ".join(c.chapter.label for c in binding.chapters_ended)))
-    rules = queries.rules()
-    for row in queries.deadline_summary(binding.standing, rules):
+    rules = standings.rules()
+    for row in standings.deadline_summary(binding.standing, rules):
         rows.append((f"Deadline: {row['scope']}", _deadline_text(row["deadline"])))
     rows.append(("Printed", f"{today():%-d %B %Y} from rkc"))
     return rows

@@ -311,14 +311,14 @@ def remind_party_deadlines(today: date, lead_days: Iterable[int] | None = None) 
     and the implementation deadlines of Standards and Transitional Standards (Art. 13), to
     the party's delegates and the Secretariat, once per member, deadline and lead (days ahead,
     `NOTIFY_REMINDER_DAYS` unless given). The dates come from the parties register
-    (`rkc.parties.queries`), as its pages show them. Returns how many reminders were written."""
-    from rkc.parties import queries as parties
+    (`rkc.parties.standings`), as its pages show them. Returns how many reminders were written."""
+    from rkc.parties import standings
 
     given = current_app.config["NOTIFY_REMINDER_DAYS"] if lead_days is None else lead_days
     leads = sorted({int(n) for n in given})
     if not leads:
         return 0
-    register = parties.load_register(today)
+    register = standings.load_register(today)
     office = secretariat()
     written = 0
     for standing in register.standings:
@@ -349,7 +349,7 @@ def remind_party_deadlines(today: date, lead_days: Iterable[int] | None = None) 
                 )
             )
 
-        for row in parties.deadline_summary(standing, register.rules):
+        for row in standings.deadline_summary(standing, register.rules):
             deadline = row["deadline"]
             if deadline is None or deadline.span is None:
                 continue

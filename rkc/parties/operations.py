@@ -23,8 +23,17 @@ from sqlalchemy import select
 from rkc import audit
 from rkc.convention.kinds import KIND_LABELS, RESERVABLE_KINDS
 from rkc.extensions import db
-from rkc.parties import queries
+from rkc.parties import standings
+from rkc.parties.chapters import (
+    DEADLINE_KINDS,
+    Chapter,
+    chapter_by_label,
+    chapters_of,
+    provision,
+    reference_edition,
+)
 from rkc.parties.deadlines import denunciation_allowed, extension_allowed
+from rkc.parties.lookup import all_parties, party_by_name_or_code
 from rkc.parties.models import (
     EventKind,
     InstrumentKind,
@@ -94,12 +103,12 @@ def _text(value: str | None) -> str:
     return (value or "").strip()
 
 
-def _standing(party: Party) -> queries.Standing:
+def _standing(party: Party) -> standings.Standing:
     db.session.flush()
-    return queries.standing(party)
+    return standings.standing(party)
 
 
-def _require_party(standing: queries.Standing, field_name: str, on: PartialDate) -> None:
+def _require_party(standing: standings.Standing, field_name: str, on: PartialDate) -> None:
     """The party must be a Contracting Party on ``on`` (not before joining, not after leaving)."""
     party = standing.party
     membership = standing.membership
@@ -124,13 +133,11 @@ def _require_party(standing: queries.Standing, field_name: str, on: PartialDate)
         )
 
 
-def _chapter(key: str, on: PartialDate | None) -> queries.Chapter:
+def _chapter(key: str, on: PartialDate | None) -> Chapter:
     key = _text(key)
-    edition = queries.reference_edition(on.latest() if on else None)
-    chapters = queries.chapters_of(edition)
-    found = next((c for c in chapters if c.key == key), None) or queries.chapter_by_label(
-        chapters, key
-    )
+    edition = reference_edition(on.latest() if on else None)
+    chapters = chapters_of(edition)
+    found = next((c for c in chapters if c.key == key), None) or chapter_by_label(chapters, key)
     if found is None:
         examples = ", ".join(f"{c.label} ({c.key})" for c in chapters[:3])
         raise PartyError(
@@ -143,7 +150,7 @@ def _chapter(key: str, on: PartialDate | None) -> queries.Chapter:
 
 def _provision(key: str, on: PartialDate | None, field_name: str = "provision"):  # type: ignore[no-untyped-def]
     key = _text(key)
-    found = queries.provision(key, on.latest() if on else None) if key else None
+    found = provision(key, on.latest() if on else None) if key else None
     if found is None:
         raise PartyError(
             field_name,
@@ -295,7 +302,7 @@ def record_instrument(
 
 
 def _check_recorded_entry(deposit: PartialDate | None, recorded: PartialDate) -> None:
-    floor = queries.rules().convention_in_force_on
+    floor = standings.rules().convention_in_force_on
     if recorded.latest() < floor:
         raise PartyError(
             "in_force_on",
@@ -485,14 +492,14 @@ def record_extension(
             f"Provision: {found.key} is not in the General Annex; Art. 13(4) allows extensions "
             "only for General Annex provisions.",
         )
-    if found.kind not in queries.DEADLINE_KINDS and found.kind != "chapter":
+    if found.kind not in DEADLINE_KINDS and found.kind != "chapter":
         kind = KIND_LABELS.get(found.kind, found.kind)
         raise PartyError(
             "provision",
             f"Provision: {found.key} is a {kind}, which has no implementation deadline; give a "
             "Standard, a Transitional Standard or a General Annex chapter.",
         )
-    rules = queries.rules()
+    rules = standings.rules()
     limit = rules.extension_max_months
     if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= limit:
         raise PartyError(
@@ -869,7 +876,7 @@ _COLUMN_OF_FIELD = {
 
 
 def _import_row(row: dict[str, str], facts: dict, report: ImportReport) -> None:
-    party = queries.party_by_name_or_code(row["party"], row["iso3"] or None)
+    party = party_by_name_or_code(row["party"], row["iso3"] or None)
     before = report.events + report.refined
     if party is None:
         party = create_party(
@@ -1054,10 +1061,10 @@ def import_depositary_table(
     except depositary.DepositaryError as exc:
         raise PartyImportError([RowProblem(1, "-", str(exc))]) from None
     problems = [RowProblem(p.line, p.column, p.reason) for p in found]
-    known = {p.name.lower(): p for p in queries.all_parties()}
+    known = {p.name.lower(): p for p in all_parties()}
     for row in rows:
         party = known.get(row.party.lower()) or (
-            queries.party_by_name_or_code("", row.iso3) if row.iso3 else None
+            party_by_name_or_code("", row.iso3) if row.iso3 else None
         )
         if party is not None:
             row.party, row.iso3 = party.name, party.iso3 or ""

@@ -3,8 +3,9 @@
 Size: just over 600 lines: the register's pages and the Secretariat's forms for each event;
 the binding-text downloads are the part to move out first.
 
-Parse, check permission, call, render. The register is read through ``queries`` (which
-applies ``law``), written through ``operations``.
+Parse, check permission, call, render. The register is read through ``standings``,
+``overview``, ``binding_text``, ``chapters`` and ``lookup`` (which apply the date rules),
+written through ``operations``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from werkzeug.exceptions import BadRequest
 from rkc.auth.permissions import Action, require
 from rkc.clock import today
 from rkc.convention import queries as texts
-from rkc.parties import charts, operations, queries
+from rkc.parties import charts, operations, standings
+from rkc.parties.binding_text import BindingText, binding_text
+from rkc.parties.chapters import chapters_of, convention, label_from_key, reference_edition
 from rkc.parties.forms import (
     AcceptanceForm,
     DenunciationForm,
@@ -32,7 +35,16 @@ from rkc.parties.forms import (
     RetractForm,
     WithdrawalForm,
 )
+from rkc.parties.lookup import event_by_id, party_by_ident, reservation_by_id
 from rkc.parties.models import Party, PartyKind
+from rkc.parties.overview import (
+    MatrixFilters,
+    acceptances_per_chapter,
+    coverage,
+    matrix,
+    matrix_csv_rows,
+    parties_over_time,
+)
 from rkc.web import NotFoundHere, attachment, transactional
 
 bp = Blueprint("parties", __name__, url_prefix="/parties")
@@ -53,7 +65,7 @@ def _day(raw: str | None, name: str = "on") -> date | None:
 
 
 def _party_or_404(ident: str) -> Party:
-    party = queries.party_by_ident(ident)
+    party = party_by_ident(ident)
     if party is None:
         raise NotFoundHere(
             "No such party",
@@ -75,7 +87,7 @@ def _form_error(form, exc: operations.PartyError) -> None:  # type: ignore[no-un
     field.errors = [*field.errors, str(exc)]
 
 
-def _filters() -> queries.MatrixFilters:
+def _filters() -> MatrixFilters:
     args = request.args
     kind = args.get("kind") or ""
     if kind and kind not in {k.value for k in PartyKind}:
@@ -86,7 +98,7 @@ def _filters() -> queries.MatrixFilters:
     accepted = args.get("accepted") or ""
     if accepted not in ("", "any", "none", "unknown"):
         raise BadRequest("accepted: write any, none or unknown.")
-    return queries.MatrixFilters(
+    return MatrixFilters(
         name=(args.get("q") or "")[:200],
         kind=PartyKind(kind) if kind else None,
         member=None if not member else member == "yes",
@@ -102,10 +114,10 @@ def _filters() -> queries.MatrixFilters:
 @bp.get("/")
 def show_matrix():  # type: ignore[no-untyped-def]
     filters = _filters()
-    register = queries.load_register()
+    register = standings.load_register()
     if filters.chapter and register.chapter(filters.chapter) is None:
         raise BadRequest(f"chapter: “{filters.chapter}” is not a Specific Annex chapter key.")
-    table = queries.matrix(register, filters)
+    table = matrix(register, filters)
     return render_template(
         "parties/matrix.html",
         table=table,
@@ -113,17 +125,17 @@ def show_matrix():  # type: ignore[no-untyped-def]
         filters=filters,
         kinds=[k.value for k in PartyKind],
         csv_url=url_for(".download_matrix", **request.args),
-        coverage=queries.coverage(register),
+        coverage=coverage(register),
     )
 
 
 @bp.get("/matrix.csv")
 def download_matrix():  # type: ignore[no-untyped-def]
     filters = _filters()
-    table = queries.matrix(queries.load_register(), filters)
+    table = matrix(standings.load_register(), filters)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in queries.matrix_csv_rows(table):
+    for row in matrix_csv_rows(table):
         writer.writerow([_csv_safe(cell) for cell in row])
     day = (filters.on or today()).isoformat()
     return attachment(buffer.getvalue(), "text/csv", f"rkc-parties-{day}.csv")
@@ -136,9 +148,9 @@ def _csv_safe(cell: str) -> str:
 
 @bp.get("/charts")
 def show_charts():  # type: ignore[no-untyped-def]
-    register = queries.load_register()
-    points = queries.parties_over_time(register)
-    counts = queries.acceptances_per_chapter(register)
+    register = standings.load_register()
+    points = parties_over_time(register)
+    counts = acceptances_per_chapter(register)
     undated = sum(1 for s in register.parties if s.membership and not s.membership.is_dated)
     return render_template(
         "parties/charts.html",
@@ -152,8 +164,8 @@ def show_charts():  # type: ignore[no-untyped-def]
 
 @bp.get("/charts/parties-over-time.svg")
 def chart_parties():  # type: ignore[no-untyped-def]
-    register = queries.load_register()
-    points = queries.parties_over_time(register)
+    register = standings.load_register()
+    points = parties_over_time(register)
     svg = charts.parties_over_time(
         [charts.Step(p.on, p.certain, p.possible) for p in points], until=register.day
     )
@@ -162,7 +174,7 @@ def chart_parties():  # type: ignore[no-untyped-def]
 
 @bp.get("/charts/acceptances.svg")
 def chart_acceptances():  # type: ignore[no-untyped-def]
-    register = queries.load_register()
+    register = standings.load_register()
     bars = [
         charts.Bar(
             c.chapter.label,
@@ -174,7 +186,7 @@ def chart_acceptances():  # type: ignore[no-untyped-def]
                 and c.in_force.first_in_force.earliest <= register.day
             ),
         )
-        for c in queries.acceptances_per_chapter(register)
+        for c in acceptances_per_chapter(register)
     ]
     svg = charts.acceptances_per_chapter(bars, needed=register.rules.chapter_acceptances_needed)
     return Response(svg, mimetype="image/svg+xml")
@@ -182,7 +194,7 @@ def chart_acceptances():  # type: ignore[no-untyped-def]
 
 @bp.get("/chapters/<path:key>")
 def show_chapter(key: str):  # type: ignore[no-untyped-def]
-    register = queries.load_register()
+    register = standings.load_register()
     chapter = register.chapter(key)
     if chapter is None:
         raise NotFoundHere(
@@ -213,26 +225,26 @@ def _web_address(url: str) -> str | None:
 @bp.get("/<ident>")
 def show_party(ident: str):  # type: ignore[no-untyped-def]
     party = _party_or_404(ident)
-    register = queries.load_register(party_ids=[party.id])
+    register = standings.load_register(party_ids=[party.id])
     standing = register.standings[0]
     return render_template(
         "parties/party.html",
         party=party,
         source_link=_web_address(party.source_url),
         standing=standing,
-        timeline=queries.timeline(standing),
-        deadlines=queries.deadline_summary(standing, register.rules),
+        timeline=standings.timeline(standing),
+        deadlines=standings.deadline_summary(standing, register.rules),
         register=register,
         retract_form=RetractForm(),
     )
 
 
-def _binding_or_404(ident: str) -> queries.BindingText:
+def _binding_or_404(ident: str) -> BindingText:
     party = _party_or_404(ident)
     day = _day(request.args.get("on")) or today()
-    result = queries.binding_text(party, day)
+    result = binding_text(party, day)
     if result is None:
-        work = queries.convention()
+        work = convention()
         first = texts.first_in_force_date(work) if work else None
         raise NotFoundHere(
             "No text in force on that date",
@@ -351,8 +363,7 @@ def record_acceptance(ident: str):  # type: ignore[no-untyped-def]
     party = _party_or_404(ident)
     form = AcceptanceForm()
     form.chapter.choices = [
-        (c.key, f"{c.label} {c.annex_title}: {c.title}")
-        for c in queries.chapters_of(queries.reference_edition())
+        (c.key, f"{c.label} {c.annex_title}: {c.title}") for c in chapters_of(reference_edition())
     ]
     if form.validate_on_submit():
         try:
@@ -397,8 +408,8 @@ def record_reservation(ident: str):  # type: ignore[no-untyped-def]
 
 def _reservable(party: Party) -> list[tuple[str, str]]:
     """The Recommended Practices of the chapters the party accepts (art. 12)."""
-    standing = queries.standing(party)
-    edition = queries.reference_edition()
+    standing = standings.standing(party)
+    edition = reference_edition()
     if edition is None:
         return []
     wanted = {c.chapter.key for c in standing.current_chapters}
@@ -408,7 +419,7 @@ def _reservable(party: Party) -> list[tuple[str, str]]:
         if item.kind == "chapter" and item.depth == 1:
             chapter = item.key
         elif item.kind == "recommended_practice" and chapter in wanted:
-            label = queries.label_from_key(chapter)
+            label = label_from_key(chapter)
             choices.append((item.key, f"{label} Recommended Practice {item.number}"))
     return choices
 
@@ -418,7 +429,7 @@ def _reservable(party: Party) -> list[tuple[str, str]]:
 @transactional
 def withdraw_reservation(ident: str, reservation_id: int):  # type: ignore[no-untyped-def]
     party = _party_or_404(ident)
-    reservation = queries.reservation_by_id(party, reservation_id)
+    reservation = reservation_by_id(party, reservation_id)
     if reservation is None:
         raise NotFoundHere("No such reservation", f"{party} has no reservation {reservation_id}.")
     form = WithdrawalForm()
@@ -472,7 +483,7 @@ def record_extension(ident: str):  # type: ignore[no-untyped-def]
 def record_denunciation(ident: str):  # type: ignore[no-untyped-def]
     party = _party_or_404(ident)
     form = DenunciationForm()
-    standing = queries.standing(party)
+    standing = standings.standing(party)
     form.chapter.choices = [("", "The Convention (and with it every chapter)")] + [
         (c.chapter.key, f"Chapter {c.chapter.label} {c.chapter.title}")
         for c in standing.current_chapters
@@ -498,7 +509,7 @@ def record_denunciation(ident: str):  # type: ignore[no-untyped-def]
 @transactional
 def retract_event(ident: str, event_id: int):  # type: ignore[no-untyped-def]
     party = _party_or_404(ident)
-    event = queries.event_by_id(party, event_id)
+    event = event_by_id(party, event_id)
     if event is None:
         raise NotFoundHere("No such event", f"{party} has no recorded event {event_id}.")
     return _retract(party, lambda reason: operations.retract_event(event, reason=reason))
@@ -509,7 +520,7 @@ def retract_event(ident: str, event_id: int):  # type: ignore[no-untyped-def]
 @transactional
 def retract_reservation(ident: str, reservation_id: int):  # type: ignore[no-untyped-def]
     party = _party_or_404(ident)
-    reservation = queries.reservation_by_id(party, reservation_id)
+    reservation = reservation_by_id(party, reservation_id)
     if reservation is None:
         raise NotFoundHere("No such reservation", f"{party} has no reservation {reservation_id}.")
     return _retract(

@@ -16,7 +16,7 @@ from rkc import audit
 from rkc.convention import operations as text_ops
 from rkc.convention.models import Edition, EditionStatus, Node
 from rkc.extensions import db
-from rkc.parties import queries as parties_queries
+from rkc.parties import standings
 from rkc.parties.models import Party
 from rkc.procedure import eligibility
 from rkc.procedure.law import (
@@ -248,7 +248,7 @@ def evaluate(recommendation: Recommendation, as_of: date) -> Outcome:
         set_in_force_on=recommendation.set_in_force_on,
         set_in_force_months=recommendation.in_force_months,
         bound_parties=bound,
-        rules=parties_queries.rules(),
+        rules=standings.rules(),
     )
 
 

@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 from rkc.audit import Actor, acting_as
 from rkc.extensions import db
 from rkc.parties import operations as ops
-from rkc.parties import queries
+from rkc.parties.lookup import party_by_ident
 from tests.browser.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -37,9 +37,9 @@ def _accept_b1(server: LiveServer) -> None:
             ("FIN", "2011-01-04"),
             ("LBR", "2021-06-01"),
         ]:
-            ops.record_acceptance(queries.party_by_ident(iso3), "B1", notified_on=notified)
+            ops.record_acceptance(party_by_ident(iso3), "B1", notified_on=notified)
         ops.record_reservation(
-            queries.party_by_ident("LBR"), "sa-b/1/2", entered_on="2021-07-01", text=RESERVATION
+            party_by_ident("LBR"), "sa-b/1/2", entered_on="2021-07-01", text=RESERVATION
         )
         db.session.commit()
 

@@ -22,7 +22,7 @@ from rkc.notifications import operations as ops
 from rkc.notifications.cli import notify_command
 from rkc.notifications.models import Notification
 from rkc.parties import operations as party_ops
-from rkc.parties import queries as party_queries
+from rkc.parties import standings
 from rkc.parties.periods import add_months
 
 from ..parties.fixtures import make_party
@@ -91,7 +91,7 @@ def test_rkc_notify_reminds_of_an_implementation_deadline_to_that_party_only(sma
     in_force = add_months(today(), -36) + timedelta(days=10)
     khm = make_party("KHM", str(in_force - timedelta(days=92)), in_force_on=in_force.isoformat())
     db.session.commit()
-    rows = party_queries.deadline_summary(party_queries.standing(khm), party_queries.rules())
+    rows = standings.deadline_summary(standings.standing(khm), standings.rules())
     standards = next(r["deadline"] for r in rows if r["scope"] == "General Annex: Standards")
     due = standards.due_on
     assert due is not None

@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 from rkc.audit import Actor, acting_as
 from rkc.extensions import db
 from rkc.parties import operations as ops
-from rkc.parties import queries
+from rkc.parties import standings
 from rkc.parties.depositary import parse_date
+from rkc.parties.lookup import party_by_ident
 from rkc.parties.models import PartyEvent
 
 from ..helpers import create_people, csrf_token, log_in
@@ -69,14 +70,14 @@ def test_csv_with_a_list_of_chapters(world):
     with acting_as(Actor(None, "test", "system")):
         report = ops.import_file(LIST_LAYOUT.encode(), source="position-2024.csv")
         db.session.commit()
-    liberia = queries.standing(queries.party_by_ident("LBR"))
+    liberia = standings.standing(party_by_ident("LBR"))
     assert str(liberia.membership.entry_into_force) == "2021-03-14"
     assert [c.chapter.label for c in liberia.chapters] == ["B1"]  # the small corpus has B only
     # The depositary's table is complete: an empty cell is "none", never "unknown".
-    austria = queries.standing(queries.party_by_ident("AUT"))
+    austria = standings.standing(party_by_ident("AUT"))
     assert austria.chapters_record == "none"
     assert austria.party.chapters_source == "position-2024.csv"
-    assert queries.standing(queries.party_by_ident("AZE")).chapters_record == "none"
+    assert standings.standing(party_by_ident("AZE")).chapters_record == "none"
     assert report.events == 4  # three instruments and one acceptance
 
 
@@ -85,7 +86,7 @@ def test_csv_with_a_column_per_chapter(world):
     with acting_as(Actor(None, "test", "system")):
         ops.import_file(text.encode())
         db.session.commit()
-    cambodia = queries.standing(queries.party_by_ident("KHM"))
+    cambodia = standings.standing(party_by_ident("KHM"))
     assert cambodia.party.name == "Cambodia"  # new: its code came in the ISO column
     [b1] = cambodia.chapters
     assert str(b1.acceptance.event_on) == "2015-11-30"
@@ -111,16 +112,14 @@ def test_every_problem_with_its_line_and_nothing_stored(world):
 
 def test_a_row_contradicting_the_register_is_refused_by_its_line(world):
     with acting_as(Actor(None, "test", "system")):
-        ops.record_instrument(
-            queries.party_by_ident("AUT"), instrument=None, deposited_on="2004-04-29"
-        )
+        ops.record_instrument(party_by_ident("AUT"), instrument=None, deposited_on="2004-04-29")
         db.session.commit()
         text = "Contracting Party,Date of deposit\nLiberia,14.12.2020\nAustria,30.04.2004\n"
         with pytest.raises(ops.PartyImportError) as caught:
             ops.import_file(text.encode())
     assert [p.row for p in caught.value.problems] == [3]
     db.session.rollback()
-    assert queries.standing(queries.party_by_ident("LBR")).membership is None
+    assert standings.standing(party_by_ident("LBR")).membership is None
 
 
 def _table_pdf() -> bytes:
@@ -158,10 +157,10 @@ def test_a_text_pdf_of_the_table(world):
         assert _events() == 0
         ops.import_file(_table_pdf(), source="position.pdf")
         db.session.commit()
-    assert str(queries.standing(queries.party_by_ident("AUT")).membership.entry_into_force) == (
+    assert str(standings.standing(party_by_ident("AUT")).membership.entry_into_force) == (
         "2006-02-03"
     )
-    assert queries.standing(queries.party_by_ident("LBR")).chapters_record == "B1"
+    assert standings.standing(party_by_ident("LBR")).chapters_record == "B1"
 
 
 def test_not_a_table(world):

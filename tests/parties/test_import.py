@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from rkc.audit import Actor, acting_as
 from rkc.extensions import db
 from rkc.parties import operations as ops
-from rkc.parties import queries
+from rkc.parties import standings
+from rkc.parties.lookup import party_by_ident
 from rkc.parties.models import Party, PartyEvent
 
 from ..helpers import create_people, csrf_token, log_in
@@ -59,7 +60,7 @@ def test_a_good_table_creates_parties_and_their_events(small_app):
     assert report.created == ["Austria", "Liberia", "Azerbaijan", "European Union", "Algeria"]
     assert report.events == 7
     assert _stored() == (before[0] + 5, before[1] + 7)
-    register = queries.load_register()
+    register = standings.load_register()
     by_name = {s.party.name: s for s in register.standings}
     liberia = by_name["Liberia"].membership
     assert str(liberia.entry_into_force) == "2021-03-14"
@@ -97,7 +98,7 @@ def test_every_problem_is_reported_with_its_row_and_nothing_is_stored(small_app)
     assert "row 8, entry_into_force: In force on: 2005-01-01 is before the Convention" in text
     db.session.rollback()
     assert _stored() == before
-    assert queries.party_by_ident("TGO") is None
+    assert party_by_ident("TGO") is None
 
 
 def test_record_level_problems_also_come_with_rows(small_app):
@@ -118,7 +119,7 @@ def test_record_level_problems_also_come_with_rows(small_app):
     ]
     assert "before Cambodia joined" in str(caught.value)
     db.session.rollback()
-    azerbaijan = queries.standing(queries.party_by_ident("AZE")).membership
+    azerbaijan = standings.standing(party_by_ident("AZE")).membership
     assert str(azerbaijan.instrument.event_on) == "2006"  # the good row was not stored either
 
 
@@ -133,7 +134,7 @@ def test_importing_again_adds_only_what_is_new(small_app):
     )
     report = _import(more)
     assert report.refined == 4  # Azerbaijan: instrument kind, day, notification day; Algeria: year
-    standing = queries.standing(queries.party_by_ident("AZE"))
+    standing = standings.standing(party_by_ident("AZE"))
     assert str(standing.membership.instrument.event_on) == "2006-04-29"
     assert str(standing.membership.entry_into_force) == "2006-07-29"
     assert str(standing.chapter("sa-b/1").acceptance.event_on) == "2008-05-12"

@@ -15,7 +15,7 @@ from rkc.parties.entry_into_force import (
     unknown_entry_into_force,
 )
 from rkc.parties.periods import DEFAULT_RULES, PartialDate, Rules
-from rkc.parties.queries import rules_from
+from rkc.parties.standings import rules_from
 
 
 def d(text: str) -> date:

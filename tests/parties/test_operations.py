@@ -10,7 +10,7 @@ from sqlalchemy import func, select, text
 from rkc.audit.models import AuditEvent
 from rkc.extensions import db
 from rkc.parties import operations as ops
-from rkc.parties import queries
+from rkc.parties import standings
 from rkc.parties.models import EventKind, PartyEvent, Reservation
 
 from ..helpers import party
@@ -40,7 +40,7 @@ def test_dates_are_stored_at_their_precision(small_app):
     db.session.commit()
     stored = db.session.execute(text("SELECT kind, event_on FROM party_event ORDER BY id")).all()
     assert [tuple(row) for row in stored] == [("instrument", "2006"), ("acceptance", "2007-05")]
-    membership = queries.standing(aze).membership
+    membership = standings.standing(aze).membership
     assert membership is not None
     assert str(membership.entry_into_force) == "between 2006-04-01 and 2007-03-31"
     assert any("known only to the year" in s for s in membership.entry_into_force.explanation)
@@ -49,10 +49,10 @@ def test_dates_are_stored_at_their_precision(small_app):
 def test_recorded_entry_into_force_is_kept_beside_the_computed_one(small_app):
     lbr = make_party("LBR", "2020-12-14", in_force_on="2021-03-14")
     khm = make_party("KHM", "2014-06-28", in_force_on="2014-10-01")
-    liberia = queries.standing(lbr).membership.entry_into_force
+    liberia = standings.standing(lbr).membership.entry_into_force
     assert liberia.is_recorded
     assert liberia.agrees_with_rules
-    cambodia = queries.standing(khm).membership.entry_into_force
+    cambodia = standings.standing(khm).membership.entry_into_force
     assert str(cambodia) == "2014-10-01"
     assert str(cambodia.computed) == "2014-09-28"
     assert not cambodia.agrees_with_rules
@@ -144,7 +144,7 @@ def test_reservation_withdrawal(small_app):
     ops.withdraw_reservation(reservation, withdrawn_on="2013-05")
     refused("already withdrawn", "withdrawn_on", ops.withdraw_reservation, reservation,
             withdrawn_on="2014")  # fmt: skip
-    standing = queries.standing(aut)
+    standing = standings.standing(aut)
     [reserved] = standing.reservations
     # Reviews every three years from 2006-02-03, up to the withdrawal (2013-05-01 at the earliest).
     assert [str(d) for d in reserved.reviews.due_dates] == ["2012-02-03"]
@@ -168,7 +168,7 @@ def test_extensions_at_most_twelve_months_in_all(small_app):
             granted_on="2010-09-01", months=6)  # fmt: skip
     refused("not in the General Annex", "provision", ops.record_extension, aut, "sa-b/1",
             granted_on="2010-09-01", months=6)  # fmt: skip
-    assert queries.standing(aut).extension_months("ga/3/3.3") == 8
+    assert standings.standing(aut).extension_months("ga/3/3.3") == 8
 
 
 def test_extension_total_counts_chapter_and_provision_extensions_together(small_app):
@@ -181,7 +181,7 @@ def test_extension_total_counts_chapter_and_provision_extensions_together(small_
     # Now 3.1 has 12 months in all: a chapter extension of even one month would exceed it.
     refused("already has 12 months", "months", ops.record_extension, aut, "ga/3",
             granted_on="2008-08-01", months=1)  # fmt: skip
-    standing = queries.standing(aut)
+    standing = standings.standing(aut)
     assert standing.extension_months("ga/3/3.1") == 12
     assert standing.extension_months("ga/3/3.2") == 7
 
@@ -231,7 +231,7 @@ def test_denunciation_ends_the_convention_and_its_chapters(small_app):
     refused("has not accepted", "chapter", ops.record_denunciation, make_party("CAN"),
             notice_on="2012", chapter="B1")  # fmt: skip
     ops.record_denunciation(aut, notice_on="2019-07-31")
-    standing = queries.standing(aut)
+    standing = standings.standing(aut)
     membership = standing.membership
     assert str(membership.ends) == "2020-01-31"
     assert standing.chapter("sa-b/1").ends is membership.ends
@@ -239,7 +239,7 @@ def test_denunciation_ends_the_convention_and_its_chapters(small_app):
             notified_on="2020-02")  # fmt: skip
     # A new instrument after the notice makes it a party again.
     ops.record_instrument(aut, instrument="accession", deposited_on="2022-05-02")
-    again = queries.standing(aut).membership
+    again = standings.standing(aut).membership
     assert str(again.entry_into_force) == "2022-08-02"
     assert again.denunciation is None
 
@@ -250,11 +250,11 @@ def test_chapter_denunciation(small_app):
     refused("before .* accepted B1", "notice_on", ops.record_denunciation, aut,
             notice_on="2009", chapter="B1")  # fmt: skip
     ops.record_denunciation(aut, notice_on="2015-03-31", chapter="sa-b/1")
-    accepted = queries.standing(aut).chapter("sa-b/1")
+    accepted = standings.standing(aut).chapter("sa-b/1")
     assert not accepted.is_current
     assert str(accepted.ends) == "2015-09-30"
     # Dropping a chapter leaves the Convention in force.
-    assert queries.standing(aut).membership.ends is None
+    assert standings.standing(aut).membership.ends is None
 
 
 @pytest.mark.parametrize(
@@ -284,7 +284,7 @@ def test_denunciation_only_after_entry_into_force(small_app, deposit, notice, al
 def test_denunciation_of_a_party_with_no_recorded_date_is_recorded(small_app):
     pak = make_party("PAK", None)
     ops.record_denunciation(pak, notice_on="2024-01-15")
-    assert queries.standing(pak).membership.entry_into_force is None
+    assert standings.standing(pak).membership.entry_into_force is None
 
 
 def test_every_write_is_audited(small_app):
@@ -320,7 +320,7 @@ def test_retracting_a_mistake(small_app):
     refused("say why", "reason", ops.retract_reservation, reservation, reason=" ")
     ops.retract_reservation(reservation, reason="entered by mistake")
     ops.retract_event(acceptance, reason="wrong chapter")
-    assert [e.kind for e in queries.standing(aut).events] == [EventKind.INSTRUMENT]
+    assert [e.kind for e in standings.standing(aut).events] == [EventKind.INSTRUMENT]
     detail = json.loads(
         db.session.scalar(
             select(AuditEvent.detail).where(AuditEvent.action == "party.retract_event")

@@ -15,8 +15,11 @@ from flask import Flask
 
 from rkc.extensions import db
 from rkc.parties import operations as ops
-from rkc.parties import queries
-from rkc.parties.queries import Bound, MatrixFilters
+from rkc.parties.binding_text import BindingText, binding_text
+from rkc.parties.lookup import party_by_ident
+from rkc.parties.models import PartyKind
+from rkc.parties.overview import Matrix, MatrixFilters, matrix, parties_over_time
+from rkc.parties.standings import Bound, load_register, standing
 from tests.conftest import DatabaseFactory, make_app
 
 from ..helpers import create_people, csrf_token, log_in
@@ -53,7 +56,7 @@ def _register_of_six() -> dict[str, object]:
     return parties
 
 
-def _names(table: queries.Matrix) -> list[str]:
+def _names(table: Matrix) -> list[str]:
     return [row.standing.party.name for row in table.rows]
 
 
@@ -62,11 +65,11 @@ def _names(table: queries.Matrix) -> list[str]:
 
 def test_matrix_counts_and_filters(small_app):
     _register_of_six()
-    register = queries.load_register()
+    register = load_register()
     assert [c.label for c in register.chapters] == ["B1"]
     assert [c.key for c in register.chapters] == ["sa-b/1"]
 
-    table = queries.matrix(register, MatrixFilters())
+    table = matrix(register, MatrixFilters())
     assert _names(table) == [
         "Austria", "Azerbaijan", "Cambodia", "Canada", "European Union", "Liberia",
     ]  # fmt: skip
@@ -76,9 +79,9 @@ def test_matrix_counts_and_filters(small_app):
     assert [s.party.name for s in register.others][-1] == "New Zealand"
 
     def names(**filters: object) -> list[str]:
-        return _names(queries.matrix(register, MatrixFilters(**filters)))  # type: ignore[arg-type]
+        return _names(matrix(register, MatrixFilters(**filters)))  # type: ignore[arg-type]
 
-    assert names(kind=queries.PartyKind.UNION) == ["European Union"]
+    assert names(kind=PartyKind.UNION) == ["European Union"]
     assert names(member=True) == ["European Union"]
     assert names(chapter="sa-b/1") == ["Austria", "Cambodia", "European Union"]
     # Known "none" and "unknown" are two different answers (issue 16, item 7).
@@ -88,11 +91,11 @@ def test_matrix_counts_and_filters(small_app):
     assert names(name="lbr") == ["Liberia"]
 
     # On a day: the parties bound then, and chapters in force then (B1 has 3 of 5 acceptances).
-    on_2010 = queries.matrix(register, MatrixFilters(on=d("2010-01-01")))
+    on_2010 = matrix(register, MatrixFilters(on=d("2010-01-01")))
     assert _names(on_2010) == ["Austria", "Azerbaijan", "Canada", "European Union"]
     assert on_2010.column_counts == [0]
     # Azerbaijan (deposit known to the year 2006) is only possibly bound in mid-2006.
-    mid_2006 = queries.matrix(register, MatrixFilters(on=d("2006-06-01")))
+    mid_2006 = matrix(register, MatrixFilters(on=d("2006-06-01")))
     states = {row.standing.party.name: row.state for row in mid_2006.rows}
     assert states["Azerbaijan"] is Bound.MAYBE
     assert states["Austria"] is Bound.YES
@@ -200,7 +203,7 @@ def lenient_app(small_databases: DatabaseFactory, tmp_path: Path) -> Iterator[Fl
 
 def test_the_chapter_rule_comes_from_the_configuration(lenient_app):
     _register_of_six()
-    register = queries.load_register()
+    register = load_register()
     result = register.chapter_results[register.chapters[0].node_id]
     # Second acceptance: Austria, 2010-01-04 (the EU's "2008" comes first) + 3 months.
     assert result.first_in_force.on == d("2010-04-04")
@@ -209,7 +212,7 @@ def test_the_chapter_rule_comes_from_the_configuration(lenient_app):
     assert str(standings["Cambodia"].chapter("sa-b/1").in_force) == (
         "between 2014-10-01 and 2014-10-31"
     )
-    on_2011 = queries.matrix(register, MatrixFilters(on=d("2011-01-01")))
+    on_2011 = matrix(register, MatrixFilters(on=d("2011-01-01")))
     assert on_2011.column_counts == [2]
 
 
@@ -242,7 +245,7 @@ def test_charts_are_svg_drawn_on_the_server(small_app):
 
 def test_parties_over_time_counts_certain_and_possible(small_app):
     _register_of_six()
-    points = {p.on: p for p in queries.parties_over_time(queries.load_register())}
+    points = {p.on: p for p in parties_over_time(load_register())}
     assert (points[d("2006-02-03")].certain, points[d("2006-02-03")].possible) == (3, 3)
     # Azerbaijan (2006) may be bound from 2006-04-01, is certainly bound from 2007-03-31.
     assert (points[d("2006-04-01")].certain, points[d("2006-04-01")].possible) == (3, 4)
@@ -253,7 +256,7 @@ def test_parties_over_time_counts_certain_and_possible(small_app):
 # --------------------------------------------------------------------------- binding text
 
 
-def _keys(binding: queries.BindingText) -> list[str]:
+def _keys(binding: BindingText) -> list[str]:
     return [item.key for item in binding.items]
 
 
@@ -276,7 +279,7 @@ def _five_acceptors() -> dict[str, object]:
 
 def test_binding_text_without_chapters(small_app):
     parties = _register_of_six()
-    binding = queries.binding_text(parties["CAN"], d("2012-01-01"))
+    binding = binding_text(parties["CAN"], d("2012-01-01"))
     keys = _keys(binding)
     assert binding.state is Bound.YES
     assert keys[0] == "body"
@@ -294,7 +297,7 @@ def test_binding_text_without_chapters(small_app):
 def test_binding_text_with_a_chapter_and_a_reservation(small_app):
     parties = _five_acceptors()
     austria = parties["AUT"]
-    binding = queries.binding_text(austria, d("2013-01-01"))
+    binding = binding_text(austria, d("2013-01-01"))
     keys = _keys(binding)
     assert [k for k in keys if k.startswith("sa-")] == [
         "sa-b", "sa-b/1", "sa-b/1/s-principle", "sa-b/1/1", "sa-b/1/s-formalities", "sa-b/1/2",
@@ -309,17 +312,17 @@ def test_binding_text_with_a_chapter_and_a_reservation(small_app):
     assert binding.reservations_shown == 1
 
     # Before the reservation, the Recommended Practice has its deadline.
-    earlier = queries.binding_text(austria, d("2012-05-01"))
+    earlier = binding_text(austria, d("2012-05-01"))
     assert earlier.annotations["sa-b/1/2"].reservation is None
     assert earlier.annotations["sa-b/1/2"].deadline.due_on == d("2015-04-01")
 
     # Before the chapter is in force: accepted, pending, left out of the text.
-    pending = queries.binding_text(austria, d("2012-02-01"))
+    pending = binding_text(austria, d("2012-02-01"))
     assert not [k for k in _keys(pending) if k.startswith("sa-")]
     assert [c.chapter.label for c in pending.chapters_pending] == ["B1"]
 
     # Liberia accepted later: the chapter is in force for it 3 months after its notice.
-    liberia = queries.binding_text(parties["LBR"], d("2021-09-15"))
+    liberia = binding_text(parties["LBR"], d("2021-09-15"))
     assert "sa-b/1/1" in _keys(liberia)
     assert liberia.annotations["sa-b/1/1"].deadline.due_on == d("2024-09-15")
 
@@ -355,8 +358,8 @@ def test_binding_text_after_denunciation(small_app):
     parties = _five_acceptors()
     ops.record_denunciation(parties["AUT"], notice_on="2016-03-15")
     db.session.commit()
-    assert queries.binding_text(parties["AUT"], d("2016-09-14")).state is Bound.YES
-    after = queries.binding_text(parties["AUT"], d("2016-09-15"))
+    assert binding_text(parties["AUT"], d("2016-09-14")).state is Bound.YES
+    after = binding_text(parties["AUT"], d("2016-09-15"))
     assert after.state is Bound.NO
     assert after.items == []
     assert [c.chapter.label for c in after.chapters_ended] == ["B1"]
@@ -389,7 +392,7 @@ def test_secretariat_records_through_the_forms(small_app):
                     entered_on="2011-05", text="Differs.")  # fmt: skip
     assert response.status_code == 302
     db.session.rollback()
-    canada = queries.standing(queries.party_by_ident("CAN"))
+    canada = standing(party_by_ident("CAN"))
     [reservation] = canada.reservations
     assert str(reservation.reservation.entered_on) == "2011-05"
 
@@ -410,7 +413,7 @@ def test_secretariat_records_through_the_forms(small_app):
     assert post("/parties/NZL/instrument", instrument="accession",
                 deposited_on="2024-02").status_code == 302  # fmt: skip
     db.session.rollback()
-    assert queries.standing(queries.party_by_ident("NZL")).membership is not None
+    assert standing(party_by_ident("NZL")).membership is not None
 
     # The admin's forms: a new party and its details.
     admin = small_app.test_client()
