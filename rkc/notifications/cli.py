@@ -9,6 +9,7 @@ from rkc.audit import Actor, acting_as
 from rkc.clock import today
 from rkc.extensions import db
 from rkc.notifications import operations as ops
+from rkc.notifications.reminders import remind_deadlines
 
 
 @click.command("notify")
@@ -26,7 +27,7 @@ def notify_command(digest: bool, within_days: int, remind_days: tuple[int, ...])
     """Write reminders of coming deadlines, send each-event mail that failed before and
     (once a day: run it daily with --digest, hourly with --no-digest) the daily digests."""
     with acting_as(Actor(None, "rkc notify", "system")):
-        reminders = ops.remind_deadlines(today(), within_days, remind_days or None)
+        reminders = remind_deadlines(today(), within_days, remind_days or None)
         db.session.commit()
         resent = ops.send_pending_each()
         digests = ops.send_digests() if digest else 0

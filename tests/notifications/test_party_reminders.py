@@ -18,9 +18,9 @@ from rkc.audit import Actor, acting_as
 from rkc.clock import today
 from rkc.convention import queries as text_queries
 from rkc.extensions import db
-from rkc.notifications import operations as ops
 from rkc.notifications.cli import notify_command
 from rkc.notifications.models import Notification
+from rkc.notifications.reminders import remind_party_deadlines
 from rkc.parties import operations as party_ops
 from rkc.parties import standings
 from rkc.parties.periods import add_months
@@ -41,7 +41,7 @@ def _subjects(smtp, address: str) -> list[str]:  # type: ignore[no-untyped-def]
 
 def _remind(day: date) -> int:
     with acting_as(Actor(None, "rkc notify", "system")):
-        written = ops.remind_party_deadlines(day, [30, 7])
+        written = remind_party_deadlines(day, [30, 7])
     db.session.commit()  # the mail follows the commit
     return written
 
