@@ -128,7 +128,7 @@ def _load(directory: Path) -> None:
     from rkc.convention.corpus import CorpusError, load_corpus
     from rkc.convention.operations import TextStoreError
     from rkc.convention.operations import load_corpus as store_corpus
-    from rkc.parties.operations import PartyImportError, seed_parties
+    from rkc.parties.register_import import PartyImportError, seed_parties
 
     try:
         corpus = load_corpus(directory)
@@ -241,7 +241,7 @@ def parties_import(file: str, check: bool) -> None:
     """Import a party table: the corpus layout (CSV, corpus/README.md), or the depositary's
     "position as regards ratifications and accessions" as CSV or text PDF. Every row, or
     nothing."""
-    from rkc.parties.operations import PartyImportError, import_file
+    from rkc.parties.register_import import PartyImportError, import_file
 
     data = Path(file).read_bytes()
     with acting_as(_cli_actor()):

@@ -9,7 +9,7 @@ record, so a row with no chapter means "none accepted", not "unknown".
 
 This module only reads: it turns the table into rows of the corpus layout
 (`corpus/README.md`, ``parties.csv``), each with the line it came from, and collects every
-problem with that line number. `rkc.parties.operations.import_depositary_table` writes them
+problem with that line number. `rkc.parties.register_import.import_depositary_table` writes them
 with the same checks as every other import: everything, or nothing. No Flask here.
 """
 

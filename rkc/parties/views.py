@@ -21,7 +21,7 @@ from werkzeug.exceptions import BadRequest
 from rkc.auth.permissions import Action, require
 from rkc.clock import today
 from rkc.convention import queries as texts
-from rkc.parties import charts, operations, standings
+from rkc.parties import charts, operations, register_import, standings
 from rkc.parties.binding_text import BindingText, binding_text
 from rkc.parties.chapters import chapters_of, convention, label_from_key, reference_edition
 from rkc.parties.forms import (
@@ -547,15 +547,15 @@ def _retract(party: Party, action):  # type: ignore[no-untyped-def]
 @transactional
 def import_parties():  # type: ignore[no-untyped-def]
     form = ImportForm()
-    problems: list[operations.RowProblem] = []
+    problems: list[register_import.RowProblem] = []
     report = None
     if form.validate_on_submit():
         upload = form.table.data
         try:
-            report = operations.import_file(
+            report = register_import.import_file(
                 upload.read(), source=upload.filename or "", check_only=form.check_only.data
             )
-        except operations.PartyImportError as exc:
+        except register_import.PartyImportError as exc:
             problems = exc.problems
         else:
             if not form.check_only.data:
@@ -567,8 +567,8 @@ def import_parties():  # type: ignore[no-untyped-def]
             form=form,
             problems=problems,
             report=report,
-            columns=operations.PARTY_COLUMNS,
-            optional=operations.OPTIONAL_COLUMNS,
+            columns=register_import.PARTY_COLUMNS,
+            optional=register_import.OPTIONAL_COLUMNS,
         ),
         200 if report is not None else _status(),
     )

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from rkc.audit import Actor, acting_as
 from rkc.extensions import db
 from rkc.parties import operations as ops
-from rkc.parties import standings
+from rkc.parties import register_import, standings
 from rkc.parties.depositary import parse_date
 from rkc.parties.lookup import party_by_ident
 from rkc.parties.models import PartyEvent
@@ -68,7 +68,7 @@ def test_impossible_dates_are_refused(text):
 
 def test_csv_with_a_list_of_chapters(world):
     with acting_as(Actor(None, "test", "system")):
-        report = ops.import_file(LIST_LAYOUT.encode(), source="position-2024.csv")
+        report = register_import.import_file(LIST_LAYOUT.encode(), source="position-2024.csv")
         db.session.commit()
     liberia = standings.standing(party_by_ident("LBR"))
     assert str(liberia.membership.entry_into_force) == "2021-03-14"
@@ -84,7 +84,7 @@ def test_csv_with_a_list_of_chapters(world):
 def test_csv_with_a_column_per_chapter(world):
     text = PER_CHAPTER
     with acting_as(Actor(None, "test", "system")):
-        ops.import_file(text.encode())
+        register_import.import_file(text.encode())
         db.session.commit()
     cambodia = standings.standing(party_by_ident("KHM"))
     assert cambodia.party.name == "Cambodia"  # new: its code came in the ISO column
@@ -101,8 +101,11 @@ def test_every_problem_with_its_line_and_nothing_stored(world):
         "Azerbaijan,2006,,B1\n"  # line 5: fine
     )
     before = _events()
-    with acting_as(Actor(None, "test", "system")), pytest.raises(ops.PartyImportError) as caught:
-        ops.import_file(bad.encode())
+    with (
+        acting_as(Actor(None, "test", "system")),
+        pytest.raises(register_import.PartyImportError) as caught,
+    ):
+        register_import.import_file(bad.encode())
     found = {(p.row, p.column) for p in caught.value.problems}
     assert found == {(2, "date of deposit"), (3, "chapters"), (4, "party")}
     assert "Ruritania is not in the register" in str(caught.value)
@@ -115,8 +118,8 @@ def test_a_row_contradicting_the_register_is_refused_by_its_line(world):
         ops.record_instrument(party_by_ident("AUT"), instrument=None, deposited_on="2004-04-29")
         db.session.commit()
         text = "Contracting Party,Date of deposit\nLiberia,14.12.2020\nAustria,30.04.2004\n"
-        with pytest.raises(ops.PartyImportError) as caught:
-            ops.import_file(text.encode())
+        with pytest.raises(register_import.PartyImportError) as caught:
+            register_import.import_file(text.encode())
     assert [p.row for p in caught.value.problems] == [3]
     db.session.rollback()
     assert standings.standing(party_by_ident("LBR")).membership is None
@@ -146,7 +149,7 @@ def _table_pdf() -> bytes:
 def test_a_text_pdf_of_the_table(world):
     with acting_as(Actor(None, "test", "system")):
         ops.create_party(name="Korea, Republic of", iso3="KOR")
-        report = ops.import_file(_table_pdf(), source="position.pdf", check_only=True)
+        report = register_import.import_file(_table_pdf(), source="position.pdf", check_only=True)
         # A dry run: what would change, and nothing stored.
         assert any("Liberia: accepted B1" in change for change in report.changes)
         assert any("Austria: instrument deposited 2004-04-29" in c for c in report.changes)
@@ -155,7 +158,7 @@ def test_a_text_pdf_of_the_table(world):
             "Korea, Republic of: instrument deposited 2006-05-01" in c for c in report.changes
         )
         assert _events() == 0
-        ops.import_file(_table_pdf(), source="position.pdf")
+        register_import.import_file(_table_pdf(), source="position.pdf")
         db.session.commit()
     assert str(standings.standing(party_by_ident("AUT")).membership.entry_into_force) == (
         "2006-02-03"
@@ -164,10 +167,12 @@ def test_a_text_pdf_of_the_table(world):
 
 
 def test_not_a_table(world):
-    with pytest.raises(ops.PartyImportError, match="the header must name the party column"):
-        ops.import_file(b"foo,bar\n1,2\n")
-    with pytest.raises(ops.PartyImportError, match="not a readable PDF"):
-        ops.import_file(b"%PDF-1.7 garbage")
+    with pytest.raises(
+        register_import.PartyImportError, match="the header must name the party column"
+    ):
+        register_import.import_file(b"foo,bar\n1,2\n")
+    with pytest.raises(register_import.PartyImportError, match="not a readable PDF"):
+        register_import.import_file(b"%PDF-1.7 garbage")
 
 
 def test_the_command_and_the_form(world, tmp_path):

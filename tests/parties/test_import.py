@@ -9,8 +9,7 @@ from sqlalchemy import func, select
 
 from rkc.audit import Actor, acting_as
 from rkc.extensions import db
-from rkc.parties import operations as ops
-from rkc.parties import standings
+from rkc.parties import register_import, standings
 from rkc.parties.lookup import party_by_ident
 from rkc.parties.models import Party, PartyEvent
 
@@ -49,9 +48,9 @@ def _stored() -> tuple[int, int]:
     )
 
 
-def _import(text: str, **kwargs) -> ops.ImportReport:  # type: ignore[no-untyped-def]
+def _import(text: str, **kwargs) -> register_import.ImportReport:  # type: ignore[no-untyped-def]
     with acting_as(Actor(None, "test", "system")):
-        return ops.import_party_table(text, **kwargs)
+        return register_import.import_party_table(text, **kwargs)
 
 
 def test_a_good_table_creates_parties_and_their_events(small_app):
@@ -78,7 +77,7 @@ def test_a_good_table_creates_parties_and_their_events(small_app):
 
 def test_every_problem_is_reported_with_its_row_and_nothing_is_stored(small_app):
     before = _stored()
-    with pytest.raises(ops.PartyImportError) as caught:
+    with pytest.raises(register_import.PartyImportError) as caught:
         _import(BAD)
     found = [(p.row, p.column) for p in caught.value.problems]
     assert found == [
@@ -110,7 +109,7 @@ def test_record_level_problems_also_come_with_rows(small_app):
         "Azerbaijan,AZE,state,,2006-04-29,,,,\n"  # more precise: fine
         "Cambodia,KHM,state,,2014-06-28,,B1@2014-01-01,,\n"  # acceptance before joining
     )
-    with pytest.raises(ops.PartyImportError) as caught:
+    with pytest.raises(register_import.PartyImportError) as caught:
         _import(table)
     assert [(p.row, p.column) for p in caught.value.problems] == [
         (2, "instrument"),
@@ -148,9 +147,12 @@ def test_check_only_stores_nothing(small_app):
 
 
 def test_missing_columns_are_named(small_app):
-    with pytest.raises(ops.PartyImportError) as caught:
+    with pytest.raises(register_import.PartyImportError) as caught:
         _import("party,iso3\nAustria,AUT\n")
-    assert {p.column for p in caught.value.problems} == set(ops.PARTY_COLUMNS) - {"party", "iso3"}
+    assert {p.column for p in caught.value.problems} == set(register_import.PARTY_COLUMNS) - {
+        "party",
+        "iso3",
+    }
     assert {p.row for p in caught.value.problems} == {1}
 
 
