@@ -15,6 +15,7 @@ import io
 from datetime import date
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.exceptions import BadRequest
 
@@ -352,8 +353,8 @@ def record_instrument(ident: str):  # type: ignore[no-untyped-def]
         except operations.PartyError as exc:
             _form_error(form, exc)
         else:
-            return _back(party, f"The instrument of {party} is recorded.")
-    return _event_page(party, form, "Record an instrument", "Record", _status())
+            return _back(party, gettext("The instrument of %(party)s is recorded.", party=party))
+    return _event_page(party, form, gettext("Record an instrument"), gettext("Record"), _status())
 
 
 @bp.route("/<ident>/acceptances/new", methods=["GET", "POST"])
@@ -378,8 +379,10 @@ def record_acceptance(ident: str):  # type: ignore[no-untyped-def]
         except operations.PartyError as exc:
             _form_error(form, exc)
         else:
-            return _back(party, f"The acceptance by {party} is recorded.")
-    return _event_page(party, form, "Record a chapter acceptance", "Record", _status())
+            return _back(party, gettext("The acceptance by %(party)s is recorded.", party=party))
+    return _event_page(
+        party, form, gettext("Record a chapter acceptance"), gettext("Record"), _status()
+    )
 
 
 @bp.route("/<ident>/reservations/new", methods=["GET", "POST"])
@@ -401,9 +404,11 @@ def record_reservation(ident: str):  # type: ignore[no-untyped-def]
         except operations.PartyError as exc:
             _form_error(form, exc)
         else:
-            return _back(party, f"The reservation by {party} is recorded.")
+            return _back(party, gettext("The reservation by %(party)s is recorded.", party=party))
     empty = not form.provision.choices
-    return _event_page(party, form, "Record a reservation", "Record", _status(), no_choices=empty)
+    return _event_page(
+        party, form, gettext("Record a reservation"), gettext("Record"), _status(), no_choices=empty
+    )
 
 
 def _reservable(party: Party) -> list[tuple[str, str]]:
@@ -442,7 +447,11 @@ def withdraw_reservation(ident: str, reservation_id: int):  # type: ignore[no-un
             _form_error(form, exc)
         else:
             return _back(
-                party, f"The withdrawal of the reservation to {reservation.node.key} is recorded."
+                party,
+                gettext(
+                    "The withdrawal of the reservation to %(key)s is recorded.",
+                    key=reservation.node.key,
+                ),
             )
     return _event_page(
         party,
@@ -473,8 +482,12 @@ def record_extension(ident: str):  # type: ignore[no-untyped-def]
         except operations.PartyError as exc:
             _form_error(form, exc)
         else:
-            return _back(party, f"The extension granted to {party} is recorded.")
-    return _event_page(party, form, "Record an extension of time", "Record", _status())
+            return _back(
+                party, gettext("The extension granted to %(party)s is recorded.", party=party)
+            )
+    return _event_page(
+        party, form, gettext("Record an extension of time"), gettext("Record"), _status()
+    )
 
 
 @bp.route("/<ident>/denunciations/new", methods=["GET", "POST"])
@@ -500,8 +513,8 @@ def record_denunciation(ident: str):  # type: ignore[no-untyped-def]
         except operations.PartyError as exc:
             _form_error(form, exc)
         else:
-            return _back(party, f"The denunciation by {party} is recorded.")
-    return _event_page(party, form, "Record a denunciation", "Record", _status())
+            return _back(party, gettext("The denunciation by %(party)s is recorded.", party=party))
+    return _event_page(party, form, gettext("Record a denunciation"), gettext("Record"), _status())
 
 
 @bp.post("/<ident>/events/<id:event_id>/retract")
@@ -536,9 +549,11 @@ def _retract(party: Party, action):  # type: ignore[no-untyped-def]
         except operations.PartyError as exc:
             _form_error(form, exc)
         else:
-            return _back(party, "The record is retracted; the audit log keeps what it said.")
+            return _back(
+                party, gettext("The record is retracted; the audit log keeps what it said.")
+            )
     elif not form.reason.errors:
-        form.reason.errors = ["Why the record is wrong: say why."]
+        form.reason.errors = [gettext("Why the record is wrong: say why.")]
     return _event_page(party, form, "Retract a record", "Retract", 400)
 
 
@@ -559,7 +574,9 @@ def import_parties():  # type: ignore[no-untyped-def]
             problems = exc.problems
         else:
             if not form.check_only.data:
-                flash(f"Party table imported: {report.summary()}.", "info")
+                flash(
+                    gettext("Party table imported: %(summary)s.", summary=report.summary()), "info"
+                )
                 return redirect(url_for(".show_matrix"))
     return (
         render_template(
@@ -599,9 +616,11 @@ def create_party():  # type: ignore[no-untyped-def]
         except operations.PartyError as exc:
             _form_error(form, exc)
         else:
-            return _back(party, f"{party} is added to the register.")
+            return _back(party, gettext("%(party)s is added to the register.", party=party))
     return (
-        render_template("parties/party_form.html", form=form, party=None, title="New party"),
+        render_template(
+            "parties/party_form.html", form=form, party=None, title=gettext("New party")
+        ),
         _status(),
     )
 
@@ -638,10 +657,13 @@ def edit_party(ident: str):  # type: ignore[no-untyped-def]
         except operations.PartyError as exc:
             _form_error(form, exc)
         else:
-            return _back(party, f"{party} is saved.")
+            return _back(party, gettext("%(party)s is saved.", party=party))
     return (
         render_template(
-            "parties/party_form.html", form=form, party=party, title=f"Edit {party.name}"
+            "parties/party_form.html",
+            form=form,
+            party=party,
+            title=gettext("Edit %(party)s", party=party.name),
         ),
         _status(),
     )
