@@ -58,6 +58,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_notifications(app)
 
     # 5. Areas, lowest first.
+    from rkc.amendments.language_views import bp as amendment_languages_bp
     from rkc.amendments.merge_views import bp as merge_bp
     from rkc.amendments.views import bp as amendments_bp
     from rkc.api.views import bp as api_bp
@@ -81,6 +82,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(procedure_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(amendments_bp)
+    app.register_blueprint(amendment_languages_bp)
     app.register_blueprint(merge_bp)
     app.register_blueprint(interchange_bp)
     app.register_blueprint(search_bp)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from rkc import audit
+from rkc.amendments import languages
 from rkc.amendments.errors import AmendmentError
 from rkc.amendments.lifecycle import change_status, mark_merged
 from rkc.amendments.models import (
@@ -132,6 +133,10 @@ def _check_batch(edition: Edition, amendments: list[Amendment]) -> None:
                 f"{amendment.label} conflicts with the current text: write a compromise text "
                 "or ask its party to revise it.",
             )
+        # Both authentic languages, or nothing (rkc/amendments/languages.py).
+        unready = languages.not_ready(amendment)
+        if unready:
+            raise MergeError("amendments", unready[0].message)
 
 
 def merge(
@@ -164,22 +169,35 @@ def merge(
                 f"{amendment.label} no longer applies cleanly after the other amendments of "
                 "this batch: merge it separately or write a compromise text.",
             )
+        if amendment.node_id is not None:
+            # An earlier step of the batch may have moved its unit in another language.
+            languages.rebase_versions(edition, [amendment.node_id])
+            unready = languages.not_ready(amendment)
+            if unready:
+                raise MergeConflict(amendment, unready[0].message)
         structural = amendment.action in (AmendmentAction.INSERT, AmendmentAction.DELETE)
         before = _manifest(edition) if structural else None
         revision = _merge_one(edition, amendment, expected, seen_now, user)
         if before is not None:
             _follow_moves(edition, before, expected, seen_now)
-        if revision is not None:
-            revisions.append(revision)
+        try:
+            translated = languages.merge_versions(
+                edition, amendment, revision, origin_ref=_source(amendment)
+            )
+        except AmendmentError as exc:
+            raise MergeConflict(amendment, str(exc)) from exc
+        for written in ([revision] if revision is not None else []) + translated:
+            revisions.append(written)
             db.session.add(
-                RevisionSource(revision_id=revision.id, amendment_id=amendment.id, role="merged")
+                RevisionSource(revision_id=written.id, amendment_id=amendment.id, role="merged")
             )
     reports = rebase_stale(edition)
+    french = languages.rebase_versions(edition)
     flagged = tuple(
         f"{report.node_key}: {len(report.conflicts)} amendment(s)"
         for report in reports
         if report.conflicts
-    )
+    ) + ((f"{len(french)} version(s) in another language",) if french else ())
     db.session.flush()
     audit.record(
         "merge.batch",

@@ -32,6 +32,14 @@ Decisions (ARCHITECTURE.md section 3, DOMAIN.md section 5):
   threading); a thread is resolved (and can be reopened) as a whole.
 - **AmendmentReader**: when each member last marked the amendments as seen, for "changed since
   my last visit". `Amendment.activity_at` moves on every event that a reader should notice.
+- **Languages** (issue 13; rkc/amendments/languages.py, docs/amendments.md): the Convention is
+  authentic in English and French, so an amendment records the language it was proposed in
+  (`language`) and holds one **AmendmentVersion** per language of its draft: the proposed
+  text and heading in that language, its own base revision (the target's revision in that
+  language), its own conflict flag, and a translation status (to translate, translated,
+  checked) with who translated and who checked, and when. Every change of a version is an
+  immutable **AmendmentVersionRevision**. The amendment row itself keeps carrying the English
+  text (the English version mirrors it), so that the English rebase and merge read one place.
 """
 
 from __future__ import annotations
@@ -193,6 +201,9 @@ class Amendment(db.Model):
     concept: Mapped[str] = mapped_column(String(120), default="", index=True)
     party_id: Mapped[int] = mapped_column(ForeignKey("party.id"), index=True)
     delegate_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    #: The language the proposer wrote it in ("en" or "fr"): its version in that language is
+    #: the original, the others are translations of it.
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     #: Given when tabled; `number` is its label, e.g. "RD/001".
     sequence: Mapped[int | None] = mapped_column(Integer)
     number: Mapped[str | None] = mapped_column(String(20))
@@ -242,6 +253,83 @@ class Amendment(db.Model):
     @property
     def conflict(self) -> dict:
         return json.loads(self.conflict_detail) if self.conflict_detail else {}
+
+
+class TranslationStatus(enum.StrEnum):
+    """Where a language version stands. The original language's version is `checked` from the
+    start (it is the proposer's own text); a translation goes to translate -> translated ->
+    checked, and back to `to_translate` whenever the original changes under it."""
+
+    TO_TRANSLATE = "to_translate"
+    TRANSLATED = "translated"
+    CHECKED = "checked"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class AmendmentVersion(db.Model):
+    """An amendment's text in one language, with its translation status."""
+
+    __tablename__ = "amendment_version"
+    __table_args__ = (UniqueConstraint("amendment_id", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    amendment_id: Mapped[int] = mapped_column(ForeignKey("amendment.id"), index=True)
+    language: Mapped[str] = mapped_column(String(8))
+    #: The target's revision in this language the text is written against (None: insertion).
+    base_revision_id: Mapped[int | None] = mapped_column(ForeignKey("revision.id"))
+    proposed_text: Mapped[str] = mapped_column(Text, default="")
+    proposed_title: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[TranslationStatus] = mapped_column(text_enum(TranslationStatus))
+    #: The latest AmendmentVersionRevision.seq: the translation form carries it (stale edit).
+    seq: Mapped[int] = mapped_column(Integer, default=1)
+    translated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    translated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: As on Amendment, for this language's text.
+    has_conflict: Mapped[bool] = mapped_column(Boolean, default=False)
+    conflict_revision_id: Mapped[int | None] = mapped_column(ForeignKey("revision.id"))
+    conflict_detail: Mapped[str] = mapped_column(Text, default="")
+
+    amendment: Mapped[Amendment] = relationship()
+    base_revision: Mapped[Revision | None] = relationship(foreign_keys=[base_revision_id])
+    translated_by: Mapped[User | None] = relationship(foreign_keys=[translated_by_id])
+    checked_by: Mapped[User | None] = relationship(foreign_keys=[checked_by_id])
+
+    @property
+    def is_original(self) -> bool:
+        return self.language == self.amendment.language
+
+    @property
+    def conflict(self) -> dict:
+        return json.loads(self.conflict_detail) if self.conflict_detail else {}
+
+
+class AmendmentVersionRevision(db.Model):
+    """One state of a language version (text, base, status); never changed once written."""
+
+    __tablename__ = "amendment_version_revision"
+    __table_args__ = (UniqueConstraint("version_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("amendment_version.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    #: "proposal", "revision" (the proposer), "translation", "check", "outdated" (the original
+    #: changed under it), "rebase" (carried over by the system).
+    origin: Mapped[str] = mapped_column(String(20))
+    status: Mapped[TranslationStatus] = mapped_column(text_enum(TranslationStatus))
+    base_revision_id: Mapped[int | None] = mapped_column(ForeignKey("revision.id"))
+    proposed_text: Mapped[str] = mapped_column(Text, default="")
+    proposed_title: Mapped[str | None] = mapped_column(Text)
+    #: None when the system did it.
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    author: Mapped[User | None] = relationship()
 
 
 class AmendmentRevision(db.Model):

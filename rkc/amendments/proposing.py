@@ -14,11 +14,12 @@ Size: about 640 lines, kept whole: the checks of a proposal and the two writes t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 
 from rkc import audit
+from rkc.amendments import languages
 from rkc.amendments.common import (
     MAX_CONCEPT,
     MAX_TEXT,
@@ -64,10 +65,13 @@ def _require_working_draft(edition: Edition) -> None:
         )
 
 
-def _current(edition: Edition, node: Node, *, field: str = "target") -> Revision:
-    """The node's revision in the draft, or a clear refusal when it is not in it."""
+def _current(
+    edition: Edition, node: Node, *, field: str = "target", language: str = "en"
+) -> Revision:
+    """The node's revision in the draft (in `language`), or a clear refusal when it is not in
+    it."""
     _require_working_draft(edition)
-    entry = db.session.get(EditionEntry, (edition.id, node.id, "en"))
+    entry = db.session.get(EditionEntry, (edition.id, node.id, language))
     if entry is None:
         raise AmendmentError(
             field,
@@ -276,10 +280,17 @@ def _create(
     node: Node | None = None,
     parent: Node | None = None,
     base: Revision | None = None,
+    language: str = "en",
 ) -> Amendment:
     justification = _clean_justification(justification)
     concept = _clean_concept(concept)
     now = utcnow()
+    original, original_base = content, base
+    if language != "en":
+        # The row carries the English text: no change to it until the English is supplied.
+        base = _current(edition, node) if node is not None else None
+        text, title = languages.english_placeholder(action, base)
+        content = replace(content, text=text, title=title)
     amendment = Amendment(
         edition_id=edition.id,
         action=action,
@@ -296,6 +307,7 @@ def _create(
         concept=concept,
         party_id=user.party_id,
         delegate_id=user.id,
+        language=language,
         status=AmendmentStatus.DRAFT,
         latest_seq=1,
         has_conflict=False,
@@ -307,6 +319,9 @@ def _create(
     db.session.flush()
     add_revision(amendment, "proposal", user)
     add_transition(amendment, None, AmendmentStatus.DRAFT, user, "")
+    languages.open_versions(
+        amendment, user, text=original.text, title=original.title, base=original_base
+    )
     db.session.flush()
     audit.record(
         "amendment.propose",
@@ -343,13 +358,17 @@ def check_proposal(
     justification: str | None = None,
     concept: str | None = None,
     expected_revision_id: int | None = None,
+    language: str = "en",
 ) -> tuple[Content, Revision | None]:
     """Check a proposal without writing anything: (what it proposes, the base revision).
 
     The propose_* operations call it; the preview step of the form calls it alone. Raises
     AmendmentError (StaleTargetError when the target moved on since `expected_revision_id`).
+    `language` is the one the proposal is written in: its text is checked against the
+    provision's text in that language, and the base is the revision in that language.
     """
     action = AmendmentAction(action)
+    language = languages.check_language(edition, language)
     _clean_justification(justification)
     _clean_concept(concept)
     if action is AmendmentAction.INSERT:
@@ -368,7 +387,7 @@ def check_proposal(
         return content, None
     if node is None:
         raise AmendmentError("target", "Target: say which unit the amendment changes.")
-    current = _current(edition, node)
+    current = _current(edition, node, language=language)
     label = revision_label(current)
     _check_base(label, current, expected_revision_id)
     if action is AmendmentAction.MODIFY:
@@ -390,6 +409,7 @@ def propose_modification(
     text: str,
     justification: str = "",
     concept: str = "",
+    language: str = "en",
     expected_revision_id: int | None = None,
 ) -> Amendment:
     """A draft amendment giving `node` new text in the working draft `edition`."""
@@ -401,6 +421,7 @@ def propose_modification(
         text=text,
         justification=justification,
         concept=concept,
+        language=language,
         expected_revision_id=expected_revision_id,
     )
     return _create(
@@ -410,6 +431,7 @@ def propose_modification(
         content=content,
         justification=justification,
         concept=concept,
+        language=language,
         node=node,
         base=base,
     )
@@ -422,6 +444,7 @@ def propose_deletion(
     user: User,
     justification: str = "",
     concept: str = "",
+    language: str = "en",
     expected_revision_id: int | None = None,
 ) -> Amendment:
     """A draft amendment taking `node` (and what it contains) out of the working draft."""
@@ -432,6 +455,7 @@ def propose_deletion(
         node=node,
         justification=justification,
         concept=concept,
+        language=language,
         expected_revision_id=expected_revision_id,
     )
     return _create(
@@ -441,6 +465,7 @@ def propose_deletion(
         content=content,
         justification=justification,
         concept=concept,
+        language=language,
         node=node,
         base=base,
     )
@@ -454,6 +479,7 @@ def propose_heading(
     title: str,
     justification: str = "",
     concept: str = "",
+    language: str = "en",
     expected_revision_id: int | None = None,
 ) -> Amendment:
     """A draft amendment giving `node` a new heading (title, or a definition's term)."""
@@ -465,6 +491,7 @@ def propose_heading(
         title=title,
         justification=justification,
         concept=concept,
+        language=language,
         expected_revision_id=expected_revision_id,
     )
     return _create(
@@ -474,6 +501,7 @@ def propose_heading(
         content=content,
         justification=justification,
         concept=concept,
+        language=language,
         node=node,
         base=base,
     )
@@ -492,6 +520,7 @@ def propose_insertion(
     key: str | None = None,
     justification: str = "",
     concept: str = "",
+    language: str = "en",
 ) -> Amendment:
     """A draft amendment inserting a new unit into `parent`, after `after` (None: first)."""
     _check_proposer(user)
@@ -507,6 +536,7 @@ def propose_insertion(
         key=key,
         justification=justification,
         concept=concept,
+        language=language,
     )
     return _create(
         edition,
@@ -515,6 +545,7 @@ def propose_insertion(
         content=content,
         justification=justification,
         concept=concept,
+        language=language,
         parent=parent,
     )
 
@@ -581,14 +612,21 @@ def revise_amendment(
         base = _current(edition, amendment.node)
         label = revision_label(base)
         _check_base(label, base, expected_revision_id)
+        waiting = languages.english_pending(amendment)
         if amendment.action is AmendmentAction.MODIFY:
-            content = _modification(
-                base, label, text if text is not None else amendment.proposed_text
-            )
+            if waiting and clean_text(text) in ("", clean_text(base.text)):
+                content = Content(text=base.text)  # still no English: no change to it
+            else:
+                content = _modification(
+                    base, label, text if text is not None else amendment.proposed_text
+                )
         elif amendment.action is AmendmentAction.HEADING:
-            content = _heading(
-                base, label, title if title is not None else amendment.proposed_title
-            )
+            if waiting and " ".join((title or "").split()) in ("", base.title or ""):
+                content = Content(title=base.title)
+            else:
+                content = _heading(
+                    base, label, title if title is not None else amendment.proposed_title
+                )
         else:
             content = Content()
     justification = (
@@ -637,6 +675,7 @@ def revise_amendment(
     amendment.latest_seq += 1
     touch(amendment)
     revision = add_revision(amendment, "revision", user)
+    languages.follow_english(amendment, "revision", user)
     db.session.flush()
     audit.record("amendment.revise", "amendment", amendment.id, seq=amendment.latest_seq)
     return revision

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, or_, select
 
 from rkc import audit
+from rkc.amendments import languages
 from rkc.amendments.common import add_revision, clear_conflict, touch
 from rkc.amendments.errors import AmendmentError
 from rkc.amendments.lifecycle import mark_merged
@@ -260,6 +261,7 @@ def _carry_over(amendment: Amendment, current: Revision, merged: str) -> None:
     if unchanged:
         note += " The current text already says what it proposed: it now proposes no change."
     add_revision(amendment, "rebase", None, note)
+    languages.follow_english(amendment, "rebase", None, note)
     audit.record(
         "amendment.rebase",
         "amendment",
@@ -279,6 +281,7 @@ def _flag(
         {"reason": reason, "regions": list(regions)}, ensure_ascii=False
     )
     touch(amendment)
+    languages.follow_english(amendment, "conflict", None)
     audit.record(
         "amendment.conflict",
         "amendment",

@@ -15,7 +15,7 @@ nothing stored) or "save" (a draft amendment is stored).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import (
     Blueprint,
@@ -31,7 +31,8 @@ from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
-from rkc.amendments import discussion, lifecycle, proposing, queries
+from rkc.amendments import compilation_languages, discussion, lifecycle, proposing, queries
+from rkc.amendments import languages as amendment_languages
 from rkc.amendments.common import clean_text, revision_label
 from rkc.amendments.errors import (
     AmendmentError,
@@ -57,8 +58,15 @@ from rkc.amendments.models import (
     AmendmentStatus,
 )
 from rkc.auth.permissions import Action, can, ensure, require, role_of
+from rkc.convention import operations as text_store
 from rkc.convention import queries as text_queries
 from rkc.convention.kinds import ALLOWED_CHILDREN, CONTAINER_KINDS, KIND_LABELS
+from rkc.convention.languages import (
+    LANGUAGES,
+    UnknownLanguage,
+    parse_language,
+    parse_languages,
+)
 from rkc.convention.models import Edition, Node, Revision, Work, utcnow
 from rkc.database import as_id
 from rkc.extensions import db
@@ -173,6 +181,8 @@ class Place:
     parent: Node | None
     parent_current: Revision | None
     default_after: str
+    #: The language the proposal is written in; `current` is the target's text in it.
+    language: str = "en"
 
 
 def _place(edition: Edition, node: Node) -> Place:
@@ -199,6 +209,22 @@ def _place(edition: Edition, node: Node) -> Place:
             parent_current = parent_entry.revision if parent_entry else None
         default_after = node.key
     return Place(edition, node, current, parent, parent_current, default_after)
+
+
+def _in_language(place: Place, raw: str | None) -> Place:
+    """The place as read in the language a proposal is written in (`?lang=`, English by
+    default): a 400 naming the parameter for a code the draft holds no text in."""
+    try:
+        language = parse_language(raw)
+        amendment_languages.check_language(place.edition, language)
+    except (UnknownLanguage, AmendmentError) as exc:
+        abort(400, f"lang: {exc}")
+    if language == "en":
+        return place
+    current = text_store.current_revision(place.edition, place.node, language)
+    if current is None:
+        abort(400, f"lang: {place.node.key} has no {LANGUAGES[language]} text in the draft.")
+    return replace(place, current=current, language=language)
 
 
 def _configure(form: ProposalForm, place: Place) -> None:
@@ -319,6 +345,8 @@ def _proposal_page(
             notice=notice,
             kind_labels=KIND_LABELS,
             resolution=resolution,
+            draft_languages=amendment_languages.draft_languages(place.edition),
+            LANGUAGES=LANGUAGES,
         ),
         status,
     )
@@ -330,7 +358,7 @@ def _proposal_page(
 def propose_amendment(key: str):  # type: ignore[no-untyped-def]
     node = _node_or_404(key)
     edition = _draft_or_404(node.work, request.args.get("edition"))
-    place = _place(edition, node)
+    place = _in_language(_place(edition, node), request.args.get("lang"))
     form = ProposalForm()
     _configure(form, place)
     raw_change = form.change.data if request.method == "POST" else request.args.get("change")
@@ -403,6 +431,7 @@ def _check(
             title=form.title.data,
             justification=form.justification.data,
             concept=form.concept.data,
+            language=place.language,
             **_insertion_fields(form),
         )
     else:
@@ -415,6 +444,7 @@ def _check(
             justification=form.justification.data,
             concept=form.concept.data,
             expected_revision_id=form.base_revision_id.data,
+            language=place.language,
         )
 
 
@@ -427,7 +457,12 @@ def _propose(
     me,  # type: ignore[no-untyped-def]
     fields: dict,
 ) -> Amendment:
-    common = {"user": me, "justification": fields["justification"], "concept": fields["concept"]}
+    common = {
+        "user": me,
+        "justification": fields["justification"],
+        "concept": fields["concept"],
+        "language": place.language,
+    }
     expected = form.base_revision_id.data
     if change is AmendmentAction.MODIFY:
         return proposing.propose_modification(
@@ -479,9 +514,7 @@ def _stale_proposal(
                 "wrote it; compare it with the current text above."
             )
     form.base_revision_id.data = current.id
-    fresh = Place(
-        place.edition, place.node, current, place.parent, place.parent_current, place.default_after
-    )
+    fresh = replace(place, current=current)
     return _proposal_page(
         form, fresh, change, status=409, preview=_preview(change, current, form), notice=notice
     )
@@ -938,11 +971,35 @@ def _compiled() -> tuple[queries.Compilation, Filters]:
     return queries.compilation(filters.edition, filters.flt, current_user), filters
 
 
+def _compilation_languages(edition: Edition, *, allow_pair: bool) -> tuple[str, ...]:
+    """The `lang` of a compilation: English, French, or (the page) both side by side; a code
+    the draft holds no text in is a 400 naming the parameter."""
+    try:
+        asked = parse_languages(request.args.get("lang"), allow_pair=allow_pair) or ("en",)
+        for code in asked:
+            amendment_languages.check_language(edition, code)
+    except (UnknownLanguage, AmendmentError) as exc:
+        abort(400, f"lang: {exc}")
+    return asked
+
+
 def _compilation(template: str):  # type: ignore[no-untyped-def]
     result, filters = _compiled()
+    assert filters.edition is not None
+    asked = _compilation_languages(filters.edition, allow_pair=True)
+    paired = None
+    if len(asked) == 2:
+        paired = compilation_languages.side_by_side(result, (asked[0], asked[1]))
+    else:
+        result = compilation_languages.in_language(result, asked[0])
     return render_template(
         template,
         compilation=result,
+        paired=paired,
+        lang=",".join(asked),
+        text_languages=asked,
+        draft_languages=amendment_languages.draft_languages(filters.edition),
+        LANGUAGES=LANGUAGES,
         filters=filters,
         generated_at=utcnow(),
         **_filter_choices(filters.edition),
@@ -969,8 +1026,11 @@ def export_compilation(fmt: str):  # type: ignore[no-untyped-def]
         raise NotFoundHere(
             "No such format", f"Compilations download as {' or '.join(FORMATS)}, not “{fmt}”."
         )
-    result, _filters = _compiled()
-    data, mimetype, name = compilation_file(result, fmt, generated_at=utcnow())
+    result, filters = _compiled()
+    assert filters.edition is not None
+    (language,) = _compilation_languages(filters.edition, allow_pair=False)
+    result = compilation_languages.in_language(result, language)
+    data, mimetype, name = compilation_file(result, fmt, generated_at=utcnow(), language=language)
     response = attachment(data, mimetype, name)
     response.headers["Cache-Control"] = "private, no-store"
     return response

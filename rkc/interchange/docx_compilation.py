@@ -24,7 +24,9 @@ from docx import Document
 
 from rkc.amendments.models import Amendment, AmendmentAction
 from rkc.amendments.queries import Change, Compilation
-from rkc.convention.kinds import KIND_LABELS
+from rkc.convention.kinds import KIND_LABELS, KIND_LABELS_BY_LANGUAGE
+from rkc.convention.languages import LANGUAGES
+from rkc.convention.languages import UNOFFICIAL as UNOFFICIAL_IN
 from rkc.convention.models import Revision
 from rkc.interchange import blocks as md
 from rkc.interchange.docx_common import list_style
@@ -81,14 +83,15 @@ def reference_of(change: Change) -> Revision | None:
     return change.amendment.base_revision if change.against_base else change.target.current
 
 
-def proposal_lines(change: Change) -> tuple[list[Line], list[Line]]:
+def proposal_lines(change: Change, language: str = "en") -> tuple[list[Line], list[Line]]:
     """(paragraphs before, paragraphs after) the amendment: what the tracked changes show."""
     a = change.amendment
     reference = reference_of(change)
     heading = "Heading 3"
     if a.action is AmendmentAction.INSERT:
         title = a.proposed_title or ""
-        new = [(heading, f"{_kind_label(a.proposed_kind)} {a.proposed_number or ''}".strip())]
+        kind = _kind_label(a.proposed_kind, language)
+        new = [(heading, f"{kind} {a.proposed_number or ''}".strip())]
         if title:
             new[0] = (heading, f"{new[0][1]}: {title}")
         return [], new + text_lines(a.proposed_text)
@@ -103,16 +106,21 @@ def proposal_lines(change: Change) -> tuple[list[Line], list[Line]]:
     return old, new
 
 
-def _kind_label(kind: str | None) -> str:
-    return KIND_LABELS.get(kind or "", (kind or "Unit").replace("_", " ").title())
+def _kind_label(kind: str | None, language: str = "en") -> str:
+    labels = KIND_LABELS_BY_LANGUAGE.get(language, KIND_LABELS)
+    return labels.get(kind or "", (kind or "Unit").replace("_", " ").title())
 
 
-def export(comp: Compilation, *, generated_at: datetime) -> bytes:
-    """The .docx bytes of a compilation."""
+def export(comp: Compilation, *, generated_at: datetime, language: str = "en") -> bytes:
+    """The .docx bytes of a compilation (read in `language`: its amendments' text and the
+    draft's text in that language, rkc.amendments.compilation_languages.in_language)."""
     document = Document()
     edition = comp.edition
     title = "Compilation of amendments" + (f": {comp.chapter_label}" if comp.chapter_label else "")
+    if language != "en":
+        title += f" ({LANGUAGES.get(language, language)})"
     properties = document.core_properties
+    properties.language = language
     properties.title = title
     properties.subject = f"{edition.work.short_title}, {edition.title}"
     properties.author = "rkc"
@@ -133,7 +141,8 @@ def export(comp: Compilation, *, generated_at: datetime) -> bytes:
         "or rejecting changes in this file changes nothing in rkc."
     )
     if not edition.is_authentic:
-        document.add_paragraph(style="Intense Quote").add_run(UNOFFICIAL).bold = True
+        unofficial = UNOFFICIAL if language == "en" else UNOFFICIAL_IN.get(language, UNOFFICIAL)
+        document.add_paragraph(style="Intense Quote").add_run(unofficial).bold = True
     ids = ChangeIds(document)
     if not comp.groups:
         document.add_paragraph("No tabled amendment matches.")
@@ -142,14 +151,14 @@ def export(comp: Compilation, *, generated_at: datetime) -> bytes:
             group.label + (f" ({group.key})" if group.key else ""), style="Heading 1"
         )
         for change in group.changes:
-            _amendment(document, change, ids)
+            _amendment(document, change, ids, language)
     page_numbers(document)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
 
 
-def _amendment(document, change: Change, ids: ChangeIds) -> None:  # type: ignore[no-untyped-def]
+def _amendment(document, change: Change, ids: ChangeIds, language: str = "en") -> None:  # type: ignore[no-untyped-def]
     a = change.amendment
     facts = [a.label, a.party.name, a.action.label, a.status.label]
     if a.has_conflict:
@@ -157,8 +166,14 @@ def _amendment(document, change: Change, ids: ChangeIds) -> None:  # type: ignor
     document.add_paragraph(" — ".join(facts), style="Heading 2")
     if a.action is AmendmentAction.INSERT:
         document.add_paragraph(change.target.label, style="Normal").runs[0].italic = True
-    old, new = proposal_lines(change)
-    add_tracked_lines(document, old, new, author=author_of(a), date=date_of(a), ids=ids)
+    if getattr(a, "is_translated", True):
+        old, new = proposal_lines(change, language)
+        add_tracked_lines(document, old, new, author=author_of(a), date=date_of(a), ids=ids)
+    else:
+        name = LANGUAGES.get(language, language)
+        document.add_paragraph(
+            f"{name}: to translate. The Secretariat has not supplied this version yet."
+        ).runs[0].italic = True
     if change.against_base:
         note = "Shown against the text it was written on"
         note += "; it conflicts with the current text." if a.has_conflict else "."

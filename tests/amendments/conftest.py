@@ -55,6 +55,16 @@ def world(small_app) -> World:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def bi(app) -> World:  # type: ignore[no-untyped-def]
+    """The full corpus's working draft, which holds English and French (issue 13)."""
+    people = create_people()
+    work = text_queries.work_by_key("rkc")
+    draft = text_queries.edition_by_slug(work, "review-draft")
+    assert draft is not None
+    return World(people, draft)
+
+
+@pytest.fixture
 def actor():  # type: ignore[no-untyped-def]
     """Operations record the audit actor: a system actor for direct calls in tests."""
     with acting_as(Actor(None, "test", "system")) as current:

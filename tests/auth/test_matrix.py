@@ -108,6 +108,26 @@ MATRIX: list[tuple[str, str, Url, frozenset[str]]] = [
     ("amendments.print_compilation", "GET", "/amendments/compilation/print", MEMBERS),
     ("amendments.export_compilation", "GET", "/amendments/compilation.docx?chapter=ga/3", MEMBERS),
     ("amendments.export_compilation", "GET", "/amendments/compilation.pdf", MEMBERS),
+    # An amendment's version in another language: the Secretariat supplies and checks it (the
+    # small corpus holds English only: the Secretariat's request is a 400 there, still allowed).
+    (
+        "amendment_languages.edit_version",
+        "GET",
+        lambda ctx: f"/amendments/{ctx['tabled_id']}/languages/fr",
+        SECRETARIAT,
+    ),
+    (
+        "amendment_languages.edit_version",
+        "POST",
+        lambda ctx: f"/amendments/{ctx['tabled_id']}/languages/fr",
+        SECRETARIAT,
+    ),
+    (
+        "amendment_languages.check_version",
+        "POST",
+        lambda ctx: f"/amendments/{ctx['tabled_id']}/languages/fr/check",
+        SECRETARIAT,
+    ),
     ("interchange.import_amendments", "GET", "/amendments/import", DELEGATES),
     ("interchange.import_amendments", "POST", "/amendments/import", DELEGATES),
     (
