@@ -12,9 +12,12 @@ Figures (goals from issue 9):
    no database): goal at least half its requests per second.
 2. The same page asked conditionally (If-None-Match with the ETag it sent): answered 304; its
    requests per second against the minimal endpoint.
-3. `/healthz` (one database round trip) and the chapter page rendered on every request (a
-   signed-in member: no shared page cache, the page is drawn each time), for information.
-4. Resident memory (VmRSS) of each worker after warm-up (every measured page, a compare and a
+3. `/healthz` (one database round trip), for information.
+4. The chapter page for a signed-in member (no shared page cache: the page is drawn for them
+   each time, from the shared text fragments and reading data, see docs/architecture.md):
+   goal at least 0.4 of the public cached page's requests per second (issue 17), in the same
+   rounds.
+5. Resident memory (VmRSS) of each worker after warm-up (every measured page, a compare and a
    few searches): goal under 250 MB for the larger.
 """
 
@@ -43,6 +46,7 @@ MINIMAL = "/static/favicon.svg"
 HEALTH = "/healthz"
 RSS_GOAL_MB = 250.0
 CHAPTER_GOAL = 0.5
+MEMBER_GOAL = 0.4
 MEMBER = ("bench-reader", "bench reader password 2006")
 
 
@@ -237,11 +241,14 @@ def _measure(options: Options, srv: rkc_server.Server, built: float) -> list[Row
             ratio=f"health/minimal {ratio(health.rps, minimal.rps)}",
         ),
         Row(
-            figure=f"chapter page drawn on every request (signed-in member, {CHAPTER})",
-            goal="(information)",
+            figure=f"chapter page for a signed-in member, drawn for them ({CHAPTER})",
+            goal=f">= {MEMBER_GOAL} x public cached page",
             measured=member_page.text(),
             reference=f"public, from the page cache: {chapter.rps:.0f} req/s",
-            ratio=f"drawn/cached {ratio(member_page.rps, chapter.rps)}",
+            ratio=f"member/cached {ratio(member_page.rps, chapter.rps)}",
+            met=chapter.rps > 0
+            and member_page.rps >= MEMBER_GOAL * chapter.rps
+            and member_page.unexpected == 0,
         ),
         Row(
             figure=f"worker resident memory after warm-up ({EDITIONS} editions)",

@@ -13,6 +13,7 @@ from functools import wraps
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from pathlib import Path
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from flask import (
@@ -31,6 +32,7 @@ from flask import (
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from markupsafe import Markup
 from sqlalchemy import text
 from sqlalchemy.exc import (
     DBAPIError,
@@ -49,6 +51,7 @@ from rkc.database import MAX_ID
 from rkc.text.markdown import render as render_markdown
 
 csrf = CSRFProtect()
+T = TypeVar("T")
 
 #: Everything comes from this host; no inline script, no framing, no plugins.
 CONTENT_SECURITY_POLICY = (
@@ -123,6 +126,10 @@ def init_web(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
     csrf.init_app(app)
     app.extensions[PAGE_CACHE] = PageCache(int(app.config.get("READING_CACHE_BYTES", 0)))
+    app.extensions[FRAGMENT_CACHE] = PageCache(int(app.config.get("READING_CACHE_BYTES", 0)))
+    app.extensions[DATA_CACHE] = DataCache(
+        SHARED_DATA_ENTRIES if app.config.get("READING_CACHE_BYTES", 0) else 0
+    )
     app.extensions[BUILD_TOKEN] = _build_token(app)
     app.jinja_env.filters["markdown"] = render_markdown
     from rkc.auth.permissions import Action, can
@@ -343,32 +350,38 @@ def check_health():  # type: ignore[no-untyped-def]
 # --------------------------------------------------------------------------- reading pages
 
 PAGE_CACHE = "rkc_page_cache"
+FRAGMENT_CACHE = "rkc_fragment_cache"
+DATA_CACHE = "rkc_reading_data_cache"
+#: Reading data kept per process (a chapter's units, breadcrumbs, neighbours, guidelines).
+SHARED_DATA_ENTRIES = 512
 BUILD_TOKEN = "rkc_build_token"  # noqa: S105 (an extension name, not a secret)
 ANONYMOUS = "anonymous"
 
 
 class PageCache:
-    """Rendered pages for anonymous readers, in this process, least recently used first out.
+    """Rendered pages for anonymous readers (and, in a second one, the shared fragments of
+    members' pages: `shared_fragment`), in this process, least recently used first out.
 
     Keys are validators (see `reading_page`) that already name everything a page depends on,
     so an entry is never stale: after a change to the text store nobody asks for its key again
-    and it ages out. Bounded by the bytes of the bodies it holds; 0 turns it off.
+    and it ages out. Bounded by the bytes (characters, for fragments) of the bodies it holds;
+    0 turns it off.
     """
 
     def __init__(self, limit_bytes: int):
         self.limit_bytes = max(0, limit_bytes)
-        self._entries: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
+        self._entries: OrderedDict[str, tuple[Any, str]] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> tuple[bytes, str] | None:
+    def get(self, key: str) -> tuple[Any, str] | None:
         with self._lock:
             entry = self._entries.get(key)
             if entry is not None:
                 self._entries.move_to_end(key)
             return entry
 
-    def put(self, key: str, body: bytes, content_type: str) -> None:
+    def put(self, key: str, body: bytes | str, content_type: str) -> None:
         if len(body) > self.limit_bytes // 4:  # one page never crowds out the rest
             return
         with self._lock:
@@ -450,6 +463,7 @@ def reading_page(version: Callable[[], object]):  # type: ignore[no-untyped-def]
                 str(get_locale()),
             )
             key = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:40]
+            g.reading_version = parts[4]  # for `shared_data`
             private = viewer != ANONYMOUS
             if request.if_none_match.contains_weak(key):
                 return _validated(Response(status=304), key, private)
@@ -468,6 +482,72 @@ def reading_page(version: Callable[[], object]):  # type: ignore[no-untyped-def]
         return wrapped
 
     return decorate
+
+
+class DataCache:
+    """What reading views read from the text store for everyone alike, per process, least
+    recently used first out, bounded by a number of entries; 0 turns it off."""
+
+    def __init__(self, limit: int):
+        self.limit = max(0, limit)
+        self._entries: OrderedDict[tuple, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, compute: Callable[[], T]) -> T:
+        if self.limit == 0:
+            return compute()
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        value = compute()
+        with self._lock:
+            self._entries[key] = value
+            while len(self._entries) > self.limit:
+                self._entries.popitem(last=False)
+        return value
+
+
+def shared_data(parts: tuple, compute: Callable[[], T]) -> T:
+    """`compute()`, remembered for the text store's version this request was keyed on (see
+    `reading_page`): for data every reader who may see it sees alike. Outside a reading page
+    (no version known) it is computed every time. The view decides who may see what before
+    asking; `parts` name what is read (an edition, a unit, a language), never a reader."""
+    version = g.get("reading_version")
+    if version is None:
+        return compute()
+    cache: DataCache = current_app.extensions[DATA_CACHE]
+    return cache.get((version, *parts), compute)
+
+
+def fragment_scope() -> str:
+    """What every shared fragment of this request depends on besides its own key parts: the
+    release, the interface language and the script root (computed once per page)."""
+    return "\x1f".join(
+        (current_app.extensions[BUILD_TOKEN], str(get_locale()), request.script_root)
+    )
+
+
+def shared_fragment(scope: str, parts: tuple[object, ...], render: Callable[[], str]) -> Markup:
+    """A piece of a reading page that is the same for every reader who may see it, rendered
+    once per process. `scope` is `fragment_scope()`; `parts` must name everything else its
+    HTML depends on (for a provision's text: the revision id, its language, the edition's
+    slug in its links, its heading level, ...).
+
+    What a reader may see is decided by the view *before* asking for a fragment; a fragment's
+    key says what it shows (a revision), never who may see it, so the cache cannot widen what
+    a reader sees: it only saves drawing what the view already chose to show.
+    """
+    cache: PageCache = current_app.extensions[FRAGMENT_CACHE]
+    if cache.limit_bytes == 0:
+        return Markup(render())  # noqa: S704 (a rendered, autoescaped template)
+    key = (scope, *parts)
+    hit = cache.get(key)  # type: ignore[arg-type]
+    if hit is not None:
+        return Markup(hit[0])  # noqa: S704 (rendered by the line below, earlier)
+    html = str(render())
+    cache.put(key, html, "text/html")  # type: ignore[arg-type]
+    return Markup(html)  # noqa: S704 (a rendered, autoescaped template)
 
 
 def _validated(response: Response, key: str, private: bool) -> Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -10,12 +11,15 @@ from flask import (
     Response,
     abort,
     after_this_request,
+    current_app,
+    g,
     has_request_context,
     render_template,
     request,
     url_for,
 )
 from flask_login import current_user
+from markupsafe import Markup
 
 from rkc.amendments import provenance
 from rkc.amendments import queries as amendment_queries
@@ -30,19 +34,30 @@ from rkc.convention.languages import (
     UnknownLanguage,
     parse_languages,
 )
-from rkc.convention.models import Edition, Node, Work
+from rkc.convention.models import Edition, EditionEntry, Node, Work
 from rkc.i18n import interface_locale
 from rkc.search.changes import last_change_id
-from rkc.web import NotFoundHere, reading_page
+from rkc.web import (
+    NotFoundHere,
+    fragment_scope,
+    reading_page,
+    shared_data,
+    shared_fragment,
+)
 
 bp = Blueprint("convention", __name__)
 
 #: Every page here is drawn from the text store alone (for a viewer, on a day): the store's
 #: change log is its version, so the pages answer conditional GETs and are cached for the public.
 text_store_page = reading_page(version=last_change_id)
-#: A working draft's pages also show the amendments pending on each provision.
+#: A working draft's pages also show the amendments pending on each provision. Only a page that
+#: names its edition can show a draft (without `?edition=`, the edition in force is shown).
 draft_page = reading_page(
-    version=lambda: f"{last_change_id()}:{amendment_queries.activity_version()}"
+    version=lambda: (
+        f"{last_change_id()}:{amendment_queries.activity_version()}"
+        if request.args.get("edition")
+        else last_change_id()
+    )
 )
 
 
@@ -80,7 +95,9 @@ def reading_languages() -> tuple[str, ...]:
 @bp.url_defaults
 def _keep_language(endpoint: str, values: dict) -> None:
     """Links between reading pages keep an explicit `?lang=` (the cookie keeps it too)."""
-    if "lang" in values or not has_request_context():
+    # `"lang" in request.args` first: a missing key makes MultiDict.get build an exception,
+    # and this runs for every link of a page.
+    if "lang" in values or not has_request_context() or "lang" not in request.args:
         return
     raw = request.args.get("lang")
     try:
@@ -307,6 +324,69 @@ def show_node(key: str):  # type: ignore[no-untyped-def]
             "earlier: its history lists the editions that contain it.",
             [("History of " + key, url_for(".node_history", key=key)), *_edition_links(work)],
         )
+    in_force_day = day or edition.in_force_from or today()
+    # Everything below is the same for every reader of this edition: read once per version of
+    # the text store (the reader's right to this edition was checked above).
+    data = shared_data(
+        ("unit page", edition.id, node.id, languages, in_force_day),
+        lambda: _unit_page_data(edition, node, entry, languages, in_force_day),
+    )
+    readings = [Reading(asked, shown) for asked, shown in zip(languages, data.shown, strict=True)]
+    units, explained = data.columns[0], data.guidelines
+    head = units[0]
+    context = {
+        "work": work,
+        "edition": edition,
+        "asked_day": day,
+        "edition_bar": _edition_bar_drawer(work, edition, day, node),
+    }
+    context.update(_language_context(readings), unit_rows=data.unit_rows)
+    if not edition.is_frozen and can(current_user, Action.READ_WORKING_DOCUMENTS):
+        # Read where you propose: each provision shows what is pending on it, and "propose".
+        context.update(
+            pending=amendment_queries.pending_by_node(edition, current_user),
+            annotate="amendments/_in_place.html",
+        )
+    unit_html, units_html = _unit_drawer(
+        edition,
+        head.depth,
+        explained,
+        context.get("annotate"),
+        context,
+        list_key=(g.get("reading_version"), edition.id, node.id, in_force_day),
+    )
+    context.update(
+        unit_html=unit_html,
+        units_html=units_html,
+        node=node,
+        head=head,
+        units=units,
+        crumbs=data.crumbs,
+        neighbours=data.neighbours,
+        guidelines=explained,
+    )
+    if head.kind in CONTAINER_KINDS:
+        return render_template("convention/container.html", **context)
+    steps = queries.history(node, readings[0].shown, include_drafts=_members())
+    context.update(history=steps)
+    return render_template("convention/provision.html", **context)
+
+
+@dataclass(frozen=True)
+class UnitPageData:
+    """What a unit's page shows of the text store, the same for every reader of the edition."""
+
+    shown: tuple[str, ...]
+    columns: tuple[list[queries.Item], ...]
+    unit_rows: list
+    guidelines: dict[str, list[queries.Item]]
+    crumbs: list[queries.Item]
+    neighbours: tuple[queries.Item | None, queries.Item | None]
+
+
+def _unit_page_data(
+    edition: Edition, node: Node, entry: EditionEntry, languages: tuple[str, ...], day: date
+) -> UnitPageData:
     readings = _readings(edition, languages)
     columns = []
     for reading in readings:
@@ -316,36 +396,113 @@ def show_node(key: str):  # type: ignore[no-untyped-def]
         columns.append(queries.subtree(edition, own, reading.shown))
     entry = queries.entry_of(edition, node, readings[0].shown) or entry
     units = columns[0]
-    head = units[0]
-    in_force_day = day or edition.in_force_from or today()
     explained = (
-        queries.guidelines_for([u.key for u in units], in_force_day, readings[0].shown)
-        if work.key != "guidelines"
+        queries.guidelines_for([u.key for u in units], day, readings[0].shown)
+        if edition.work.key != "guidelines"
         else {}
     )
-    context = _edition_context(work, edition, day)
-    context.update(
-        _language_context(readings), unit_rows=queries.align(columns, key=lambda u: u.key)
-    )
-    if not edition.is_frozen and can(current_user, Action.READ_WORKING_DOCUMENTS):
-        # Read where you propose: each provision shows what is pending on it, and "propose".
-        context.update(
-            pending=amendment_queries.pending_by_node(edition, current_user),
-            annotate="amendments/_in_place.html",
-        )
-    context.update(
-        node=node,
-        head=head,
-        units=units,
+    return UnitPageData(
+        shown=tuple(r.shown for r in readings),
+        columns=tuple(columns),
+        unit_rows=queries.align(columns, key=lambda u: u.key),
+        guidelines=explained,
         crumbs=queries.ancestors(edition, entry, readings[0].shown),
         neighbours=queries.neighbours(edition, entry, readings[0].shown),
-        guidelines=explained,
     )
-    if head.kind in CONTAINER_KINDS:
-        return render_template("convention/container.html", **context)
-    steps = queries.history(node, readings[0].shown, include_drafts=_members())
-    context.update(history=steps)
-    return render_template("convention/provision.html", **context)
+
+
+def _edition_bar_drawer(
+    work: Work, edition: Edition, day: date | None, node: Node
+) -> Callable[[], Markup]:
+    """`edition_bar()` for the templates: the edition bar (state, picker of every edition the
+    reader may list) as a shared fragment, for members and the public apart, redrawn when the
+    text store moves."""
+    members = _members()
+    parts = (
+        "edition bar",
+        g.get("reading_version"),
+        work.id,
+        edition.id,
+        members,
+        today(),
+        day,
+        node.key,
+        request.args.get("lang", ""),
+    )
+
+    def render() -> str:
+        return render_template(
+            "_partials/edition_bar.html", node=node, **_edition_context(work, edition, day)
+        )
+
+    if parts[1] is None:  # not on a reading page: nothing to key it on
+        return lambda: Markup(render())  # noqa: S704 (a rendered, autoescaped template)
+    return lambda: shared_fragment(fragment_scope(), parts, render)
+
+
+#: Where a member's own annotation of a provision goes in its shared fragment.
+ANNOTATION_SLOT = "<!--rkc:annotation-->"
+
+
+def _unit_drawer(
+    edition: Edition,
+    base_depth: int,
+    guidelines: dict,
+    annotate: str | None,
+    context: dict,
+    list_key: tuple | None = None,
+) -> tuple[Callable[..., Markup], Callable[..., Markup]]:
+    """`unit_html(u, language, annotated=True)` and `units_html(units, language)` for the
+    templates: a unit's HTML from the shared fragment cache (`rkc.web.shared_fragment`), keyed
+    by its revision and all else its HTML shows, with the member's own annotation (pending
+    amendments, "propose") drawn for them into its slot. Without annotations, a page's whole
+    list of units is one fragment too, keyed by `list_key` (the text store's version, the
+    edition, the unit and the day: what the list was read for). Which units a reader gets is
+    the view's decision, made before: a fragment is only ever asked for a unit of an edition
+    the reader may read."""
+    lang_arg = request.args.get("lang", "")
+    scope = fragment_scope()
+    annotation = current_app.jinja_env.get_template(annotate) if annotate else None
+    personal = {
+        "pending": context.get("pending", {}),
+        "edition": edition,
+        "current_user": current_user,
+    }
+
+    def draw(u: queries.Item, language: str, annotated: bool = True) -> Markup:
+        links = tuple((gl.key, gl.number) for gl in guidelines.get(u.key, ()))
+        slot = annotation is not None and annotated
+        parts = ("unit", u.revision_id, language, edition.slug, u.depth - base_depth)
+        html = shared_fragment(
+            scope,
+            (*parts, links, lang_arg, slot),
+            lambda: render_template(
+                "_partials/unit.html",
+                u=u,
+                edition=edition,
+                guidelines={u.key: guidelines.get(u.key, [])},
+                base_depth=base_depth,
+                unit_language=language,
+                annotate="convention/_annotation_slot.html" if slot else None,
+            ),
+        )
+        if slot and annotation is not None:
+            # Safe: an autoescaped template rendered for this reader.
+            own = Markup(annotation.render(personal, u=u))  # noqa: S704
+            html = html.replace(ANNOTATION_SLOT, own, 1)
+        return html
+
+    def draw_all(units: list[queries.Item], language: str) -> Markup:
+        def render() -> str:
+            return Markup("").join(draw(u, language) for u in units)
+
+        if annotation is not None or list_key is None or list_key[0] is None:
+            return Markup(render())  # noqa: S704 (joined fragments)
+        first = units[0].key if units else ""
+        parts = ("unit list", *list_key, language, first, len(units), base_depth, lang_arg)
+        return shared_fragment(scope, parts, render)
+
+    return draw, draw_all
 
 
 @bp.get("/n/<path:key>/history")
