@@ -3,11 +3,13 @@
 Reads go through a plain SQLAlchemy Connection, not the request's session: the index is
 written after the request's transaction has committed (rkc/search/index.py).
 
-A revision is indexed when at least one edition holds it; a revision that no edition holds
-(an intermediate state of a working draft, replaced before anything was published) is out of
-reach of every search and is left out. Which annex and chapter a unit belongs to is read from
-its ancestors as they stand in their latest revisions; the facet values are node keys, which
-never change, and their labels are read from the edition being searched.
+Every revision is indexed once, when it is made, and its document never changes: a revision's
+content is immutable. Which editions hold it is not part of the document (opening a draft or
+freezing an edition writes no document); searches read it from the editions' manifests
+(`manifest_revision_ids`). A revision no edition holds (an intermediate state of a working
+draft) stays indexed but out of reach of every search. Which annex and chapter a unit belongs
+to is read from its ancestors as they stand in their latest revisions; the facet values are
+node keys, which never change, and their labels are read from the edition being searched.
 """
 
 from __future__ import annotations
@@ -106,10 +108,8 @@ def work_keys(conn: Connection) -> dict[int, str]:
 
 
 def indexed_revision_ids(conn: Connection) -> list[int]:
-    """Every revision some edition holds, in id order."""
-    return list(
-        conn.scalars(select(EditionEntry.revision_id).distinct().order_by(EditionEntry.revision_id))
-    )
+    """Every revision (each is indexed once), in id order."""
+    return list(conn.scalars(select(Revision.id).order_by(Revision.id)))
 
 
 def manifest_revision_ids(conn: Connection, edition_id: int) -> set[int]:
@@ -182,12 +182,7 @@ def chapter_terms(chapter: OutlineNode, annex: OutlineNode | None) -> list[str]:
     return sorted(terms)
 
 
-def document_for(
-    revision: Any,
-    editions: Iterable[int],
-    outline: Outline,
-    works: dict[int, str],
-) -> dict[str, Any]:
+def document_for(revision: Any, outline: Outline, works: dict[int, str]) -> dict[str, Any]:
     """The index document of one revision row (see `_REVISION_COLUMNS`)."""
     own = OutlineNode(
         node_id=revision.node_id,
@@ -201,6 +196,7 @@ def document_for(
     place = place_of(outline, own)
     french = revision.language in FRENCH
     work = works.get(revision.work_id, "")
+    text = plain_text(revision.text or "")
     doc: dict[str, Any] = {
         "doc_id": f"revision:{revision.id}",
         "doctype": "revision",
@@ -212,9 +208,9 @@ def document_for(
         "kind": revision.kind,
         "kind_terms": " ".join(kind_terms(revision.kind)),
         "number": " ".join(_words(revision.number, revision.number_alt)),
-        "editions": " ".join(str(e) for e in sorted(set(editions))),
         ("title_fr" if french else "title"): revision.title or "",
-        ("text_fr" if french else "text"): plain_text(revision.text or ""),
+        ("text_fr" if french else "text"): text,
+        ("spell_fr" if french else "spell_en"): f"{revision.title or ''}\n{text}",
         "_boost": KIND_BOOSTS.get(revision.kind, 1.0) * WORK_BOOSTS.get(work, 1.0),
     }
     if place.annex is not None:
@@ -248,17 +244,10 @@ def documents(
     outline: Outline,
     works: dict[int, str],
 ) -> tuple[list[dict[str, Any]], list[int]]:
-    """Documents for the revisions that some edition holds, and the ids that none holds."""
+    """Documents for these revisions, and the ids the database does not hold."""
     docs: list[dict[str, Any]] = []
-    orphans: list[int] = []
+    missing: list[int] = []
     for part in chunks(sorted(set(revision_ids))):
-        memberships: dict[int, list[int]] = {}
-        for revision_id, edition_id in conn.execute(
-            select(EditionEntry.revision_id, EditionEntry.edition_id).where(
-                EditionEntry.revision_id.in_(part)
-            )
-        ):
-            memberships.setdefault(revision_id, []).append(edition_id)
         rows = conn.execute(
             select(*_REVISION_COLUMNS)
             .join(Node, Node.id == Revision.node_id)
@@ -267,9 +256,6 @@ def documents(
         found = set()
         for row in rows:
             found.add(row.id)
-            if row.id in memberships:
-                docs.append(document_for(row, memberships[row.id], outline, works))
-            else:
-                orphans.append(row.id)
-        orphans += [i for i in part if i not in found]
-    return docs, orphans
+            docs.append(document_for(row, outline, works))
+        missing += [i for i in part if i not in found]
+    return docs, missing

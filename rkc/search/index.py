@@ -12,6 +12,10 @@ The database is the truth; the index is derived from it and can always be rebuil
   never disagree. Catching up means "apply the rows after the watermark"; applying a row twice
   is harmless (it reconciles an edition's manifest with the index), so a crash between the
   Whoosh commit and anything else loses nothing.
+- **Membership beside the documents.** Each revision is indexed once; which editions hold it
+  is read from the database (the editions' manifests), remembered per edition in this process
+  and forgotten for the editions the change log names (`Membership`). Opening a draft or
+  freezing an edition therefore writes no document: the catch-up only moves the watermark.
 - **Checked at start.** The first use in a process opens every segment and reads every stored
   document; a missing, unreadable, foreign or old-schema index is rebuilt under the lock (and a
   process that finds the lock taken waits, then checks again before doing anything itself).
@@ -35,7 +39,6 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Engine, func, select
 from whoosh import index as whoosh_index
-from whoosh import query as wq
 from whoosh import writing
 from whoosh.columns import MultiColumnReader
 from whoosh.searching import Searcher
@@ -56,6 +59,30 @@ T = TypeVar("T")
 
 #: Documents per batch when rebuilding (and per progress-bar step).
 BATCH = 250
+
+
+class _Writer(writing.SegmentWriter):
+    """Whoosh's segment writer, remembering which columns its new segment has.
+
+    When it writes the postings at commit, Whoosh asks, for every posting, the length of the
+    posting's field in its document; for a field without lengths (every ID and keyword field)
+    the answer is "is there a lengths column file?", asked of the file system every time (about
+    120,000 calls for the shipped corpus). The columns are all written by then (the
+    per-document writer is closed first), so the answer cannot change and is remembered.
+    """
+
+    def per_document_reader(self) -> Any:
+        reader = super().per_document_reader()
+        exists = reader.has_column
+        known: dict[str, bool] = {}
+
+        def has_column(fieldname: str) -> bool:
+            if fieldname not in known:
+                known[fieldname] = exists(fieldname)
+            return known[fieldname]
+
+        reader.has_column = has_column
+        return reader
 
 
 class IndexBusy(RuntimeError):
@@ -99,6 +126,76 @@ class _Caches:
     unions: dict[frozenset[int], frozenset[int]] = field(default_factory=dict)
     facet_rows: list[tuple[str, ...]] | None = None
     node_ids: list[int] | None = None
+    #: revision id -> document number (live documents only).
+    docnums: dict[int, int] | None = None
+
+
+class Membership:
+    """Which revisions each edition holds, read from the database and remembered.
+
+    An edition's manifest changes only in a transaction that logs its id in the change log
+    (rkc/search/changes.py), so a remembered manifest stays right until a log row after
+    `through` names its edition (or "all"). `refresh` reads those rows and forgets what they
+    name; a manifest read between two refreshes may already hold later changes, which the
+    next refresh forgets again: never stale for longer than one search.
+    """
+
+    def __init__(self) -> None:
+        self.through = 0
+        self.origin = ""
+        self._manifests: dict[int, frozenset[int]] = {}
+        self._derived: dict[Any, Any] = {}
+        self._lock = threading.Lock()
+
+    def derived(self, key: Any, compute: Callable[[], T]) -> T:
+        """`compute()`, remembered until the change log moves (for what is read from the text
+        store alone, e.g. the works and editions a search scope chooses from)."""
+        with self._lock:
+            if key in self._derived:
+                return self._derived[key]  # type: ignore[no-any-return]
+            through = self.through
+        value = compute()
+        with self._lock:
+            if self.through == through and through:
+                if len(self._derived) >= 16:
+                    self._derived.clear()
+                self._derived[key] = value
+        return value
+
+    def refresh(self, conn: Any, last: int, origin: str) -> None:
+        with self._lock:
+            if last != self.through or origin != self.origin:
+                self._derived.clear()
+            if origin != self.origin or last < self.through:
+                self._manifests.clear()
+            elif last > self.through:
+                rows = conn.execute(
+                    select(SearchChange.subject, SearchChange.subject_id).where(
+                        SearchChange.id > self.through
+                    )
+                ).all()
+                for subject, subject_id in rows:
+                    if subject == "all":
+                        self._manifests.clear()
+                        break
+                    if subject == "edition":
+                        self._manifests.pop(subject_id, None)
+            self.through, self.origin = last, origin
+
+    def revisions(self, engine: Engine, edition_id: int) -> frozenset[int]:
+        found = self._manifests.get(edition_id)
+        if found is None:
+            with engine.connect() as conn:
+                found = frozenset(documents.manifest_revision_ids(conn, edition_id))
+            with self._lock:
+                self._manifests[edition_id] = found
+        return found
+
+    def forget(self) -> None:
+        with self._lock:
+            self._manifests.clear()
+            self._derived.clear()
+            self.through, self.origin = 0, ""
 
 
 class SearchIndex:
@@ -112,6 +209,8 @@ class SearchIndex:
         self._verified = False
         self._state: IndexState | None = None
         self._caches: _Caches | None = None
+        self.membership = Membership()
+        self._engine: Engine | None = None
 
     # ------------------------------------------------------------------ locking
 
@@ -165,7 +264,7 @@ class SearchIndex:
         reader = searcher.reader()
         for _ in reader.all_stored_fields():
             pass
-        for fieldname in ("editions", "text", "title"):
+        for fieldname in ("text", "title", "text_fr", "title_fr"):
             for term in reader.lexicon(fieldname):
                 reader.postings(fieldname, term).all_ids()
         for fieldname in ("revision_id", "node_id", *FACET_FIELDS):
@@ -238,8 +337,10 @@ class SearchIndex:
             state = self._current_state()
         except IndexProblem as exc:
             return str(exc), False
+        self._engine = engine
         with engine.connect() as conn:
             last, origin = self._log_bounds(conn)
+            self.membership.refresh(conn, last, origin)
         if state.origin != origin:
             return "built from another database", False
         if state.applied_through > last:
@@ -267,6 +368,7 @@ class SearchIndex:
             self._verified = False
             self._state = None
             self._caches = None
+            self.membership.forget()
 
     def catch_up(self, engine: Engine) -> Report:
         """Apply the change-log rows the index has not seen (under the write lock)."""
@@ -274,6 +376,8 @@ class SearchIndex:
             return self._catch_up_locked(engine)
 
     def _catch_up_locked(self, engine: Engine) -> Report:
+        """Index the revisions made since the watermark (and any an edition holds that the
+        index lacks), then move the watermark. Membership changes write no document."""
         started = time.perf_counter()
         ix = self._open()
         with engine.connect() as conn, ix.searcher() as searcher:
@@ -283,31 +387,34 @@ class SearchIndex:
                 .where(SearchChange.id > state.applied_through)
                 .order_by(SearchChange.id)
             ).all()
-            everything = any(r.subject == "all" for r in rows)
-            if rows and not everything:
-                through = rows[-1].id
-                _last, origin = self._log_bounds(conn)
-                revision_ids = {r.subject_id for r in rows if r.subject == "revision"}
+            if not rows:
+                return Report("none", through=state.applied_through)
+            through = rows[-1].id
+            _last, origin = self._log_bounds(conn)
+            indexed = set(_docnums(searcher.reader()))
+            extra: set[int] = set()
+            if any(r.subject == "all" for r in rows):
+                # Reconcile every revision id (cheap: ids only, no text unless missing).
+                in_db = set(documents.indexed_revision_ids(conn))
+                wanted = in_db - indexed
+                extra = indexed - in_db
+            else:
+                wanted = {r.subject_id for r in rows if r.subject == "revision"} - indexed
                 for edition_id in sorted({r.subject_id for r in rows if r.subject == "edition"}):
-                    in_db = documents.manifest_revision_ids(conn, edition_id)
-                    in_index = self._revision_ids_in_edition(searcher, edition_id)
-                    revision_ids |= in_db ^ in_index
-                revision_ids.discard(None)
-                docs, orphans = documents.documents(
-                    conn,
-                    sorted(revision_ids),
-                    documents.load_outline(conn),
-                    documents.work_keys(conn),
+                    wanted |= documents.manifest_revision_ids(conn, edition_id) - indexed
+            wanted.discard(None)  # type: ignore[arg-type]
+            docs, missing = (
+                documents.documents(
+                    conn, sorted(wanted), documents.load_outline(conn), documents.work_keys(conn)
                 )
-        if not rows:
-            return Report("none", through=state.applied_through)
-        if everything:
-            return self._rebuild_locked(engine, fresh=False, reason="a change to everything")
-        writer = ix.writer(timeout=self.lock_timeout, delay=0.1)
+                if wanted
+                else ([], [])
+            )
+        writer = _Writer(ix, timeout=self.lock_timeout, delay=0.1)
         try:
             for doc in docs:
-                writer.update_document(**doc)
-            for revision_id in orphans:
+                writer.add_document(**doc)
+            for revision_id in sorted(extra):
                 writer.delete_by_term("doc_id", f"revision:{revision_id}")
             writer.update_document(**_state_document(through, origin))
         except BaseException:
@@ -319,18 +426,10 @@ class SearchIndex:
             "caught up",
             changes=len(rows),
             written=len(docs),
-            deleted=len(orphans),
+            deleted=len(extra) + len(missing),
             through=through,
             seconds=time.perf_counter() - started,
         )
-
-    @staticmethod
-    def _revision_ids_in_edition(searcher: Searcher, edition_id: int) -> set[int]:
-        column = column_reader(searcher.reader(), "revision_id")
-        return {
-            column[docnum]
-            for docnum in searcher.docs_for_query(wq.Term("editions", str(edition_id)))
-        }
 
     # ------------------------------------------------------------------ rebuilding
 
@@ -379,7 +478,7 @@ class SearchIndex:
                 ix = whoosh_index.create_in(str(self.directory), build_schema())
             else:
                 ix = self._open()
-            writer = ix.writer(timeout=self.lock_timeout, delay=0.1, limitmb=128)
+            writer = _Writer(ix, timeout=self.lock_timeout, delay=0.1, limitmb=128)
             written = 0
             try:
                 for part in documents.chunks(revision_ids, BATCH):
@@ -406,8 +505,10 @@ class SearchIndex:
     # ------------------------------------------------------------------ searching
 
     @contextmanager
-    def searcher(self) -> Iterator[IndexView]:
-        """A searcher on the latest generation, closed afterwards, with its caches."""
+    def searcher(self, engine: Engine | None = None) -> Iterator[IndexView]:
+        """A searcher on the latest generation, closed afterwards, with its caches. Edition
+        membership is read through `engine` (by default the one `ensure_current` last saw)."""
+        engine = engine or self._engine
         ix = self._open()
         searcher = _guarded(lambda: ix.searcher(weighting=weighting()))
         try:
@@ -416,7 +517,7 @@ class SearchIndex:
                 if self._caches is None or self._caches.generation != generation:
                     self._caches = _Caches(generation)
                 caches = self._caches
-            yield IndexView(searcher, caches, self._mutex)
+            yield IndexView(searcher, caches, self._mutex, self.membership, engine)
         finally:
             searcher.close()
 
@@ -473,16 +574,39 @@ def _state_document(through: int, origin: str) -> dict[str, Any]:
 class IndexView:
     """A searcher plus the per-generation caches that make filters and facets cheap."""
 
-    def __init__(self, searcher: Searcher, caches: _Caches, mutex: threading.RLock):
+    def __init__(
+        self,
+        searcher: Searcher,
+        caches: _Caches,
+        mutex: threading.RLock,
+        membership: Membership | None = None,
+        engine: Engine | None = None,
+    ):
         self.searcher = searcher
         self._caches = caches
         self._mutex = mutex
+        self._membership = membership
+        self._engine = engine
+
+    def docnums(self) -> dict[int, int]:
+        """Revision id -> document number, for the live documents (read once per generation)."""
+        found = self._caches.docnums
+        if found is None:
+            found = _docnums(self.searcher.reader())
+            with self._mutex:
+                self._caches.docnums = found
+        return found
 
     def edition_docs(self, edition_id: int) -> frozenset[int]:
-        """Document numbers of the revisions an edition holds (a term query, remembered)."""
+        """Document numbers of the revisions an edition holds: its manifest (remembered until
+        the change log names the edition) mapped to this generation's documents."""
         cached = self._caches.edition_docs.get(edition_id)
         if cached is None:
-            cached = frozenset(self.searcher.docs_for_query(wq.Term("editions", str(edition_id))))
+            if self._membership is None or self._engine is None:
+                raise RuntimeError("edition membership needs the database: pass an engine")
+            docnums = self.docnums()
+            revisions = self._membership.revisions(self._engine, edition_id)
+            cached = frozenset(docnums[r] for r in revisions if r in docnums)
             with self._mutex:
                 self._caches.edition_docs[edition_id] = cached
         return cached
@@ -523,6 +647,17 @@ class IndexView:
             with self._mutex:
                 self._caches.node_ids = ids
         return ids
+
+
+def _docnums(reader: Any) -> dict[int, int]:
+    """Revision id -> document number of every live revision document."""
+    column = column_reader(reader, "revision_id")
+    found: dict[int, int] = {}
+    for docnum in reader.all_doc_ids():
+        revision_id = column[docnum]
+        if revision_id:
+            found[revision_id] = docnum
+    return found
 
 
 def column_reader(reader: Any, fieldname: str) -> Any:

@@ -44,7 +44,8 @@ from whoosh import query as wq
 
 from rkc.convention import queries as text_store
 from rkc.convention.kinds import KIND_LABELS, STRUCTURAL_KINDS
-from rkc.convention.models import Edition, EditionEntry, Node, Revision, Work
+from rkc.convention.models import Edition, EditionEntry, EditionStatus, Node, Revision
+from rkc.convention.queries import ENTERED
 from rkc.extensions import db
 from rkc.search.index import IndexView, SearchIndex
 from rkc.search.schema import (
@@ -120,8 +121,8 @@ class PreparedQuery:
 
 @dataclass
 class ScopeEdition:
-    work: Work
-    edition: Edition
+    work: WorkInfo
+    edition: EditionInfo
     state: str
 
     @property
@@ -362,12 +363,101 @@ def _repair_operators(tokens: list[str], hints: list[str]) -> list[str]:
 # --------------------------------------------------------------------------- 2. scope
 
 
+@dataclass(frozen=True)
+class WorkInfo:
+    """A work as a search scope needs it (a snapshot, shared between requests)."""
+
+    id: int
+    key: str
+    title: str
+    short_title: str
+    position: int
+
+
+@dataclass(frozen=True)
+class EditionInfo:
+    """An edition as a search scope needs it (a snapshot, shared between requests): what
+    `may_read` and the pages read of an Edition."""
+
+    id: int
+    work_id: int
+    slug: str
+    title: str
+    status: EditionStatus
+    in_force_from: date | None
+    adopted_on: date | None
+    is_authentic: bool
+
+    @property
+    def is_published(self) -> bool:
+        return self.status is not EditionStatus.WORKING_DRAFT
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status is not EditionStatus.WORKING_DRAFT
+
+
+@dataclass(frozen=True)
+class _Editions:
+    """Every work with every edition (drafts included) and its state on a day."""
+
+    works: tuple[WorkInfo, ...]
+    views: dict[int, tuple[tuple[EditionInfo, str], ...]]
+
+
+def _editions(today: date) -> _Editions:
+    """Every work and edition with its state on `today`, as snapshots. Who may read which
+    edition is decided per search, on these."""
+    works = []
+    views: dict[int, tuple[tuple[EditionInfo, str], ...]] = {}
+    for work in text_store.all_works():
+        works.append(WorkInfo(work.id, work.key, work.title, work.short_title, work.position))
+        views[work.id] = tuple(
+            (
+                EditionInfo(
+                    v.edition.id,
+                    v.edition.work_id,
+                    v.edition.slug,
+                    v.edition.title,
+                    v.edition.status,
+                    v.edition.in_force_from,
+                    v.edition.adopted_on,
+                    v.edition.is_authentic,
+                ),
+                v.state,
+            )
+            for v in text_store.edition_views(work, today, include_drafts=True)
+        )
+    return _Editions(tuple(works), views)
+
+
+def _in_force_on(views: tuple[tuple[EditionInfo, str], ...], day: date) -> EditionInfo | None:
+    """The edition in force on `day` (the rule of rkc.convention.queries.in_force_on): the
+    latest to enter into force on or before it."""
+    entered = [
+        e
+        for e, _state in views
+        if e.status in ENTERED and e.in_force_from is not None and e.in_force_from <= day
+    ]
+    return max(entered, key=lambda e: (e.in_force_from, e.id), default=None)
+
+
 def resolve_scope(
-    request: SearchRequest, may_read: Callable[[Edition], bool], today: date
+    request: SearchRequest,
+    may_read: Callable[[Edition], bool],
+    today: date,
+    index: SearchIndex | None = None,
 ) -> SearchScope:
-    """Which edition of each work to search, and which editions the reader may switch to."""
+    """Which edition of each work to search, and which editions the reader may switch to.
+    With `index`, the works and editions are read once per version of the text store (the
+    index's membership forgets them when the change log moves); editions change only in
+    transactions that write the change log (rkc/search/changes.py)."""
     hints: list[str] = []
-    works = text_store.all_works()
+    if index is None:
+        known_works = _editions(today)
+    else:
+        known_works = index.membership.derived(("editions", today), lambda: _editions(today))
+    works = list(known_works.works)
     if request.works:
         known = {w.key for w in works}
         for key in request.works:
@@ -377,9 +467,9 @@ def resolve_scope(
         works = chosen or works
     visible: list[ScopeEdition] = []
     for work in works:
-        for view in text_store.edition_views(work, today, include_drafts=True):
-            if may_read(view.edition):
-                visible.append(ScopeEdition(work, view.edition, view.state))
+        for edition, state in known_works.views[work.id]:
+            if may_read(edition):  # type: ignore[arg-type]
+                visible.append(ScopeEdition(work, edition, state))
     states = {v.edition.id: v.state for v in visible}
 
     searched: list[ScopeEdition] = []
@@ -403,8 +493,8 @@ def resolve_scope(
         day = request.on if request.on and not request.editions else None
         when = day or today
         for work in works:
-            edition = text_store.in_force_on(work, when)
-            if edition is None or not may_read(edition):
+            edition = _in_force_on(known_works.views[work.id], when)
+            if edition is None or not may_read(edition):  # type: ignore[arg-type]
                 if day is not None:
                     hints.append(
                         f"No edition of the {work.short_title} was in force on {when:%-d %B %Y}."
@@ -416,7 +506,7 @@ def resolve_scope(
         visible=visible,
         day=day,
         hints=hints,
-        work_keys=frozenset(w.key for w in text_store.all_works()),
+        work_keys=frozenset(w.key for w in known_works.works),
     )
 
 
@@ -507,7 +597,7 @@ def search(
     """Run one search. `index` must be current (see SearchIndex.ensure_current)."""
     prepared = prepare(request.q)
     all_hints = [*hints, *prepared.hints]
-    scope = resolve_scope(request, may_read, today)
+    scope = resolve_scope(request, may_read, today, index)
     all_hints += scope.hints
     request = replace(request, works=tuple(w for w in request.works if w in scope.work_keys))
     has_filters = any(request.selected(f) for f in FACET_FIELDS)
@@ -516,7 +606,7 @@ def search(
             all_hints.append("Nothing searchable was left in your search.")
         return SearchResults(request, "", [], 0, 1, 0, [], all_hints, None, scope, searched=False)
 
-    with index.searcher() as view:
+    with index.searcher(db.engine) as view:
         parsed = _parse(view, prepared, qparser.AndGroup, all_hints)
         outcome = _run(view, request, scope, parsed)
         any_words = False
@@ -535,15 +625,16 @@ def search(
                 all_hints.append(
                     "No unit contains all of these words; units that contain any of them are shown."
                 )
-        suggestion = _suggest(view, prepared.text) if parsed is not None else None
+        suggestion = _suggest(view, prepared.text, request.language) if parsed is not None else None
         page, pages = _page_bounds(request, outcome.total, all_hints)
-        docnums, scores = _order(view, request, scope, parsed, outcome.final, page)
+        docnums, scores = _order(view, request, scope, parsed, outcome, page)
         stored = [view.searcher.stored_fields(d) for d in docnums]
-        labels = _labels(
+        labels = _remembered_labels(
+            index,
             {k for s in stored for k in (s.get("annex"), s.get("chapter")) if k}
             | {k for name in ("annex", "chapter") for k in outcome.counts[name] if k}
             | set(request.annex)
-            | set(request.chapter)
+            | set(request.chapter),
         )
         hits = _hits(view, scope, parsed, docnums, stored, scores, labels)
         facets = _facets(request, scope, outcome, labels)
@@ -569,6 +660,8 @@ class _Outcome:
     total: int
     counts: dict[str, Counter[str]]
     edition_counts: dict[int, int]
+    #: Relevance of every match, when the search was ranked while matching (see `_run`).
+    scores: dict[int, float] | None = None
 
 
 def _run(
@@ -581,8 +674,14 @@ def _run(
         extra = scope.extra_docs(view)
         scope_docs |= extra
         visible_docs |= extra
+    scores: dict[int, float] | None = None
     if parsed is None:
         matched = visible_docs
+    elif request.sort == "relevance" and not isinstance(parsed, wq.Every):
+        # Matched and scored in one pass: the ranking reads these scores (`_order`).
+        results = searcher.search(parsed, limit=None, filter=visible_docs)
+        scores = {docnum: score for score, docnum in results.top_n}
+        matched = set(scores)
     else:
         matched = set(searcher.docs_for_query(parsed)) & visible_docs
     rows = view.facet_rows()
@@ -607,7 +706,7 @@ def _run(
     edition_counts = {
         v.edition.id: len(passing & view.edition_docs(v.edition.id)) for v in scope.visible
     }
-    return _Outcome(final, len(final), counts, edition_counts)
+    return _Outcome(final, len(final), counts, edition_counts, scores)
 
 
 def _page_bounds(request: SearchRequest, total: int, hints: list[str]) -> tuple[int, int]:
@@ -624,21 +723,22 @@ def _order(
     request: SearchRequest,
     scope: SearchScope,
     parsed: wq.Query | None,
-    final: set[int],
+    outcome: _Outcome,
     page: int,
 ) -> tuple[list[int], dict[int, float]]:
     start, stop = (page - 1) * request.per_page, page * request.per_page
+    final = outcome.final
     if not final:
         return [], {}
-    if request.sort == "relevance" and parsed is not None and not isinstance(parsed, wq.Every):
+    if outcome.scores is not None:
         # Provisions first, then the bare headings (chapters, sections, annexes), each by
         # score: "appeal" should open on the Standards about appeals, not on the chapter
-        # whose title is all it has. Every match is scored (a few thousand at most).
-        results = view.searcher.search(parsed, limit=None, filter=final)
+        # whose title is all it has. Every match was scored (a few thousand at most).
+        scores = outcome.scores
         rows = view.facet_rows()
         kind_at = FACET_FIELDS.index("kind")
         ranked = sorted(
-            ((h.docnum, h.score) for h in results),
+            ((d, scores[d]) for d in final),
             key=lambda pair: (rows[pair[0]][kind_at] in HEADING_KINDS, -pair[1], pair[0]),
         )[start:stop]
         return [d for d, _score in ranked], dict(ranked)
@@ -784,6 +884,19 @@ def _hits(
     return hits
 
 
+def _remembered_labels(index: SearchIndex, keys: set[str]) -> dict[str, str]:
+    """`_labels`, remembered until the text store moves (a chapter's label needs its annex's
+    row, so a chapter's annex is read with it)."""
+    known: dict[str, str | None] = index.membership.derived(("labels",), dict)
+    missing = keys - known.keys()
+    if missing:
+        wanted = missing | {k.split("/", 1)[0] for k in missing if "/" in k}
+        found = _labels(wanted)
+        for key in wanted:
+            known[key] = found.get(key)
+    return {k: label for k in keys if (label := known.get(k)) is not None}
+
+
 def _labels(keys: set[str]) -> dict[str, str]:
     """Readable names of annexes and chapters, from their latest revisions."""
     if not keys:
@@ -877,7 +990,7 @@ def _natural(key: str) -> tuple:
     return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", key))
 
 
-def _facet_label(name: str, value: str, labels: dict[str, str], works: dict[str, Work]) -> str:
+def _facet_label(name: str, value: str, labels: dict[str, str], works: dict[str, WorkInfo]) -> str:
     if name in ("annex", "chapter"):
         return labels.get(value, value)
     if name == "kind":
@@ -904,20 +1017,36 @@ def _unfielded(text: str) -> str:
     return " ".join(kept)
 
 
-def _suggest(view: IndexView, text: str) -> str | None:
-    """The search with each unknown word replaced by the closest known one, if any."""
+#: Per language, the word fields a word is looked up in, and the field of words as written
+#: that "did you mean" chooses from.
+SPELLING_FIELDS = {"en": ("text", "title"), "fr": ("text_fr", "title_fr")}
+SPELLING_WORDS = {"en": "spell_en", "fr": "spell_fr"}
+
+
+def _known(reader: object, word: str, language: str) -> bool:
+    """Whether the index holds `word` (as its analyser stems it) in that language's fields."""
+    stems = [t.text for t in _ANALYZERS[language](word)]
+    return any(
+        reader.doc_frequency(field, stem)  # type: ignore[attr-defined]
+        for field in SPELLING_FIELDS[language]
+        for stem in stems
+    )
+
+
+def _suggest(view: IndexView, text: str, languages: Sequence[str] = ("en",)) -> str | None:
+    """The search with each unknown word replaced by the closest known one, if any. A word
+    either language knows is left alone (a French word is not "corrected" into English);
+    replacements come from the languages searched."""
     reader = view.searcher.reader()
-    analyzer = _ANALYZERS["en"]
+    searched = [code for code in languages if code in SPELLING_FIELDS] or ["en"]
     corrected = text
     changed = False
     for word in dict.fromkeys(_PLAIN_WORD.findall(_unfielded(text))):
-        stems = [t.text for t in analyzer(word.lower())]
-        if not stems or len(word) < 3:
+        lowered = word.lower()
+        if len(word) < 3 or any(_known(reader, lowered, code) for code in SPELLING_FIELDS):
             continue
-        if any(reader.doc_frequency("text", s) or reader.doc_frequency("title", s) for s in stems):
-            continue
-        replacement = _closest(view, word.lower())
-        if replacement and replacement != word.lower():
+        replacement = _closest(view, lowered, searched)
+        if replacement and replacement != lowered:
             corrected = re.sub(
                 rf"(?<![\w:]){re.escape(word)}(?!\w)", replacement, corrected, count=1
             )
@@ -925,20 +1054,20 @@ def _suggest(view: IndexView, text: str) -> str | None:
     return corrected if changed else None
 
 
-def _closest(view: IndexView, word: str) -> str | None:
+def _closest(view: IndexView, word: str, languages: Sequence[str]) -> str | None:
     reader = view.searcher.reader()
-    schema = view.searcher.schema
-    analyzer = _ANALYZERS["en"]
     for distance in (1, 2):
-        candidates: set[str] = set()
-        for fieldname in ("text", "title"):
-            spelling = schema[fieldname].spelling_fieldname(fieldname)
-            candidates.update(reader.terms_within(spelling, word, distance, prefix=1))
+        candidates: dict[str, str] = {}
+        for code in languages:
+            for found in reader.terms_within(SPELLING_WORDS[code], word, distance, prefix=1):
+                candidates.setdefault(found, code)
         if candidates:
 
-            def weight(candidate: str) -> tuple[int, int, str]:
-                stems = [t.text for t in analyzer(candidate)]
-                frequency = sum(reader.doc_frequency("text", s) for s in stems)
+            def weight(candidate: str, found: dict[str, str] = candidates) -> tuple[int, int, str]:
+                code = found[candidate]
+                text_field = SPELLING_FIELDS[code][0]
+                stems = [t.text for t in _ANALYZERS[code](candidate)]
+                frequency = sum(reader.doc_frequency(text_field, s) for s in stems)
                 return (_distance(word, candidate), -frequency, candidate)
 
             return min(candidates, key=weight)

@@ -1,4 +1,5 @@
-"""The Whoosh schema: one document per revision of a node, with the editions it belongs to.
+"""The Whoosh schema: one document per revision of a node. Which editions hold a revision is
+not in the documents: it is the editions' manifests (see rkc/search/index.py, `Membership`).
 
 Whoosh is used only inside rkc/search/, so the engine can change without touching anything
 else. Bump SCHEMA_VERSION whenever a field or an analyser changes: an index written with
@@ -11,7 +12,7 @@ from whoosh import analysis, fields, scoring
 from whoosh.support.charset import accent_map
 
 #: Written into the index; an index with another number is rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: The id of the one bookkeeping document (see rkc/search/index.py).
 STATE_DOC_ID = "_state"
@@ -35,14 +36,28 @@ def english_analyzer() -> analysis.Analyzer:
     )
 
 
+#: What French elides before a vowel (l'information, d'origine, qu'il, n'est): split off by
+#: the tokenizer, these letters name nothing and are dropped, in the index and in queries.
+FRENCH_ELISIONS = frozenset({"l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu"})
+
+
 def french_analyzer() -> analysis.Analyzer:
-    """Words, lower case, accents folded, French Snowball stemming."""
+    """Words, lower case, elided articles dropped, accents folded, French Snowball stemming."""
     return (
         analysis.RegexTokenizer()
         | analysis.LowercaseFilter()
+        | analysis.StopFilter(stoplist=FRENCH_ELISIONS, minsize=1)
         | analysis.CharsetFilter(accent_map)
         | analysis.StemFilter(lang="fr")
     )
+
+
+def spelling_analyzer(language: str) -> analysis.Analyzer:
+    """Words as written (lower case; French elisions dropped), for "did you mean"."""
+    chain = analysis.RegexTokenizer() | analysis.LowercaseFilter()
+    if language == "fr":
+        chain = chain | analysis.StopFilter(stoplist=FRENCH_ELISIONS, minsize=1)
+    return chain
 
 
 def build_schema() -> fields.Schema:
@@ -68,13 +83,17 @@ def build_schema() -> fields.Schema:
         annex_terms=fields.KEYWORD(lowercase=True, scorable=False),
         chapter_terms=fields.KEYWORD(lowercase=True, scorable=False),
         number=fields.KEYWORD(lowercase=True, stored=True, scorable=False),
-        #: Space-separated ids of every edition whose manifest holds this revision.
-        editions=fields.KEYWORD(stored=True, scorable=False),
         # The words. English (and any language without its own analyser) and French.
-        title=fields.TEXT(analyzer=english, stored=True, spelling=True),
-        text=fields.TEXT(analyzer=english, stored=True, spelling=True),
+        title=fields.TEXT(analyzer=english, stored=True),
+        text=fields.TEXT(analyzer=english, stored=True),
         title_fr=fields.TEXT(analyzer=french, stored=True),
         text_fr=fields.TEXT(analyzer=french, stored=True),
+        # The words as written (unstemmed), per language, for "did you mean". Ordinary
+        # fields rather than Whoosh's `spelling=True`: those have no length column, and
+        # Whoosh then looks for that column on disk for every word of every document it
+        # writes (a file-system call per posting: most of a full reindex's time).
+        spell_en=fields.TEXT(analyzer=spelling_analyzer("en"), phrase=False),
+        spell_fr=fields.TEXT(analyzer=spelling_analyzer("fr"), phrase=False),
         # Bookkeeping document only.
         applied_through=fields.NUMERIC(int, bits=64, stored=True, signed=False),
         schema_version=fields.NUMERIC(int, stored=True),
