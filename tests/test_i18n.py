@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "rkc" / "translations"
 PO = TRANSLATIONS / "fr" / "LC_MESSAGES" / "messages.po"
 MO = TRANSLATIONS / "fr" / "LC_MESSAGES" / "messages.mo"
-#: The keywords docs/translating.md gives pybabel: gettext and friends, and the lazy forms.
+#: The keywords pybabel uses with the options docs/translating.md gives: gettext and friends,
+#: N_ (marked only, translated where shown) and the lazy forms.
 KEYWORDS = {
     "_": None,
     "gettext": None,
@@ -36,6 +37,7 @@ KEYWORDS = {
     "lazy_gettext": None,
     "_l": None,
     "lazy_ngettext": (1, 2),
+    "N_": None,
 }
 
 FRENCH = "fr-FR,fr;q=0.9,en;q=0.5"
@@ -258,6 +260,13 @@ def test_dates_and_numbers_follow_the_locale(app):
             assert long_date(day) == "2 décembre 2026"
             assert long_datetime(moment) == "2 décembre 2026, 14:05"
             assert number(1234567).replace("\u202f", " ").replace("\u00a0", " ") == "1 234 567"
+
+
+def test_labels_kept_in_english_for_exports_are_translated_where_shown(reader):
+    """Edition states (N_-marked, English in the exports) read in French on a French page."""
+    assert 'state-in_force">In force</span>' in _html(reader, "/")
+    french = _html(reader, "/", **{"Accept-Language": FRENCH})
+    assert 'state-in_force">En vigueur</span>' in french
 
 
 def test_a_page_shows_its_dates_in_the_interface_language(reader):

@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TypeVar
 
+from flask_babel import gettext
 from markupsafe import Markup
 from sqlalchemy import Select, select
 
 from rkc.convention.kinds import PROVISION_KINDS, STRUCTURAL_KINDS
 from rkc.convention.models import Edition, EditionEntry, EditionStatus, Node, Revision, Work
 from rkc.extensions import db
+from rkc.messages import N_
 from rkc.text.diff import diff_stats, redline_html, word_diff
 
 T = TypeVar("T")
@@ -197,15 +199,16 @@ class EditionView:
 
     @property
     def label(self) -> str:
-        return STATE_LABELS[self.state]
+        """The state in the interface's language (exports use STATE_LABELS, in English)."""
+        return gettext(STATE_LABELS[self.state])
 
 
 STATE_LABELS = {
-    "working_draft": "Working draft",
-    "adopted": "Adopted, not yet in force",
-    "prospective": "Not yet in force",
-    "in_force": "In force",
-    "superseded": "Superseded",
+    "working_draft": N_("Working draft"),
+    "adopted": N_("Adopted, not yet in force"),
+    "prospective": N_("Not yet in force"),
+    "in_force": N_("In force"),
+    "superseded": N_("Superseded"),
 }
 
 

@@ -23,7 +23,7 @@ class RecommendationForm(FlaskForm):
     edition_id = SelectField(_l("Adopted edition it brings into force"), coerce=int, choices=[])
     procedure = SelectField(
         _l("Procedure"),
-        choices=[SelectChoice(value=p.value, label=PROCEDURE_LABELS[p]) for p in Procedure],
+        choices=[SelectChoice(value=p.value, label=_l(PROCEDURE_LABELS[p])) for p in Procedure],
     )
     session = StringField(_l("Committee session"), validators=[InputRequired(), Length(max=300)])
     decided_on = DateField(_l("Decided on"), validators=[InputRequired()])
@@ -50,7 +50,7 @@ class ResponseForm(FlaskForm):
     party_id = SelectField(_l("Party"), coerce=int, choices=[])
     kind = SelectField(
         _l("Response"),
-        choices=[SelectChoice(value=k.value, label=RESPONSE_LABELS[k]) for k in ResponseKind],
+        choices=[SelectChoice(value=k.value, label=_l(RESPONSE_LABELS[k])) for k in ResponseKind],
     )
     responded_on = DateField(_l("Notified on"), validators=[InputRequired()])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=1000)])

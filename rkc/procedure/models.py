@@ -23,30 +23,31 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from rkc.convention.models import Edition, Node, utcnow
 from rkc.database import text_enum
 from rkc.extensions import db
+from rkc.messages import N_
 from rkc.parties.models import Party
 from rkc.procedure.law import Procedure, ResponseKind, Status
 
 PROCEDURE_LABELS = {
-    Procedure.BODY: "Amendment of the Body (Article 15)",
-    Procedure.ANNEX: "Amendment of the Annexes (Article 16)",
+    Procedure.BODY: N_("Amendment of the Body (Article 15)"),
+    Procedure.ANNEX: N_("Amendment of the Annexes (Article 16)"),
     Procedure.RECOMMENDED_PRACTICE: (
-        "Recommended Practices decided by the Committee (Articles 6(4)(b) and 16)"
+        N_("Recommended Practices decided by the Committee (Articles 6(4)(b) and 16)")
     ),
-    Procedure.GUIDELINES: "Guidelines adopted by the Committee",
+    Procedure.GUIDELINES: N_("Guidelines adopted by the Committee"),
 }
 
 STATUS_LABELS = {
-    Status.PENDING: "Pending",
-    Status.DEEMED_ACCEPTED: "Accepted, not yet in force",
-    Status.IN_FORCE: "In force",
-    Status.FAILED: "Failed",
+    Status.PENDING: N_("Pending"),
+    Status.DEEMED_ACCEPTED: N_("Accepted, not yet in force"),
+    Status.IN_FORCE: N_("In force"),
+    Status.FAILED: N_("Failed"),
 }
 
 RESPONSE_LABELS = {
-    ResponseKind.ACCEPTANCE: "Acceptance",
-    ResponseKind.OBJECTION: "Objection",
-    ResponseKind.CONDITIONS_NOT_MET: "Conditions for acceptance not yet met",
-    ResponseKind.RESERVATION: "Reservation",
+    ResponseKind.ACCEPTANCE: N_("Acceptance"),
+    ResponseKind.OBJECTION: N_("Objection"),
+    ResponseKind.CONDITIONS_NOT_MET: N_("Conditions for acceptance not yet met"),
+    ResponseKind.RESERVATION: N_("Reservation"),
 }
 
 

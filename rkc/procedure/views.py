@@ -141,7 +141,10 @@ def apply_recommendation(rec_id: int):  # type: ignore[no-untyped-def]
         return _detail(rec, 400)
     outcome = ops.apply_outcome(rec, today())
     flash(
-        gettext("Evaluated as of today: %(status)s.", status=STATUS_LABELS[outcome.status].lower()),
+        gettext(
+            "Evaluated as of today: %(status)s.",
+            status=gettext(STATUS_LABELS[outcome.status]).lower(),
+        ),
         "info",
     )
     return redirect(url_for(".show_recommendation", rec_id=rec.id))

@@ -23,7 +23,7 @@ from rkc.review.models import (
     STATUS_LABELS,
 )
 
-LANGUAGES = [SelectChoice(value=code, label=name) for code, name in LANGUAGE_NAMES.items()]
+LANGUAGES = [SelectChoice(value=code, label=_l(name)) for code, name in LANGUAGE_NAMES.items()]
 
 
 class MeetingForm(FlaskForm):
@@ -35,7 +35,7 @@ class MeetingForm(FlaskForm):
     ends_on = DateField(_l("To"), validators=[InputRequired()])
     mode = SelectField(
         _l("Mode"),
-        choices=[SelectChoice(value=m.value, label=lbl) for m, lbl in MODE_LABELS.items()],
+        choices=[SelectChoice(value=m.value, label=_l(lbl)) for m, lbl in MODE_LABELS.items()],
     )
     languages = SelectMultipleField(_l("Languages"), choices=LANGUAGES, default=["en", "fr"])
     venue = StringField(_l("Venue"), validators=[Optional(), Length(max=300)])
@@ -44,7 +44,7 @@ class MeetingForm(FlaskForm):
 class StatusForm(FlaskForm):
     status = SelectField(
         _l("Status"),
-        choices=[SelectChoice(value=s.value, label=lbl) for s, lbl in STATUS_LABELS.items()],
+        choices=[SelectChoice(value=s.value, label=_l(lbl)) for s, lbl in STATUS_LABELS.items()],
     )
 
 
@@ -52,7 +52,7 @@ class AgendaItemForm(FlaskForm):
     title = StringField(_l("Item"), validators=[InputRequired(), Length(max=500)])
     purpose = SelectField(
         _l("Purpose"),
-        choices=[SelectChoice(value=p.value, label=lbl) for p, lbl in PURPOSE_LABELS.items()],
+        choices=[SelectChoice(value=p.value, label=_l(lbl)) for p, lbl in PURPOSE_LABELS.items()],
     )
     parent_id = SelectField(_l("Under"), coerce=int, choices=[])
 
@@ -72,7 +72,7 @@ class RegisterForm(DocumentForm):
 
     level = SelectField(
         _l("Distribution"),
-        choices=[SelectChoice(value=v.value, label=lbl) for v, lbl in LEVEL_LABELS.items()],
+        choices=[SelectChoice(value=v.value, label=_l(lbl)) for v, lbl in LEVEL_LABELS.items()],
         default="parties_and_observers",
     )
 

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from rkc.convention.models import utcnow
 from rkc.database import text_enum
 from rkc.extensions import db
+from rkc.messages import N_
 
 #: The WCO's style: series letters, a four-digit number, a language letter, a version digit.
 DEFAULT_PATTERN = "{series}{number:4}{lang}{version}"
@@ -64,34 +65,34 @@ class DocumentLevel(enum.StrEnum):
 
 
 LEVEL_LABELS = {
-    DocumentLevel.PUBLIC: "Public",
-    DocumentLevel.PARTIES_AND_OBSERVERS: "Parties and observers",
-    DocumentLevel.PARTIES: "Parties only",
-    DocumentLevel.SECRETARIAT: "Secretariat only",
+    DocumentLevel.PUBLIC: N_("Public"),
+    DocumentLevel.PARTIES_AND_OBSERVERS: N_("Parties and observers"),
+    DocumentLevel.PARTIES: N_("Parties only"),
+    DocumentLevel.SECRETARIAT: N_("Secretariat only"),
 }
 MODE_LABELS = {
-    MeetingMode.IN_PERSON: "In person",
-    MeetingMode.VIRTUAL: "Virtual",
-    MeetingMode.HYBRID: "Hybrid",
+    MeetingMode.IN_PERSON: N_("In person"),
+    MeetingMode.VIRTUAL: N_("Virtual"),
+    MeetingMode.HYBRID: N_("Hybrid"),
 }
 STATUS_LABELS = {
-    MeetingStatus.PLANNED: "Planned",
-    MeetingStatus.CONVENED: "Convened",
-    MeetingStatus.CLOSED: "Closed",
+    MeetingStatus.PLANNED: N_("Planned"),
+    MeetingStatus.CONVENED: N_("Convened"),
+    MeetingStatus.CLOSED: N_("Closed"),
 }
 PURPOSE_LABELS = {
-    Purpose.DECISION: "For decision",
-    Purpose.GUIDANCE: "For guidance",
-    Purpose.INFORMATION: "For information",
+    Purpose.DECISION: N_("For decision"),
+    Purpose.GUIDANCE: N_("For guidance"),
+    Purpose.INFORMATION: N_("For information"),
 }
 KIND_LABELS = {
-    DocumentKind.ORIGINAL: "Document",
-    DocumentKind.ADDENDUM: "Addendum",
-    DocumentKind.CORRIGENDUM: "Corrigendum",
+    DocumentKind.ORIGINAL: N_("Document"),
+    DocumentKind.ADDENDUM: N_("Addendum"),
+    DocumentKind.CORRIGENDUM: N_("Corrigendum"),
 }
 #: Language code -> the letter a symbol carries.
 LANGUAGE_LETTERS = {"en": "E", "fr": "F"}
-LANGUAGE_NAMES = {"en": "English", "fr": "French"}
+LANGUAGE_NAMES = {"en": N_("English"), "fr": N_("French")}
 
 
 def ordinal(n: int) -> str:

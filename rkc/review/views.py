@@ -160,7 +160,10 @@ def set_status(meeting_id: int):  # type: ignore[no-untyped-def]
     if not form.validate_on_submit():
         return _meeting_page(meeting, 400, status_form=form)
     ops.set_status(meeting, form.status.data)
-    flash(gettext("Status: %(status)s.", status=STATUS_LABELS[meeting.status].lower()), "info")
+    flash(
+        gettext("Status: %(status)s.", status=gettext(STATUS_LABELS[meeting.status]).lower()),
+        "info",
+    )
     return redirect(url_for(".show_meeting", meeting_id=meeting.id))
 
 
