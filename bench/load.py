@@ -91,6 +91,9 @@ TEXTAREA = re.compile(r'<textarea[^>]*name="text"[^>]*>(.*?)</textarea>', re.S)
 AMENDMENT_URL = re.compile(r"^/amendments/(\d+)(?:#comment-(\d+))?")
 CHECKBOX = re.compile(r'<input type="checkbox" name="amendment" value="(\d+)"\s*(disabled)?\s*>')
 EXPECTED = re.compile(r'<input type="hidden" name="(expected-\d+)" value="(\d+)">')
+#: The translation form (rkc/amendments/language_views.py): the version's status and number.
+TRANSLATION_STATUS = re.compile(r'class="badge translation-(\w+)" id="translation-status"')
+VERSION_SEQ = re.compile(r'name="expected_seq"[^>]*value="(\d+)"')
 
 
 def _hidden(html_text: str, name: str) -> str:
@@ -505,7 +508,7 @@ class Officer(Person):
         world, rng = self.world, self.rng
         agreed = world.pick(rng, lambda k: k.status == "agreed")
         if agreed is not None and rng.random() < 0.5:
-            return self.merge()
+            return self.translate(agreed) or self.merge()
         discussed = world.pick(rng, lambda k: k.status == "under_discussion")
         if discussed is not None and rng.random() < 0.7:
             outcome = "agreed" if rng.random() < 0.85 else "not_agreed"
@@ -532,6 +535,25 @@ class Officer(Person):
             # Someone else moved it on (or it was revised into a conflict): look again later.
             self.world.set_status([target.id], "unknown")
         return True
+
+    def translate(self, target: Known) -> bool:
+        """A merge needs the amendment's French checked too (docs/amendments.md): supply it
+        when it is to translate, or check the other officer's translation (the page offers the
+        check only to a member who did not translate it). False: nothing to do here."""
+        path = f"/amendments/{target.id}/languages/fr"
+        page = self.get("translation form", path)
+        status, seq = TRANSLATION_STATUS.search(page.text), VERSION_SEQ.search(page.text)
+        if page.status != 200 or status is None or seq is None:
+            return False
+        if status.group(1) == "to_translate":
+            found = TEXTAREA.search(page.text)
+            current = html.unescape(found.group(1)).strip() if found else ""
+            form = {"expected_seq": seq.group(1), "text": f"{current} (version française)"}
+            return self.post("translate", path, form).status == 302
+        if f"{path}/check" in page.text:
+            form = {"expected_seq": seq.group(1)}
+            return self.post("check translation", f"{path}/check", form).status == 302
+        return False
 
     def merge(self) -> bool:
         path = f"/merge/{self.cast.draft_param}"

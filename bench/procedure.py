@@ -32,9 +32,9 @@ from sqlalchemy import func, select, text
 from bench.report import Options, Row, Timing, measure, measure_interleaved, ratio
 from bench.support import SetupError, dispose, make_app, progress, rkc_init
 from rkc import migrate
-from rkc.amendments import merging
+from rkc.amendments import languages, merging
 from rkc.amendments.lifecycle import change_status
-from rkc.amendments.models import Amendment
+from rkc.amendments.models import Amendment, TranslationStatus
 from rkc.amendments.proposing import propose_modification
 from rkc.audit import Actor, acting_as
 from rkc.auth import operations as auth_ops
@@ -135,7 +135,8 @@ def _merging(options: Options, tmp: Path) -> list[Row]:
 
 def _people() -> dict[str, int]:
     ids = {}
-    for name, iso3 in (("bench-a", "AUT"), ("bench-s", None)):
+    # bench-r: a second member of the Secretariat, who checks bench-s's translations.
+    for name, iso3 in (("bench-a", "AUT"), ("bench-s", None), ("bench-r", None)):
         party = None
         if iso3:
             party = db.session.scalar(select(Party).where(Party.iso3 == iso3))
@@ -178,8 +179,10 @@ def _time_merge(app: Flask, people: dict[str, int], keys: list[str], round_: int
         draft = _draft()
         delegate = db.session.get(User, people["bench-a"])
         officer = db.session.get(User, people["bench-s"])
+        reviser = db.session.get(User, people["bench-r"])
         assert delegate is not None
         assert officer is not None
+        assert reviser is not None
         chosen: list[Amendment] = []
         expected: dict[int, int] = {}
         for i, key in enumerate(keys):
@@ -201,6 +204,7 @@ def _time_merge(app: Flask, people: dict[str, int], keys: list[str], round_: int
                 ("agreed", officer),
             ):
                 change_status(amendment, status, user=who)
+            _translate(draft, node, amendment, officer, reviser, f" Ajout {round_}.{i}.")
             chosen.append(amendment)
             expected[node.id] = current.id
         db.session.commit()
@@ -212,6 +216,26 @@ def _time_merge(app: Flask, people: dict[str, int], keys: list[str], round_: int
             raise SetupError(f"merged {len(outcome.merged)} of {len(keys)}")
         db.session.remove()
     return elapsed
+
+
+def _translate(
+    draft: Edition, node: Node, amendment: Amendment, officer: User, reviser: User, added: str
+) -> None:
+    """A merge needs every language version checked (rkc/amendments/languages.py): the
+    Secretariat supplies the other languages and a second member checks them (not timed)."""
+    for language, version in languages.versions_of(amendment).items():
+        if version.status is TranslationStatus.CHECKED:
+            continue
+        current = text_store.current_revision(draft, node, language)
+        assert current is not None
+        languages.write_translation(
+            amendment,
+            language,
+            user=officer,
+            expected_seq=version.seq,
+            text=current.text + added,
+        )
+        languages.check_translation(amendment, language, user=reviser, expected_seq=version.seq)
 
 
 def _time_revise(app: Flask, keys: list[str], round_: int) -> float:
