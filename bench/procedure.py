@@ -14,8 +14,9 @@ Figures (goals from the consolidation issue):
      a migrated empty database: goal under 2 s; reference: parsing alone;
    - `operations.open_draft` from that edition, and the commit: goal under 2 s; reference: the
      edition row and one `INSERT ... SELECT` copying the manifest rows, and the commit;
-   - (information) the same `open_draft` with a search index: a new draft adds an edition to
-     every indexed revision of the work, so the after-commit catch-up rewrites every document.
+   - the same `open_draft` with a search index, caught up in the after-commit hook: goal at
+     most 3x without the index (issue 17; membership is not in the index's documents, so the
+     catch-up writes none).
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ MERGED = 50
 MERGE_GOAL_S = 3.0
 UNITS_GOAL = 5000
 EDITION_GOAL_S = 2.0
+#: Opening a draft with the search index caught up, against without an index (issue 17).
+OPEN_INDEXED_GOAL = 3.0
 PROVISION_KINDS = ("standard", "transitional_standard", "recommended_practice")
 PASSWORD = "bench password long enough"  # noqa: S105 (accounts of a scratch database)
 
@@ -423,7 +426,7 @@ def _editions(options: Options, tmp: Path) -> list[Row]:
                 db.session.commit()
 
             search_index(app).ensure_current(db.engine)  # opened and checked once, untimed
-            indexed_t = measure(open_indexed, repeat=options.reps(2, 1))
+            indexed_t = measure(open_indexed, repeat=options.reps(3, 1))
             db.session.remove()
     finally:
         dispose(app)
@@ -447,9 +450,10 @@ def _editions(options: Options, tmp: Path) -> list[Row]:
         ),
         Row(
             figure=f"open_draft of {size} units + commit, index updated after commit",
-            goal="(information)",
+            goal=f"<= {OPEN_INDEXED_GOAL:.0f}x without an index",
             measured=indexed_t.s(),
             reference=f"without an index: {open_t.median:.2f} s",
             ratio=f"with/without index {ratio(indexed_t.median, open_t.median)}",
+            met=indexed_t.median <= OPEN_INDEXED_GOAL * open_t.median,
         ),
     ]
