@@ -34,7 +34,8 @@ from rkc.convention.languages import (
     UnknownLanguage,
     parse_languages,
 )
-from rkc.convention.models import Edition, EditionEntry, Node, Work
+from rkc.convention.models import Edition, Node, Work
+from rkc.extensions import db
 from rkc.i18n import interface_locale
 from rkc.search.changes import last_change_id
 from rkc.web import (
@@ -199,7 +200,12 @@ def _resolve_edition(work: Work) -> tuple[Edition, date | None]:
         assert edition is not None
         return edition, day
     when = day or today()
-    edition = queries.in_force_on(work, when)
+    # Which edition is in force on a day is the same for everyone (and never a draft): found
+    # once per version of the text store, then fetched by its id.
+    edition_id = shared_data(
+        ("in force", work.id, when), lambda: getattr(queries.in_force_on(work, when), "id", None)
+    )
+    edition = db.session.get(Edition, edition_id) if edition_id is not None else None
     if edition is None:
         first = queries.first_in_force_date(work)
         if first is not None and when < first:
@@ -316,8 +322,10 @@ def show_node(key: str):  # type: ignore[no-untyped-def]
     node = _node_or_404(key)
     work = node.work
     edition, day = _resolve_edition(work)
-    entry = queries.entry_of(edition, node)
-    if entry is None:
+    in_edition = shared_data(
+        ("in edition", edition.id, node.id), lambda: queries.entry_of(edition, node) is not None
+    )
+    if not in_edition:
         raise NotFoundHere(
             "Not in this edition",
             f"{key} is not part of “{edition.title}”. It may have been added later or removed "
@@ -329,7 +337,7 @@ def show_node(key: str):  # type: ignore[no-untyped-def]
     # the text store (the reader's right to this edition was checked above).
     data = shared_data(
         ("unit page", edition.id, node.id, languages, in_force_day),
-        lambda: _unit_page_data(edition, node, entry, languages, in_force_day),
+        lambda: _unit_page_data(edition, node, languages, in_force_day),
     )
     readings = [Reading(asked, shown) for asked, shown in zip(languages, data.shown, strict=True)]
     units, explained = data.columns[0], data.guidelines
@@ -385,8 +393,10 @@ class UnitPageData:
 
 
 def _unit_page_data(
-    edition: Edition, node: Node, entry: EditionEntry, languages: tuple[str, ...], day: date
+    edition: Edition, node: Node, languages: tuple[str, ...], day: date
 ) -> UnitPageData:
+    entry = queries.entry_of(edition, node)
+    assert entry is not None  # checked by the view
     readings = _readings(edition, languages)
     columns = []
     for reading in readings:
