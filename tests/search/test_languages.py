@@ -57,3 +57,20 @@ def test_an_unknown_language_is_named_in_a_hint(web):
     answer = find(web, "customs", lang="de")
     assert any(h.startswith("lang:") for h in answer["hints"])
     assert {h["language"] for h in answer["hits"]} == {"en"}
+
+
+def test_did_you_mean_leaves_french_words_alone_and_corrects_in_french(web):
+    """A word one language knows is not "corrected" (French words were once taken for unknown
+    English ones); a misspelt French word gets a French suggestion."""
+    for q in ("garantie", "dédouanement", "marchandises"):
+        assert find(web, q, lang="fr")["suggestion"] is None, q
+    assert find(web, "douane")["suggestion"] is None  # an English search of a French word
+    assert find(web, "garantiie", lang="fr")["suggestion"] == "garantie"
+
+
+def test_elided_articles_are_not_searched_as_words(web):
+    elided = find(web, "technologie de l'information", lang="fr")
+    assert elided["total"] > 0
+    assert keys(elided) == keys(find(web, "technologie de information", lang="fr"))
+    # A lone "l" is no word: it does not narrow or widen anything.
+    assert find(web, "l", lang="fr")["total"] == 0
