@@ -56,7 +56,7 @@ from bench.client import Browser
 from bench.invariants import Ack, Problem
 from bench.load import CHECKBOX, EXPECTED, PASSWORD, Cast
 from bench.report import Options
-from bench.support import dispose, progress, rkc_init
+from bench.support import dispose, progress, rkc_init, translate_all
 from rkc.amendments.lifecycle import change_status
 from rkc.amendments.models import Amendment, AmendmentStatus
 from rkc.amendments.proposing import propose_modification
@@ -191,8 +191,13 @@ def make_batch(app: Flask, cast: Cast, size: int, rng: random.Random) -> list[in
         officer = db.session.scalar(
             select(User).where(User.username == cast.secretariat[0].username)
         )
+        # A second member of the Secretariat checks the officer's translations (four eyes).
+        reviser = db.session.scalar(
+            select(User).where(User.username == cast.secretariat[1].username)
+        )
         assert delegate is not None
         assert officer is not None
+        assert reviser is not None
         busy = set(
             db.session.scalars(
                 select(Amendment.node_id).where(Amendment.status == AmendmentStatus.AGREED)
@@ -223,6 +228,7 @@ def make_batch(app: Flask, cast: Cast, size: int, rng: random.Random) -> list[in
             change_status(amendment, "tabled", user=delegate)
             change_status(amendment, "under_discussion", user=officer)
             change_status(amendment, "agreed", user=officer)
+            translate_all(draft, node, amendment, officer, reviser, " Sans délai.")
             ids.append(amendment.id)
         db.session.commit()
         db.session.remove()
@@ -481,7 +487,7 @@ def main(argv: list[str] | None = None) -> int:
             progress("rkc init")
             rkc_init(app)
             if args.command == "kills":
-                cast = load_run.prepare(app, load_run.Plan(delegates=1, secretariat=1))
+                cast = load_run.prepare(app, load_run.Plan(delegates=1, secretariat=2))
                 run = kill_rounds(
                     app,
                     cast,

@@ -508,7 +508,7 @@ class Officer(Person):
         world, rng = self.world, self.rng
         agreed = world.pick(rng, lambda k: k.status == "agreed")
         if agreed is not None and rng.random() < 0.5:
-            return self.translate(agreed) or self.merge()
+            return self.translate_some() or self.merge()
         discussed = world.pick(rng, lambda k: k.status == "under_discussion")
         if discussed is not None and rng.random() < 0.7:
             outcome = "agreed" if rng.random() < 0.85 else "not_agreed"
@@ -536,6 +536,14 @@ class Officer(Person):
             self.world.set_status([target.id], "unknown")
         return True
 
+    def translate_some(self) -> bool:
+        """Supply or check the French of one of (up to three of) the agreed amendments: a
+        translation waits for the other officer's check, so both look at more than one."""
+        with self.world.lock:
+            agreed = [k for k in self.world.amendments.values() if k.status == "agreed"]
+        self.rng.shuffle(agreed)
+        return any(self.translate(known) for known in agreed[:3])
+
     def translate(self, target: Known) -> bool:
         """A merge needs the amendment's French checked too (docs/amendments.md): supply it
         when it is to translate, or check the other officer's translation (the page offers the
@@ -560,12 +568,14 @@ class Officer(Person):
         page = self.get("merge queue", path)
         if page.status != 200:
             return False
-        ready = [int(i) for i, disabled in CHECKBOX.findall(page.text) if not disabled]
+        offered = CHECKBOX.findall(page.text)
+        ready = [int(i) for i, disabled in offered if not disabled]
         if not ready:
+            waiting = {int(i) for i, _disabled in offered}  # a translation or a conflict
             with self.world.lock:
                 for known in self.world.amendments.values():
-                    if known.status == "agreed":
-                        known.status = "unknown"  # merged by the other officer, or in conflict
+                    if known.status == "agreed" and known.id not in waiting:
+                        known.status = "unknown"  # merged by the other officer
             return False
         chosen = self.rng.sample(ready, min(len(ready), self.rng.randint(1, 3)))
         form: dict[str, str | list[str]] = {"amendment": [str(i) for i in chosen], "chapter": ""}

@@ -31,11 +31,11 @@ from flask import Flask
 from sqlalchemy import func, select, text
 
 from bench.report import Options, Row, Timing, measure, measure_interleaved, ratio
-from bench.support import SetupError, dispose, make_app, progress, rkc_init
+from bench.support import SetupError, dispose, make_app, progress, rkc_init, translate_all
 from rkc import migrate
-from rkc.amendments import languages, merging
+from rkc.amendments import merging
 from rkc.amendments.lifecycle import change_status
-from rkc.amendments.models import Amendment, TranslationStatus
+from rkc.amendments.models import Amendment
 from rkc.amendments.proposing import propose_modification
 from rkc.audit import Actor, acting_as
 from rkc.auth import operations as auth_ops
@@ -207,7 +207,7 @@ def _time_merge(app: Flask, people: dict[str, int], keys: list[str], round_: int
                 ("agreed", officer),
             ):
                 change_status(amendment, status, user=who)
-            _translate(draft, node, amendment, officer, reviser, f" Ajout {round_}.{i}.")
+            translate_all(draft, node, amendment, officer, reviser, f" Ajout {round_}.{i}.")
             chosen.append(amendment)
             expected[node.id] = current.id
         db.session.commit()
@@ -219,26 +219,6 @@ def _time_merge(app: Flask, people: dict[str, int], keys: list[str], round_: int
             raise SetupError(f"merged {len(outcome.merged)} of {len(keys)}")
         db.session.remove()
     return elapsed
-
-
-def _translate(
-    draft: Edition, node: Node, amendment: Amendment, officer: User, reviser: User, added: str
-) -> None:
-    """A merge needs every language version checked (rkc/amendments/languages.py): the
-    Secretariat supplies the other languages and a second member checks them (not timed)."""
-    for language, version in languages.versions_of(amendment).items():
-        if version.status is TranslationStatus.CHECKED:
-            continue
-        current = text_store.current_revision(draft, node, language)
-        assert current is not None
-        languages.write_translation(
-            amendment,
-            language,
-            user=officer,
-            expected_seq=version.seq,
-            text=current.text + added,
-        )
-        languages.check_translation(amendment, language, user=reviser, expected_seq=version.seq)
 
 
 def _time_revise(app: Flask, keys: list[str], round_: int) -> float:

@@ -13,6 +13,11 @@ from pathlib import Path
 from flask import Flask
 
 from rkc import create_app
+from rkc.amendments import languages
+from rkc.amendments.models import Amendment, TranslationStatus
+from rkc.auth.models import User
+from rkc.convention import operations as text_store
+from rkc.convention.models import Edition, Node
 from rkc.extensions import db
 
 
@@ -54,3 +59,20 @@ def dispose(app: Flask) -> None:
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def translate_all(
+    draft: Edition, node: Node, amendment: Amendment, officer: User, reviser: User, added: str
+) -> None:
+    """A merge needs every language version checked (rkc/amendments/languages.py): `officer`
+    of the Secretariat supplies each version still unchecked (the current text of `node` in
+    that language with `added`) and `reviser`, a second member, checks it (four eyes)."""
+    for language, version in languages.versions_of(amendment).items():
+        if version.status is TranslationStatus.CHECKED:
+            continue
+        current = text_store.current_revision(draft, node, language)
+        assert current is not None
+        languages.write_translation(
+            amendment, language, user=officer, expected_seq=version.seq, text=current.text + added
+        )
+        languages.check_translation(amendment, language, user=reviser, expected_seq=version.seq)

@@ -46,7 +46,7 @@ def test_sigkill_in_the_middle_of_merges_leaves_them_whole(app: Flask, tmp_path:
     """Three kills of the whole server (SIGKILL, master and workers): while a merge's
     transaction is open, while the index is written after a committed merge, and at a random
     moment. Each batch is merged whole or not at all, and the index catches up at restart."""
-    cast = load_run.prepare(app, load_run.Plan(delegates=1, secretariat=1))
+    cast = load_run.prepare(app, load_run.Plan(delegates=1, secretariat=2))
     run = faults.kill_rounds(
         app,
         cast,

@@ -28,6 +28,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "rkc.database",
             "rkc.filelock",
             "rkc.migrate",
+            "rkc.messages",
         ),
     ),
     ("the text store", ("rkc.convention",)),
