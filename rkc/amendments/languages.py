@@ -85,8 +85,15 @@ def name_of(language: str) -> str:
 
 
 def draft_languages(edition: Edition) -> list[str]:
-    """The languages of a draft's text, English first: an amendment needs a version in each."""
-    return languages_of(edition)
+    """The languages of a draft's text, English first: an amendment needs a version in each.
+
+    Read once per loaded edition object (the merge queue and a merge ask for every amendment;
+    a draft does not gain a language while a request runs)."""
+    cached = edition.__dict__.get("_rkc_languages")
+    if cached is None:
+        cached = tuple(languages_of(edition))
+        edition.__dict__["_rkc_languages"] = cached
+    return list(cached)
 
 
 def check_language(edition: Edition, raw: str | None, *, field: str = "language") -> str:

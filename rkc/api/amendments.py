@@ -1,8 +1,6 @@
 """JSON API for amendments: list and read them, propose, revise, change status, take or change
 a position, comment and resolve threads, and turn a marked-up Word chapter into drafts.
 
-Size: over 600 lines of hand validation; issue #18 replaces it with typed models.
-
 Members only, exactly as the pages: a draft amendment is visible to its own party's delegates
 (`rkc.amendments.queries.visible_clause`, `Action.READ_AMENDMENT`), and every write goes
 through the same operations (`rkc.amendments.proposing`, `lifecycle`, `discussion`) with the
@@ -13,16 +11,15 @@ reads the API, but its cookie alone never writes through it. The API takes no CS
 this is what keeps another site from writing with a member's cookie (a cross-site form cannot
 send an Authorization header).
 
-Bodies are JSON objects. Bad input answers 400 with `field` naming the member of the body at
-fault; a write based on something that moved on answers 409: a stale `base_revision` with
-the provision's `current_revision`, a stale `expected_seq` with the amendment's `latest_seq`.
-The role may not: 403. Unknown or invisible amendment: 404. The OpenAPI document
-(`rkc/api/openapi.py`) describes all of it and the tests check every answer against it.
+Bodies are JSON objects read through the models of rkc/api/schemas/amendments.py, after the
+permission checks (a role that may not act hears 403 whatever it sent). Bad input answers 400
+with `field` naming the member of the body at fault; a write based on something that moved on
+answers 409: a stale `base_revision` with the provision's `current_revision`, a stale
+`expected_seq` with the amendment's `latest_seq`. Unknown or invisible amendment: 404.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask import Blueprint, abort, request, url_for
@@ -30,105 +27,58 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from rkc.amendments import discussion, lifecycle, proposing, queries
+from rkc.amendments import discussion, languages, lifecycle, proposing, queries
 from rkc.amendments.errors import (
     AmendmentError,
     AmendmentRefused,
     StaleAmendmentError,
     StaleTargetError,
 )
-from rkc.amendments.models import (
-    Amendment,
-    AmendmentAction,
-    AmendmentComment,
-    AmendmentPosition,
-    AmendmentStatus,
-    Stance,
-)
-from rkc.api.openapi import DRAFT_PATTERN, KEY_PATTERN
-from rkc.api.texts import _timestamp, conditional
+from rkc.amendments.models import Amendment, AmendmentAction, AmendmentPosition, AmendmentVersion
+from rkc.api import spec
+from rkc.api.amendment_answers import amendment_detail, amendment_json, comment_json, position_json
+from rkc.api.schemas import amendments as s
+from rkc.api.spec import operation, refuse
 from rkc.auth.models import User
 from rkc.auth.permissions import Action, can
 from rkc.auth.session import api_writer
 from rkc.convention import queries as text_queries
 from rkc.convention.models import Edition, Node, Work
+from rkc.database import MAX_ID
 from rkc.extensions import db
 from rkc.interchange.operations import import_tracked_amendments
 from rkc.interchange.report import ImportRefused
 from rkc.interchange.views import import_limit
 from rkc.parties.models import Party
-from rkc.text.diff import word_diff
-from rkc.web import transactional
-
-#: Ids are 32-bit integers in the database; larger numbers name nothing.
-MAX_ID = 2**31 - 1
-#: Longest string a body member may hold (the operations have their own, smaller limits).
-MAX_STRING = 100_000
 
 #: Operation field names (those of the pages' forms) -> the body members of this API.
 FIELDS = {"base": "base_revision", "seq": "expected_seq", "target": "node", "user": None}
-#: Body members that name units, and what keys and working drafts look like.
-KEYS = frozenset({"node", "parent", "after", "key"})
-KEY_RE = re.compile(KEY_PATTERN)
-DRAFT_RE = re.compile(DRAFT_PATTERN)
-#: Longest value of a list filter (the concept is the longest stored, 120).
-MAX_FILTER = 200
 
 
 def register(bp: Blueprint) -> None:
     """Add this module's routes to the API blueprint."""
-    bp.add_url_rule("/amendments", "list_amendments", list_amendments)
-    bp.add_url_rule("/amendments", "create_amendment", create_amendment, methods=["POST"])
-    bp.add_url_rule(
-        "/amendments/import",
-        "import_amendments",
+    spec.add_routes(
+        bp,
+        list_amendments,
+        create_amendment,
         import_amendments,
-        methods=["POST"],
-    )
-    bp.add_url_rule("/amendments/<id:amendment_id>", "show_amendment", show_amendment)
-    bp.add_url_rule(
-        "/amendments/<id:amendment_id>/revisions",
-        "revise_amendment",
+        show_amendment,
         revise_amendment,
-        methods=["POST"],
-    )
-    bp.add_url_rule(
-        "/amendments/<id:amendment_id>/status",
-        "change_status",
         change_status,
-        methods=["POST"],
-    )
-    bp.add_url_rule(
-        "/amendments/<id:amendment_id>/position",
-        "set_position",
         set_position,
-        methods=["PUT"],
-    )
-    bp.add_url_rule(
-        "/amendments/<id:amendment_id>/comments",
-        "add_comment",
         add_comment,
-        methods=["POST"],
-    )
-    bp.add_url_rule(
-        "/amendments/<id:amendment_id>/comments/<id:comment_id>/resolve",
-        "resolve_comment",
         resolve_comment,
-        methods=["POST"],
+        write_language,
+        check_language,
     )
 
 
 # --------------------------------------------------------------------------- who
 
 
-def _reader() -> None:
-    """Members only (a token or a session)."""
-    if not can(current_user, Action.READ_WORKING_DOCUMENTS):
-        abort(401)
-
-
-def _amendment(amendment_id: int) -> Amendment:
-    amendment = queries.amendment_by_id(amendment_id) if amendment_id <= MAX_ID else None
+def amendment_of(amendment_id: int) -> Amendment:
+    """The amendment, if the reader may see it; else 404."""
+    amendment = queries.amendment_by_id(amendment_id)
     if amendment is None or not can(current_user, Action.READ_AMENDMENT, amendment):
         abort(
             404,
@@ -138,74 +88,13 @@ def _amendment(amendment_id: int) -> Amendment:
     return amendment
 
 
-def _deny(user: User, action: Action, obj: Any = None) -> None:
+def deny(user: User, action: Action, obj: Any = None) -> None:
+    """403 unless `user` may do `action` (to `obj`)."""
     if not can(user, action, obj):
         abort(403)
 
 
 # --------------------------------------------------------------------------- input
-
-
-class _Body:
-    """The JSON object of a request, read member by member with types checked."""
-
-    def __init__(self, allowed: dict[str, tuple[type, bool]], *, example: str):
-        """Read the body; `allowed`: member -> (type, may be null). Members named in KEYS
-        must look like keys, "edition" like work/slug."""
-        data = request.get_json(silent=True)
-        if not isinstance(data, dict):
-            raise AmendmentError(
-                "", f"Send a JSON object (Content-Type: application/json), e.g. {example}."
-            )
-        unknown = sorted(set(data) - set(allowed))
-        if unknown:
-            raise AmendmentError(
-                unknown[0],
-                f"{unknown[0]}: not a member of this request; it takes "
-                + ", ".join(sorted(allowed))
-                + ".",
-            )
-        for name, value in data.items():
-            kind, nullable = allowed[name]
-            if value is None:
-                if not nullable:
-                    raise AmendmentError(name, f"{name}: may not be null.")
-                continue
-            if kind is int:
-                if isinstance(value, bool) or not isinstance(value, int):
-                    raise AmendmentError(name, f"{name}: must be a whole number.")
-                if not 1 <= value <= MAX_ID:
-                    raise AmendmentError(name, f"{name}: must be between 1 and {MAX_ID}.")
-            elif kind is bool:
-                if not isinstance(value, bool):
-                    raise AmendmentError(name, f"{name}: must be true or false.")
-            elif not isinstance(value, str):
-                raise AmendmentError(name, f"{name}: must be a string.")
-            elif "\x00" in value or len(value) > MAX_STRING:
-                raise AmendmentError(
-                    name, f"{name}: holds a NUL character or is longer than {MAX_STRING:,}."
-                )
-            elif name in KEYS and not KEY_RE.match(value):
-                raise AmendmentError(
-                    name, f"{name}: “{value[:60]}” is not a key; keys look like ga/3/3.11."
-                )
-            elif name == "edition" and not DRAFT_RE.match(value):
-                raise AmendmentError(
-                    name, f"edition: “{value[:60]}” names no working draft; write work/slug."
-                )
-        self.data = data
-
-    def __contains__(self, name: str) -> bool:
-        return name in self.data
-
-    def get(self, name: str, default: Any = None) -> Any:
-        value = self.data.get(name)
-        return default if value is None else value
-
-    def required(self, name: str) -> Any:
-        if self.data.get(name) is None:
-            raise AmendmentError(name, f"{name}: required.")
-        return self.data[name]
 
 
 def _node(name: str, key: str, work: Work | None = None) -> Node:
@@ -217,10 +106,9 @@ def _node(name: str, key: str, work: Work | None = None) -> Node:
     return node
 
 
-def _draft(body: _Body, work: Work) -> Edition:
+def _draft(param: str | None, work: Work) -> Edition:
     """The working draft named in the body ("rkc/review-draft"), else the work's newest."""
-    if "edition" in body:
-        param = body.get("edition", "")
+    if param is not None:
         edition = queries.draft_by_param(param)
         if edition is None or edition.work_id != work.id:
             raise AmendmentError(
@@ -237,7 +125,7 @@ def _draft(body: _Body, work: Work) -> Edition:
     return drafts[0]
 
 
-def _problem(error: AmendmentError) -> tuple[dict[str, Any], int]:
+def problem(error: AmendmentError) -> tuple[dict[str, Any], int]:
     """A refused write as JSON: 403, 409 or 400, naming the body member at fault."""
     if isinstance(error, AmendmentRefused):
         return {"error": "Forbidden", "message": str(error)}, 403
@@ -250,6 +138,8 @@ def _problem(error: AmendmentError) -> tuple[dict[str, Any], int]:
             "title": current.title,
             "text": current.text,
         }
+    if isinstance(error, languages.StaleTranslationError):
+        return {"error": "Conflict", **body, "latest_seq": error.version.seq}, 409
     if isinstance(error, StaleAmendmentError):
         amendment_id = request.view_args.get("amendment_id") if request.view_args else None
         amendment = queries.amendment_by_id(amendment_id) if amendment_id else None
@@ -260,214 +150,67 @@ def _problem(error: AmendmentError) -> tuple[dict[str, Any], int]:
     return {"error": "Bad Request", **body}, 400
 
 
-# --------------------------------------------------------------------------- output
-
-
-def _segments(old: str, new: str) -> list[dict[str, str]]:
-    return [{"op": s.op.value, "text": s.text} for s in word_diff(old, new)]
-
-
-def _position_json(position: AmendmentPosition) -> dict[str, Any]:
-    return {
-        "party": position.party.name,
-        "party_iso3": position.party.iso3,
-        "stance": position.stance.value,
-        "statement": position.statement,
-        "on_seq": position.on_seq,
-        "updated_at": _timestamp(position.updated_at),
-    }
-
-
-def _comment_json(comment: AmendmentComment) -> dict[str, Any]:
-    return {
-        "id": comment.id,
-        "thread": comment.thread_id,
-        "author": comment.author.display_name,
-        "party": comment.party.name if comment.party else None,
-        "body": comment.body,
-        "created_at": _timestamp(comment.created_at),
-        "resolved_at": _timestamp(comment.resolved_at) if comment.resolved_at else None,
-        "resolved_by": comment.resolved_by.display_name if comment.resolved_by else None,
-    }
-
-
-def amendment_json(change: queries.Change) -> dict[str, Any]:
-    """An amendment as the API shows it: what it proposes, against which text, who supports."""
-    a, target = change.amendment, change.target
-    reference = a.base_revision if change.against_base else target.current
-    text: list[dict[str, str]] = []
-    title: list[dict[str, str]] = []
-    if a.action is AmendmentAction.INSERT:
-        text = _segments("", a.proposed_text)
-        title = _segments("", a.proposed_title) if a.proposed_title else []
-    elif reference is not None:
-        if a.action is AmendmentAction.MODIFY:
-            text = _segments(reference.text, a.proposed_text)
-        elif a.action is AmendmentAction.DELETE:
-            text = _segments(reference.text, "")
-            title = _segments(reference.title, "") if reference.title else []
-        else:
-            title = _segments(reference.title or "", a.proposed_title or "")
-    return {
-        "id": a.id,
-        "number": a.number,
-        "label": a.label,
-        "url": url_for("api.show_amendment", amendment_id=a.id),
-        "page_url": url_for("amendments.show_amendment", amendment_id=a.id),
-        "edition": queries.draft_param(a.edition),
-        "action": a.action.value,
-        "status": a.status.value,
-        "target": {"key": target.key, "label": target.label, "in_draft": target.in_draft},
-        "node": target.key if a.action is not AmendmentAction.INSERT else None,
-        "parent": target.parent.key if target.parent is not None else None,
-        "after": target.after.key if target.after is not None else None,
-        "base_revision": a.base_revision_id,
-        "current_revision": target.current.id if target.current is not None else None,
-        "proposed_text": a.proposed_text,
-        "proposed_title": a.proposed_title,
-        "proposed_number": a.proposed_number,
-        "proposed_kind": a.proposed_kind,
-        "proposed_key": a.proposed_key,
-        "justification": a.justification,
-        "concept": a.concept,
-        "party": a.party.name,
-        "party_iso3": a.party.iso3,
-        "delegate": a.delegate.display_name,
-        "sponsors": change.sponsors,
-        "positions": [_position_json(p) for p in change.positions],
-        "seq": a.latest_seq,
-        "has_conflict": a.has_conflict,
-        "conflict": a.conflict or None,
-        "segments": text,
-        "title_segments": title,
-        "created_at": _timestamp(a.created_at),
-        "tabled_at": _timestamp(a.tabled_at) if a.tabled_at else None,
-        "decided_at": _timestamp(a.decided_at) if a.decided_at else None,
-        "activity_at": _timestamp(a.activity_at),
-    }
-
-
-def amendment_detail(amendment: Amendment) -> dict[str, Any]:
-    """An amendment with its versions, status changes, comments and what the reader may do."""
-    page = queries.amendment_page(amendment, current_user)
-    payload = amendment_json(page.change)
-    payload["versions"] = [
-        {
-            "seq": v.revision.seq,
-            "origin": v.revision.origin,
-            "base_revision": v.revision.base_revision_id,
-            "proposed_text": v.revision.proposed_text,
-            "proposed_title": v.revision.proposed_title,
-            "justification": v.revision.justification,
-            "concept": v.revision.concept,
-            "author": v.revision.author.display_name if v.revision.author else None,
-            "note": v.revision.note,
-            "created_at": _timestamp(v.revision.created_at),
-        }
-        for v in page.versions
-    ]
-    payload["transitions"] = [
-        {
-            "from": t.from_status.value if t.from_status else None,
-            "to": t.to_status.value,
-            "by": t.user.display_name if t.user else None,
-            "reason": t.reason,
-            "at": _timestamp(t.at),
-        }
-        for t in page.transitions
-    ]
-    payload["comments"] = [
-        _comment_json(c) for thread in page.threads for c in (thread.root, *thread.replies)
-    ]
-    actions = page.actions
-    payload["actions"] = {
-        "transitions": [to for to, _verb in actions.transitions],
-        "revise": actions.revise,
-        "take_position": actions.take_position,
-        "change_position": actions.change_position,
-        "comment": actions.comment,
-    }
-    return payload
-
-
 def _fresh_detail(amendment_id: int) -> dict[str, Any]:
+    """The amendment as it now stands (after a write), read again from the database."""
     db.session.expire_all()
-    return amendment_detail(_amendment(amendment_id))
+    return amendment_detail(amendment_of(amendment_id))
 
 
 # --------------------------------------------------------------------------- reads
 
 
-def list_amendments():  # type: ignore[no-untyped-def]
-    """The amendments the member may see, in document order, filtered as the list page."""
-    _reader()
-    args = request.args
-    for name, value in args.items():
-        if "\x00" in value or len(value) > MAX_FILTER:
-            abort(400, description=f"{name}: not a usable value.")
+@operation(
+    "/amendments",
+    responses={200: s.AmendmentList},
+    query=s.AmendmentQuery,
+    auth="member",
+    errors=[404],
+)
+def list_amendments(query: s.AmendmentQuery):  # type: ignore[no-untyped-def]
+    """The amendments the member may see, in document order (drafts: own party only),
+    filtered as the list page."""
     edition = None
-    if args.get("edition"):
-        edition = queries.draft_by_param(args["edition"])
+    if query.edition:
+        edition = queries.draft_by_param(query.edition)
         if edition is None:
-            abort(404, description=f"“{args['edition']}” is not a working draft (work/slug).")
-    statuses: tuple[AmendmentStatus, ...] = ()
-    if args.get("status"):
-        status = next((s for s in AmendmentStatus if s.value == args["status"]), None)
-        if status is None:
-            names = ", ".join(s.value for s in AmendmentStatus)
-            abort(400, description=f"status: “{args['status']}” is not one of {names}.")
-        statuses = (status,)
-    scope = args.get("scope") or "all"
-    if scope not in ("all", "mine", "tabled"):
-        abort(400, description="scope: all, mine or tabled.")
+            abort(404, description=f"“{query.edition}” is not a working draft (work/slug).")
     party_id = None
-    if scope == "mine":
+    if query.scope == "mine":
         party_id = getattr(current_user, "party_id", None) or -1
-    elif args.get("party"):
-        party = db.session.scalar(select(Party).where(Party.iso3 == args["party"].upper()))
+    elif query.party:
+        party = db.session.scalar(select(Party).where(Party.iso3 == query.party.upper()))
         if party is None:
-            abort(404, description=f"No Contracting Party has the code “{args['party']}”.")
+            abort(404, description=f"No Contracting Party has the code “{query.party}”.")
         party_id = party.id
-    chapter = args.get("chapter") or ""
+    chapter = query.chapter or ""
     if chapter and text_queries.node_by_key(chapter) is None:
         abort(404, description=f"Nothing has the key “{chapter}”.")
     flt = queries.AmendmentFilter(
         edition_id=edition.id if edition else None,
         party_id=party_id,
-        statuses=statuses,
+        statuses=(query.status,) if query.status else (),
         chapter_key=chapter,
-        concept=args.get("concept") or "",
-        tabled_only=scope == "tabled",
+        concept=query.concept or "",
+        tabled_only=query.scope == "tabled",
     )
     found = queries.find(current_user, flt)
-    return conditional(
-        {"count": len(found), "amendments": [amendment_json(change) for change in found]}
-    )
+    return {"count": len(found), "amendments": [amendment_json(change) for change in found]}
 
 
+@operation(
+    "/amendments/<id:amendment_id>",
+    responses={200: s.AmendmentDetail},
+    auth="member",
+    errors=[404],
+)
 def show_amendment(amendment_id: int):  # type: ignore[no-untyped-def]
-    """One amendment, with its versions, status changes, positions and comments."""
-    _reader()
-    return conditional(amendment_detail(_amendment(amendment_id)))
+    """An amendment with its versions, status changes, positions, comments and what the
+    reader may do."""
+    return amendment_detail(amendment_of(amendment_id))
 
 
 # --------------------------------------------------------------------------- writes
 
-NEW = {
-    "action": (str, False),
-    "edition": (str, False),
-    "node": (str, False),
-    "parent": (str, False),
-    "after": (str, True),
-    "base_revision": (int, True),
-    "text": (str, False),
-    "title": (str, True),
-    "kind": (str, False),
-    "number": (str, True),
-    "key": (str, True),
-    "justification": (str, False),
-    "concept": (str, False),
-}
 #: Which members each kind of proposal takes (besides edition, justification and concept).
 FOR_ACTION = {
     AmendmentAction.MODIFY: {"node", "text", "base_revision"},
@@ -475,265 +218,302 @@ FOR_ACTION = {
     AmendmentAction.HEADING: {"node", "title", "base_revision"},
     AmendmentAction.INSERT: {"parent", "after", "kind", "number", "title", "text", "key"},
 }
-COMMON = {"action", "edition", "justification", "concept"}
+COMMON = {"action", "edition", "justification", "concept", "language"}
+REVISION_COMMON = {"expected_seq", "justification", "concept"}
 
 
-@transactional
+@operation(
+    "/amendments",
+    method="POST",
+    responses={201: s.AmendmentDetail},
+    body=s.NewAmendment,
+    auth="writer",
+    errors=[409],
+    example={
+        "action": "modify",
+        "node": "ga/3/3.1",
+        "text": "Customs shall designate and publish the offices at which goods may be "
+        "produced or cleared.",
+        "justification": "Traders need to know where to go.",
+    },
+)
 def create_amendment():  # type: ignore[no-untyped-def]
-    """Propose an amendment: a draft of the member's party (201, its URL in Location)."""
+    """Propose an amendment: a draft of the member's party (201, its URL in Location).
+    modify: node, text; delete: node; heading: node, title (each with base_revision, the
+    revision it was written against: a stale one answers 409); insert: parent, after (null:
+    first), kind, number, title, text, key (a suggestion)."""
     me = api_writer()
-    _deny(me, Action.PROPOSE_AMENDMENT)
+    deny(me, Action.PROPOSE_AMENDMENT)
+    body = spec.body(
+        s.NewAmendment, example='{"action": "modify", "node": "ga/3/3.1", "text": "..."}'
+    )
     try:
-        body = _Body(NEW, example='{"action": "modify", "node": "ga/3/3.1", "text": "..."}')
-        raw = body.required("action")
-        action = next((a for a in AmendmentAction if a.value == raw), None)
-        if action is None:
-            raise AmendmentError("action", "action: one of modify, insert, delete or heading.")
-        extra = sorted(set(body.data) - COMMON - FOR_ACTION[action])
+        extra = sorted(body.model_fields_set - COMMON - FOR_ACTION[body.action])
         if extra:
-            raise AmendmentError(extra[0], f"{extra[0]}: not used by a proposal to {action.value}.")
+            raise AmendmentError(
+                extra[0], f"{extra[0]}: not used by a proposal to {body.action.value}."
+            )
         common = {
             "user": me,
-            "justification": body.get("justification", ""),
-            "concept": body.get("concept", ""),
+            "justification": body.justification or "",
+            "concept": body.concept or "",
+            "language": body.language or "en",
         }
-        if action is AmendmentAction.INSERT:
-            parent = _node("parent", body.required("parent"))
-            edition = _draft(body, parent.work)
-            after = _node("after", body.get("after"), parent.work) if body.get("after") else None
+        if body.action is AmendmentAction.INSERT:
+            if body.parent is None:
+                raise AmendmentError("parent", "parent: required.")
+            parent = _node("parent", body.parent)
+            edition = _draft(body.edition, parent.work)
+            after = _node("after", body.after, parent.work) if body.after else None
             amendment = proposing.propose_insertion(
                 edition,
                 parent,
                 after=after,
-                kind=body.get("kind", ""),
-                number=body.get("number"),
-                text=body.get("text", ""),
-                title=body.get("title"),
-                key=body.get("key"),
+                kind=body.kind or "",
+                number=body.number,
+                text=body.text or "",
+                title=body.title,
+                key=body.key,
                 **common,
             )
         else:
-            node = _node("node", body.required("node"))
-            edition = _draft(body, node.work)
-            expected = body.get("base_revision")
-            if action is AmendmentAction.MODIFY:
+            if body.node is None:
+                raise AmendmentError("node", "node: required.")
+            node = _node("node", body.node)
+            edition = _draft(body.edition, node.work)
+            expected = body.base_revision
+            if body.action is AmendmentAction.MODIFY:
                 amendment = proposing.propose_modification(
-                    edition,
-                    node,
-                    text=body.get("text", ""),
-                    expected_revision_id=expected,
-                    **common,
+                    edition, node, text=body.text or "", expected_revision_id=expected, **common
                 )
-            elif action is AmendmentAction.DELETE:
+            elif body.action is AmendmentAction.DELETE:
                 amendment = proposing.propose_deletion(
                     edition, node, expected_revision_id=expected, **common
                 )
             else:
                 amendment = proposing.propose_heading(
-                    edition,
-                    node,
-                    title=body.get("title", ""),
-                    expected_revision_id=expected,
-                    **common,
+                    edition, node, title=body.title or "", expected_revision_id=expected, **common
                 )
     except AmendmentError as error:
-        return _problem(error)
+        return problem(error)
     location = url_for("api.show_amendment", amendment_id=amendment.id)
     return _fresh_detail(amendment.id), 201, {"Location": location}
 
 
-REVISION = {
-    "expected_seq": (int, False),
-    "base_revision": (int, True),
-    "text": (str, False),
-    "title": (str, False),
-    "kind": (str, False),
-    "number": (str, False),
-    "key": (str, False),
-    "after": (str, True),
-    "justification": (str, False),
-    "concept": (str, False),
-}
-
-
-@transactional
+@operation(
+    "/amendments/<id:amendment_id>/revisions",
+    method="POST",
+    responses={201: s.AmendmentDetail},
+    body=s.NewRevision,
+    auth="writer",
+    errors=[404, 409],
+    example={"expected_seq": 1, "justification": "Traders need to know where to go."},
+)
 def revise_amendment(amendment_id: int):  # type: ignore[no-untyped-def]
-    """A new version of a pending amendment of the member's party (201)."""
+    """A new version of a pending amendment of the member's party (its delegates).
+    expected_seq is the version read (stale: 409, with latest_seq); members left out keep
+    their value."""
     me = api_writer()
-    amendment = _amendment(amendment_id)
-    _deny(me, Action.EDIT_AMENDMENT, amendment)
+    amendment = amendment_of(amendment_id)
+    deny(me, Action.EDIT_AMENDMENT, amendment)
+    body = spec.body(s.NewRevision, example='{"expected_seq": 1, "text": "..."}')
+    given = body.model_fields_set
     try:
-        body = _Body(REVISION, example='{"expected_seq": 1, "text": "..."}')
-        extra = sorted(set(body.data) - REVISION_COMMON - FOR_ACTION[amendment.action])
+        extra = sorted(given - REVISION_COMMON - FOR_ACTION[amendment.action])
         if extra:
             raise AmendmentError(
                 extra[0],
                 f"{extra[0]}: {amendment.label} is a {amendment.action.label.lower()}; "
                 f"it has no {extra[0]}.",
             )
-        expected_seq = body.required("expected_seq")
         work = amendment.edition.work
         after: Any = proposing.KEEP
-        if "after" in body:
-            after = _node("after", body.get("after"), work) if body.get("after") else None
+        if "after" in given:
+            after = _node("after", body.after, work) if body.after else None
         proposing.revise_amendment(
             amendment,
             user=me,
-            expected_seq=expected_seq,
-            text=body.get("text"),
-            title=body.get("title"),
-            number=body.get("number"),
-            kind=body.get("kind"),
-            key=body.get("key"),
+            expected_seq=body.expected_seq,
+            text=body.text,
+            title=body.title,
+            number=body.number,
+            kind=body.kind,
+            key=body.key,
             after=after,
-            justification=body.get("justification"),
-            concept=body.get("concept"),
-            expected_revision_id=body.get("base_revision"),
+            justification=body.justification,
+            concept=body.concept,
+            expected_revision_id=body.base_revision,
         )
     except AmendmentError as error:
-        return _problem(error)
+        return problem(error)
     location = url_for("api.show_amendment", amendment_id=amendment_id)
     return _fresh_detail(amendment_id), 201, {"Location": location}
 
 
-REVISION_COMMON = {"expected_seq", "justification", "concept"}
-
-STATUS = {"to": (str, False), "reason": (str, False), "superseded_by": (str, True)}
-
-
-@transactional
+@operation(
+    "/amendments/<id:amendment_id>/status",
+    method="POST",
+    responses={200: s.AmendmentDetail},
+    body=s.StatusChange,
+    auth="writer",
+    errors=[404, 409],
+    example={"to": "tabled"},
+)
 def change_status(amendment_id: int):  # type: ignore[no-untyped-def]
-    """Move an amendment on (table, withdraw; the Secretariat's steps), as the member may."""
+    """Change the status as the member may: a delegate tables or withdraws their party's
+    amendment; the Secretariat opens the discussion and records the outcome."""
     me = api_writer()
-    amendment = _amendment(amendment_id)
+    amendment = amendment_of(amendment_id)
     if not (can(me, Action.EDIT_AMENDMENT, amendment) or can(me, Action.RUN_WORKFLOW, amendment)):
         abort(403)
+    body = spec.body(s.StatusChange, example='{"to": "tabled"}')
     try:
-        body = _Body(STATUS, example='{"to": "tabled"}')
-        to = body.required("to")
         superseded_by = None
-        if body.get("superseded_by"):
-            superseded_by = queries.amendment_by_number(
-                amendment.edition, body.get("superseded_by")
-            )
+        if body.superseded_by:
+            superseded_by = queries.amendment_by_number(amendment.edition, body.superseded_by)
             if superseded_by is None:
                 raise AmendmentError(
                     "superseded_by",
-                    f"superseded_by: no amendment is numbered “{body.get('superseded_by')}”.",
+                    f"superseded_by: no amendment is numbered “{body.superseded_by}”.",
                 )
         lifecycle.change_status(
-            amendment, to, user=me, reason=body.get("reason", ""), superseded_by=superseded_by
+            amendment,
+            body.to.value,
+            user=me,
+            reason=body.reason or "",
+            superseded_by=superseded_by,
         )
     except AmendmentError as error:
-        return _problem(error)
+        return problem(error)
     except IntegrityError:
         db.session.rollback()
-        return _problem(
+        return problem(
             StaleAmendmentError("to", "Another amendment was tabled at the same moment; retry.")
         )
     return _fresh_detail(amendment_id)
 
 
-POSITION = {"stance": (str, False), "statement": (str, False)}
-
-
-@transactional
+@operation(
+    "/amendments/<id:amendment_id>/position",
+    method="PUT",
+    responses={200: s.PositionOut, 201: s.PositionOut},
+    body=s.PositionBody,
+    auth="writer",
+    errors=[404, 409],
+    example={"stance": "support", "statement": "Clearer for traders."},
+)
 def set_position(amendment_id: int):  # type: ignore[no-untyped-def]
-    """The member's party takes a position (201) or changes the one it took (200)."""
+    """The member's party takes a position (201) or changes the one it took (200); the
+    history of changes is kept."""
     me = api_writer()
-    amendment = _amendment(amendment_id)
-    _deny(me, Action.TAKE_POSITION, amendment)
-    try:
-        body = _Body(POSITION, example='{"stance": "support"}')
-        stance = body.required("stance")
-        if stance not in {s.value for s in Stance}:
-            raise AmendmentError(
-                "stance", "stance: one of " + ", ".join(s.value for s in Stance) + "."
-            )
-        existing = db.session.scalar(
-            select(AmendmentPosition).where(
-                AmendmentPosition.amendment_id == amendment.id,
-                AmendmentPosition.party_id == me.party_id,
-            )
+    amendment = amendment_of(amendment_id)
+    deny(me, Action.TAKE_POSITION, amendment)
+    body = spec.body(s.PositionBody, example='{"stance": "support"}')
+    existing = db.session.scalar(
+        select(AmendmentPosition).where(
+            AmendmentPosition.amendment_id == amendment.id,
+            AmendmentPosition.party_id == me.party_id,
         )
-        operation = discussion.change_position if existing is not None else discussion.take_position
-        position = operation(amendment, user=me, stance=stance, statement=body.get("statement", ""))
+    )
+    try:
+        write = discussion.change_position if existing is not None else discussion.take_position
+        position = write(
+            amendment, user=me, stance=body.stance.value, statement=body.statement or ""
+        )
     except AmendmentError as error:
-        return _problem(error)
+        return problem(error)
     except IntegrityError:
         db.session.rollback()
-        return _problem(
+        return problem(
             StaleAmendmentError(
                 "stance", "Your party's position was recorded at the same moment; retry."
             )
         )
-    return _position_json(position), 201 if existing is None else 200
+    return position_json(position), 201 if existing is None else 200
 
 
-COMMENT = {"body": (str, False), "reply_to": (int, True)}
-
-
-@transactional
+@operation(
+    "/amendments/<id:amendment_id>/comments",
+    method="POST",
+    responses={201: s.CommentOut},
+    body=s.CommentBody,
+    auth="writer",
+    errors=[404],
+    example={"body": "Does this cover inland offices?"},
+)
 def add_comment(amendment_id: int):  # type: ignore[no-untyped-def]
     """A comment in Markdown, or a reply in the thread of `reply_to` (201)."""
     me = api_writer()
-    amendment = _amendment(amendment_id)
-    _deny(me, Action.COMMENT, amendment)
+    amendment = amendment_of(amendment_id)
+    deny(me, Action.COMMENT, amendment)
+    body = spec.body(s.CommentBody, example='{"body": "A question."}')
     try:
-        body = _Body(COMMENT, example='{"body": "A question."}')
-        text = body.required("body")
         reply_to = None
-        if body.get("reply_to") is not None:
-            reply_to = queries.comment_by_id(body.get("reply_to"))
+        if body.reply_to is not None:
+            reply_to = queries.comment_by_id(body.reply_to)
             if reply_to is None or reply_to.amendment_id != amendment.id:
                 raise AmendmentError(
-                    "reply_to",
-                    f"reply_to: {amendment.label} has no comment {body.get('reply_to')}.",
+                    "reply_to", f"reply_to: {amendment.label} has no comment {body.reply_to}."
                 )
-        comment = discussion.add_comment(amendment, user=me, body=text, reply_to=reply_to)
+        comment = discussion.add_comment(amendment, user=me, body=body.body, reply_to=reply_to)
     except AmendmentError as error:
-        return _problem(error)
-    return _comment_json(comment), 201
+        return problem(error)
+    return comment_json(comment), 201
 
 
-RESOLVE = {"resolved": (bool, False)}
-
-
-@transactional
+@operation(
+    "/amendments/<id:amendment_id>/comments/<id:comment_id>/resolve",
+    method="POST",
+    responses={200: s.CommentOut},
+    body=s.ResolveBody,
+    auth="writer",
+    errors=[404],
+    example={"resolved": True},
+)
 def resolve_comment(amendment_id: int, comment_id: int):  # type: ignore[no-untyped-def]
-    """Resolve a comment's thread (`{"resolved": false}` opens it again)."""
+    """Resolve a comment's thread (`{"resolved": false}` opens it again); answers the
+    thread's first comment."""
     me = api_writer()
-    amendment = _amendment(amendment_id)
+    amendment = amendment_of(amendment_id)
     comment = queries.comment_by_id(comment_id) if comment_id <= MAX_ID else None
     if comment is None or comment.amendment_id != amendment.id:
         abort(404, description=f"{amendment.label} has no comment {comment_id}.")
     root = queries.comment_by_id(comment.thread_id) if comment.thread_id else comment
-    _deny(me, Action.RESOLVE_COMMENT, root)
+    deny(me, Action.RESOLVE_COMMENT, root)
+    body = spec.body(s.ResolveBody, example='{"resolved": true}')
     try:
-        body = _Body(RESOLVE, example='{"resolved": true}')
-        thread = discussion.resolve_thread(comment, user=me, resolved=body.get("resolved", True))
+        thread = discussion.resolve_thread(comment, user=me, resolved=body.resolved)
     except AmendmentError as error:
-        return _problem(error)
-    return _comment_json(thread)
+        return problem(error)
+    return comment_json(thread)
 
 
-@transactional
+@operation(
+    "/amendments/import",
+    method="POST",
+    responses={201: s.Imported},
+    upload=s.WordUpload,
+    auth="writer",
+    errors=[413],
+)
 def import_amendments():  # type: ignore[no-untyped-def]
-    """A marked-up Word chapter (multipart `file`) becomes draft amendments (201)."""
+    """A chapter marked up in Word with tracked changes (multipart `file`) becomes draft
+    amendments of the member's party, one per changed unit; a refused file stores nothing
+    and its findings name the paragraphs."""
     me = api_writer()
-    _deny(me, Action.PROPOSE_AMENDMENT)
+    deny(me, Action.PROPOSE_AMENDMENT)
     upload = request.files.get("file")
     fields = {name: request.form.get(name, "") for name in ("edition", "concept", "justification")}
     if upload is None:
-        return _problem(AmendmentError("file", "file: send the .docx as multipart form data."))
+        return problem(AmendmentError("file", "file: send the .docx as multipart form data."))
     for name, value in fields.items():
-        if "\x00" in value or len(value) > MAX_STRING:
-            return _problem(AmendmentError(name, f"{name}: not a usable value."))
+        if "\x00" in value or len(value) > spec.MAX_STRING:
+            return problem(AmendmentError(name, f"{name}: not a usable value."))
     edition = None
     if fields["edition"]:
         edition = queries.draft_by_param(fields["edition"])
         if edition is None:
-            return _problem(
+            return problem(
                 AmendmentError("edition", f"edition: “{fields['edition']}” is not a working draft.")
             )
     source = upload.filename or "upload.docx"
@@ -755,7 +535,7 @@ def import_amendments():  # type: ignore[no-untyped-def]
             "findings": [{"where": f.where, "reason": f.reason} for f in refused.findings],
         }, 400
     except AmendmentError as error:
-        return _problem(error)
+        return problem(error)
     changes = queries.changes([p.amendment for p in result.proposed])
     return {
         "edition": queries.draft_param(result.edition),
@@ -767,3 +547,93 @@ def import_amendments():  # type: ignore[no-untyped-def]
         ],
         "skipped": [{"where": f.where, "reason": f.reason} for f in result.skipped],
     }, 201
+
+
+# --------------------------------------------------------------------------- languages
+
+
+def _language_version(amendment: Amendment, lang: str) -> AmendmentVersion:
+    """The amendment's version in `lang` (an unknown code, or a language the draft does not
+    hold: 400 naming `lang`)."""
+    try:
+        code = languages.check_language(amendment.edition, lang, field="lang")
+    except AmendmentError as error:
+        refuse(400, str(error), "lang")
+    version = languages.versions_of(amendment).get(code)
+    if version is None:
+        refuse(400, f"lang: {amendment.label} has no {languages.name_of(code)} version.", "lang")
+    return version
+
+
+@operation(
+    "/amendments/<id:amendment_id>/languages/<lang>",
+    method="PUT",
+    responses={200: s.AmendmentDetail},
+    body=s.LanguageWrite,
+    auth="writer",
+    errors=[404, 409],
+    example={"expected_seq": 1, "text": "Les bureaux de douane sont publiés."},
+)
+def write_language(amendment_id: int, lang: str):  # type: ignore[no-untyped-def]
+    """Write the amendment's words in one language, as the translation form does: the
+    Secretariat supplies or corrects a translation (it is then `translated`, waiting for
+    another member's check); the proposing party's delegate revises its own original written
+    in another language than English (the translations go back to `to_translate`). A stale
+    expected_seq answers 409 with latest_seq."""
+    me = api_writer()
+    amendment = amendment_of(amendment_id)
+    if not can(me, Action.TRANSLATE_AMENDMENT, amendment) and not (
+        can(me, Action.EDIT_AMENDMENT, amendment) and lang == amendment.language and lang != "en"
+    ):
+        abort(403, description="Only the Secretariat supplies the versions in other languages.")
+    body = spec.body(s.LanguageWrite, example='{"expected_seq": 1, "text": "..."}')
+    version = _language_version(amendment, lang)
+    try:
+        if version.is_original:
+            languages.revise_original(
+                amendment,
+                version.language,
+                user=me,
+                expected_seq=body.expected_seq,
+                text=body.text,
+                title=body.title,
+            )
+        else:
+            languages.write_translation(
+                amendment,
+                version.language,
+                user=me,
+                expected_seq=body.expected_seq,
+                text=body.text,
+                title=body.title,
+                note=body.note or "",
+            )
+    except AmendmentError as error:
+        return problem(error)
+    return _fresh_detail(amendment_id)
+
+
+@operation(
+    "/amendments/<id:amendment_id>/languages/<lang>/check",
+    method="POST",
+    responses={200: s.AmendmentDetail},
+    body=s.LanguageCheck,
+    auth="writer",
+    errors=[404, 409],
+    example={"expected_seq": 2},
+)
+def check_language(amendment_id: int, lang: str):  # type: ignore[no-untyped-def]
+    """Confirm that a translation says what the original says: a member of the Secretariat
+    other than its translator (four eyes). A merge needs every language checked."""
+    me = api_writer()
+    amendment = amendment_of(amendment_id)
+    deny(me, Action.TRANSLATE_AMENDMENT, amendment)
+    body = spec.body(s.LanguageCheck, example='{"expected_seq": 2}')
+    version = _language_version(amendment, lang)
+    try:
+        languages.check_translation(
+            amendment, version.language, user=me, expected_seq=body.expected_seq
+        )
+    except AmendmentError as error:
+        return problem(error)
+    return _fresh_detail(amendment_id)

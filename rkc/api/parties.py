@@ -12,12 +12,13 @@ empty list, which would mean "none".
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, request, url_for
+from flask import Blueprint, abort, url_for
 
-from rkc.api.texts import conditional
+from rkc.api import spec
+from rkc.api.schemas import parties as s
+from rkc.api.spec import operation
 from rkc.clock import today
 from rkc.parties import standings
 from rkc.parties.binding_text import BindingText, binding_text
@@ -29,17 +30,20 @@ from rkc.parties.periods import DateRange, DateResult
 
 def register(bp: Blueprint) -> None:
     """Add this module's routes to the API blueprint."""
-    bp.add_url_rule("/parties/<code>/instruments", "party_instruments", party_instruments)
-    bp.add_url_rule("/parties/<code>/acceptances", "party_acceptances", party_acceptances)
-    bp.add_url_rule("/parties/<code>/reservations", "party_reservations", party_reservations)
-    bp.add_url_rule("/parties/<code>/deadlines", "party_deadlines", party_deadlines)
-    bp.add_url_rule("/parties/<code>/binding", "party_binding", party_binding)
+    spec.add_routes(
+        bp,
+        party_instruments,
+        party_acceptances,
+        party_reservations,
+        party_deadlines,
+        party_binding,
+    )
 
 
 # --------------------------------------------------------------------------- helpers
 
 
-def _party(code: str) -> Party:
+def party_of(code: str) -> Party:
     party = party_by_ident(code) if code.isalnum() and len(code) <= 12 else None
     if party is None:
         abort(
@@ -48,16 +52,6 @@ def _party(code: str) -> Party:
             "(e.g. AUT), or its number for a party without one (the European Union).",
         )
     return party
-
-
-def _on() -> date:
-    raw = request.args.get("on")
-    if not raw:
-        return today()
-    try:
-        return date.fromisoformat(raw) if len(raw) == 10 else date.fromisoformat("x")
-    except ValueError:
-        abort(400, description=f"on={raw!r} is not a date; write YYYY-MM-DD, e.g. 2021-03-14.")
 
 
 def span_json(span: DateRange | None) -> dict[str, Any] | None:
@@ -93,7 +87,7 @@ def deadline_json(deadline: Deadline | None) -> dict[str, Any] | None:
     }
 
 
-def _head(party: Party, standing: standings.Standing) -> dict[str, Any]:
+def head(party: Party, standing: standings.Standing) -> dict[str, Any]:
     membership = standing.membership
     return {
         "party": party.name,
@@ -120,9 +114,10 @@ def chapters_record(standing: standings.Standing) -> str | list[str]:
 # --------------------------------------------------------------------------- routes
 
 
+@operation("/parties/<code>/instruments", responses={200: s.Instruments}, errors=[404])
 def party_instruments(code: str):  # type: ignore[no-untyped-def]
     """The party's instruments and denunciation of the Convention, as recorded."""
-    party = _party(code)
+    party = party_of(code)
     standing = standings.standing(party)
     membership = standing.membership
     instruments = [
@@ -135,105 +130,101 @@ def party_instruments(code: str):  # type: ignore[no-untyped-def]
         for event in standing.events
         if event.kind.value == "instrument"
     ]
-    return conditional(
-        {
-            **_head(party, standing),
-            "instruments": instruments,
-            "denunciation": None
-            if membership is None or membership.denunciation is None
-            else {
-                "notice_on": str(membership.denunciation.event_on),
-                "effective": result_json(membership.ends),
-            },
-        }
-    )
+    return {
+        **head(party, standing),
+        "instruments": instruments,
+        "denunciation": None
+        if membership is None or membership.denunciation is None
+        else {
+            "notice_on": str(membership.denunciation.event_on),
+            "effective": result_json(membership.ends),
+        },
+    }
 
 
+@operation("/parties/<code>/acceptances", responses={200: s.Acceptances}, errors=[404])
 def party_acceptances(code: str):  # type: ignore[no-untyped-def]
     """The Specific Annex chapters the party accepted, and when each is in force for it."""
-    party = _party(code)
+    party = party_of(code)
     standing = standings.standing(party)
-    return conditional(
-        {
-            **_head(party, standing),
-            "chapters_complete": party.chapters_known,
-            "chapters_source": party.chapters_source,
-            "acceptances": [
-                {
-                    "chapter": accepted.chapter.label,
-                    "key": accepted.chapter.key,
-                    "notified_on": str(accepted.acceptance.event_on),
-                    "in_force": result_json(accepted.in_force),
-                    "denounced_on": str(accepted.denunciation.event_on)
-                    if accepted.denunciation
-                    else None,
-                    "ends": result_json(accepted.ends),
-                }
-                for accepted in standing.chapters
-            ],
-        }
-    )
+    return {
+        **head(party, standing),
+        "chapters_complete": party.chapters_known,
+        "chapters_source": party.chapters_source,
+        "acceptances": [
+            {
+                "chapter": accepted.chapter.label,
+                "key": accepted.chapter.key,
+                "notified_on": str(accepted.acceptance.event_on),
+                "in_force": result_json(accepted.in_force),
+                "denounced_on": str(accepted.denunciation.event_on)
+                if accepted.denunciation
+                else None,
+                "ends": result_json(accepted.ends),
+            }
+            for accepted in standing.chapters
+        ],
+    }
 
 
+@operation("/parties/<code>/reservations", responses={200: s.Reservations}, errors=[404])
 def party_reservations(code: str):  # type: ignore[no-untyped-def]
     """The party's reservations to Recommended Practices (art. 12) and their review dates."""
-    party = _party(code)
+    party = party_of(code)
     standing = standings.standing(party)
-    return conditional(
-        {
-            **_head(party, standing),
-            "reservations": [
-                {
-                    "provision": item.key,
-                    "text": item.reservation.text,
-                    "entered_on": str(item.reservation.entered_on),
-                    "withdrawn_on": str(item.reservation.withdrawn_on)
-                    if item.reservation.withdrawn_on
-                    else None,
-                    "reviews_due": [d.isoformat() for d in item.reviews.due_dates],
-                    "next_review": item.reviews.next_due.isoformat(),
-                }
-                for item in standing.reservations
-            ],
-        }
-    )
+    return {
+        **head(party, standing),
+        "reservations": [
+            {
+                "provision": item.key,
+                "text": item.reservation.text,
+                "entered_on": str(item.reservation.entered_on),
+                "withdrawn_on": str(item.reservation.withdrawn_on)
+                if item.reservation.withdrawn_on
+                else None,
+                "reviews_due": [d.isoformat() for d in item.reviews.due_dates],
+                "next_review": item.reviews.next_due.isoformat(),
+            }
+            for item in standing.reservations
+        ],
+    }
 
 
+@operation("/parties/<code>/deadlines", responses={200: s.Deadlines}, errors=[404])
 def party_deadlines(code: str):  # type: ignore[no-untyped-def]
     """The party's implementation deadlines (art. 13), by group; null where its date of
     entry into force is not recorded."""
-    party = _party(code)
+    party = party_of(code)
     register = standings.load_register(party_ids=[party.id])
     standing = register.standings[0]
-    return conditional(
-        {
-            **_head(party, standing),
-            "deadlines": [
-                {"scope": row["scope"], "deadline": deadline_json(row["deadline"])}
-                for row in standings.deadline_summary(standing, register.rules)
-            ],
-            "extensions": [
-                {
-                    "target": event.node.key if event.node else None,
-                    "months": event.months,
-                    "requested_on": str(event.requested_on) if event.requested_on else None,
-                    "granted_on": str(event.event_on),
-                }
-                for event in standing.extensions
-            ],
-        }
-    )
+    return {
+        **head(party, standing),
+        "deadlines": [
+            {"scope": row["scope"], "deadline": deadline_json(row["deadline"])}
+            for row in standings.deadline_summary(standing, register.rules)
+        ],
+        "extensions": [
+            {
+                "target": event.node.key if event.node else None,
+                "months": event.months,
+                "requested_on": str(event.requested_on) if event.requested_on else None,
+                "granted_on": str(event.event_on),
+            }
+            for event in standing.extensions
+        ],
+    }
 
 
-def party_binding(code: str):  # type: ignore[no-untyped-def]
+@operation("/parties/<code>/binding", responses={200: s.Binding}, query=s.OnQuery, errors=[404])
+def party_binding(code: str, query: s.OnQuery):  # type: ignore[no-untyped-def]
     """The text binding the party on `on` (today without one): the provisions of the edition
     in force that day that bind it, each with its reservation and deadline."""
-    party = _party(code)
-    day = _on()
+    party = party_of(code)
+    day = query.on or today()
     binding = binding_text(party, day)
     if binding is None:
         abort(404, description=f"No edition of the Convention was in force on {day}.")
-    return conditional(binding_json(binding))
+    return binding_json(binding)
 
 
 def binding_json(binding: BindingText) -> dict[str, Any]:
@@ -261,7 +252,7 @@ def binding_json(binding: BindingText) -> dict[str, Any]:
             }
         )
     return {
-        **_head(party, standing),
+        **head(party, standing),
         "on": binding.day.isoformat(),
         "bound": binding.state.value,
         "edition": binding.edition.slug,

@@ -5,8 +5,8 @@ rkc/web.py). Published data answers conditional GETs: each response carries an E
 request whose If-None-Match matches it gets 304 Not Modified. Working drafts are listed and
 served to members only, exactly as on the reading pages (`Action.READ_EDITION`).
 
-The OpenAPI document describing all of this is `rkc/api/openapi.py`; the tests check every
-response against it.
+Each view is declared with its typed models (rkc/api/schemas/texts.py); the OpenAPI document
+is made from them (rkc/api/spec.py) and the tests check every response against it.
 """
 
 from __future__ import annotations
@@ -14,14 +14,17 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from flask import Blueprint, Response, abort, jsonify, request, url_for
+from flask import Blueprint, abort, current_app, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from rkc.api import spec
+from rkc.api.schemas import texts as s
+from rkc.api.spec import operation
 from rkc.auth.permissions import Action, can
 from rkc.clock import today
 from rkc.convention import queries
-from rkc.convention.languages import DEFAULT, language_arg
+from rkc.convention.languages import DEFAULT
 from rkc.convention.models import Edition, Node, Work
 from rkc.convention.queries import Item
 from rkc.extensions import db
@@ -31,32 +34,23 @@ from rkc.text.diff import word_diff
 
 def register(bp: Blueprint) -> None:
     """Add this module's routes to the API blueprint."""
-    bp.add_url_rule("/works", "list_works", list_works)
-    bp.add_url_rule("/works/<work_key>", "show_work", show_work)
-    bp.add_url_rule("/works/<work_key>/editions", "list_editions", list_editions)
-    bp.add_url_rule("/works/<work_key>/editions/<slug>", "show_edition", show_edition)
-    bp.add_url_rule("/works/<work_key>/editions/<slug>/toc", "show_toc", show_toc)
-    bp.add_url_rule("/works/<work_key>/diff", "show_diff", show_diff)
-    bp.add_url_rule("/nodes/<path:key>/history", "node_history", node_history)
-    bp.add_url_rule("/nodes/<path:key>", "show_node", show_node)
-    bp.add_url_rule("/parties", "list_parties", list_parties)
-    bp.add_url_rule("/parties/<iso3>", "show_party", show_party)
-    bp.add_url_rule("/openapi.json", "openapi_document", openapi_document)
+    spec.add_routes(
+        bp,
+        list_works,
+        show_work,
+        list_editions,
+        show_edition,
+        show_toc,
+        show_diff,
+        node_history,
+        show_node,
+        list_parties,
+        show_party,
+        openapi_document,
+    )
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def conditional(payload: Any) -> Response:
-    """A JSON response with an ETag; 304 when the client already holds this exact answer.
-
-    `Vary` names the credentials because members see working drafts that others do not.
-    """
-    response = jsonify(payload)
-    response.add_etag()
-    response.headers["Cache-Control"] = "no-cache"
-    response.vary.update(("Authorization", "Cookie"))
-    return response.make_conditional(request)
 
 
 def _members() -> bool:
@@ -78,20 +72,8 @@ def _edition(work: Work, slug: str, what: str = "edition") -> Edition:
     return edition
 
 
-def _day(name: str) -> date | None:
-    raw = request.args.get(name)
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        abort(400, description=f"{name}={raw!r} is not a date; write YYYY-MM-DD, e.g. 2006-02-03.")
-
-
-def _edition_asked(work: Work) -> Edition:
+def _edition_asked(work: Work, slug: str | None, day: date | None) -> Edition:
     """?edition=slug, else the edition in force ?on=date, else the one in force today."""
-    slug = request.args.get("edition")
-    day = _day("on")
     if slug:
         return _edition(work, slug)
     when = day or today()
@@ -163,11 +145,13 @@ def unit_json(item: Item) -> dict[str, Any]:
 # --------------------------------------------------------------------------- works, editions
 
 
+@operation("/works", responses={200: s.Works})
 def list_works():  # type: ignore[no-untyped-def]
     """Every work the text store holds."""
-    return conditional({"works": [work_json(w) for w in queries.all_works()]})
+    return {"works": [work_json(w) for w in queries.all_works()]}
 
 
+@operation("/works/<work_key>", responses={200: s.WorkDetail}, errors=[404])
 def show_work(work_key: str):  # type: ignore[no-untyped-def]
     """A work, its editions, and the edition in force today."""
     work = _work(work_key)
@@ -176,31 +160,40 @@ def show_work(work_key: str):  # type: ignore[no-untyped-def]
     payload = work_json(work)
     payload["editions"] = [edition_json(v.edition, v.state) for v in views]
     payload["in_force_today"] = current.slug if current else None
-    return conditional(payload)
+    return payload
 
 
+@operation("/works/<work_key>/editions", responses={200: s.Editions}, errors=[404])
 def list_editions(work_key: str):  # type: ignore[no-untyped-def]
+    """A work's editions (working drafts for members only)."""
     work = _work(work_key)
     views = queries.edition_views(work, today(), include_drafts=_members())
-    return conditional({"editions": [edition_json(v.edition, v.state) for v in views]})
+    return {"editions": [edition_json(v.edition, v.state) for v in views]}
 
 
+@operation("/works/<work_key>/editions/<slug>", responses={200: s.EditionDetail}, errors=[404])
 def show_edition(work_key: str, slug: str):  # type: ignore[no-untyped-def]
+    """One edition, the languages it holds and where its table of contents is."""
     work = _work(work_key)
     edition = _edition(work, slug)
     payload = edition_json(edition)
     payload["work"] = work.key
     payload["languages"] = queries.languages_of(edition)
     payload["toc_url"] = url_for("api.show_toc", work_key=work.key, slug=edition.slug)
-    return conditional(payload)
+    return payload
 
 
-def show_toc(work_key: str, slug: str):  # type: ignore[no-untyped-def]
+@operation(
+    "/works/<work_key>/editions/<slug>/toc",
+    responses={200: s.Toc},
+    query=s.LangQuery,
+    errors=[404],
+)
+def show_toc(work_key: str, slug: str, query: s.LangQuery):  # type: ignore[no-untyped-def]
     """The headings of an edition (instrument, annexes, chapters, sections), in order."""
-    language = language_arg(request.args)
     work = _work(work_key)
     edition = _edition(work, slug)
-    language = _shown(edition, language)
+    language = _shown(edition, query.lang)
     entries = [
         {
             "key": i.key,
@@ -212,20 +205,19 @@ def show_toc(work_key: str, slug: str):  # type: ignore[no-untyped-def]
         }
         for i in queries.table_of_contents(edition, language)
     ]
-    return conditional(
-        {"work": work.key, "edition": edition.slug, "lang": language, "toc": entries}
-    )
+    return {"work": work.key, "edition": edition.slug, "lang": language, "toc": entries}
 
 
 # --------------------------------------------------------------------------- units
 
 
-def show_node(key: str):  # type: ignore[no-untyped-def]
-    """A unit and everything under it, as it stands in an edition (or on a date)."""
-    language = language_arg(request.args)
+@operation("/nodes/<path:key>", responses={200: s.NodeOut}, query=s.NodeQuery, errors=[404])
+def show_node(key: str, query: s.NodeQuery):  # type: ignore[no-untyped-def]
+    """A unit and what it contains, as it stands in an edition (?edition=) or in force on a
+    date (?on=); the edition in force today without either."""
     node = _node(key)
-    edition = _edition_asked(node.work)
-    entry = queries.entry_of(edition, node, _shown(edition, language))
+    edition = _edition_asked(node.work, query.edition, query.on)
+    entry = queries.entry_of(edition, node, _shown(edition, query.lang))
     if entry is None:
         abort(
             404,
@@ -233,105 +225,97 @@ def show_node(key: str):  # type: ignore[no-untyped-def]
             "the editions that hold it.",
         )
     units = queries.subtree(edition, entry, entry.language)
-    return conditional(
-        {
-            "key": node.key,
-            "work": node.work.key,
-            "lang": entry.language,
-            "edition": edition_json(edition),
-            "unit": unit_json(units[0]),
-            "descendants": [unit_json(u) for u in units[1:]],
-            "ancestors": [
-                {"key": a.key, "kind": a.kind, "number": a.number, "title": a.title}
-                for a in queries.ancestors(edition, entry, entry.language)
-            ],
-        }
-    )
+    return {
+        "key": node.key,
+        "work": node.work.key,
+        "lang": entry.language,
+        "edition": edition_json(edition),
+        "unit": unit_json(units[0]),
+        "descendants": [unit_json(u) for u in units[1:]],
+        "ancestors": [
+            {"key": a.key, "kind": a.kind, "number": a.number, "title": a.title}
+            for a in queries.ancestors(edition, entry, entry.language)
+        ],
+    }
 
 
-def node_history(key: str):  # type: ignore[no-untyped-def]
+@operation("/nodes/<path:key>/history", responses={200: s.History}, query=s.LangQuery, errors=[404])
+def node_history(key: str, query: s.LangQuery):  # type: ignore[no-untyped-def]
     """Every distinct revision of a unit that a visible edition holds, oldest first."""
-    language = language_arg(request.args)
+    language = query.lang
     node = _node(key)
     steps = queries.history(node, language, include_drafts=_members())
     if not steps and language != DEFAULT:  # no text in that language: the English
         language, steps = DEFAULT, queries.history(node, include_drafts=_members())
     if not steps:
         abort(404, description=f"{key} is in no edition you may read.")
-    return conditional(
-        {
-            "key": node.key,
-            "work": node.work.key,
-            "lang": language,
-            "history": [
-                {
-                    "revision": s.revision.id,
-                    "created_at": _timestamp(s.revision.created_at),
-                    "origin": s.revision.origin,
-                    "kind": s.revision.kind,
-                    "number": s.revision.number,
-                    "number_alt": s.revision.number_alt,
-                    "title": s.revision.title,
-                    "text": s.revision.text,
-                    "editions": [e.slug for e in s.editions],
-                    "changes": s.changes,
-                    "words_added": s.words_added,
-                    "words_removed": s.words_removed,
-                }
-                for s in steps
-            ],
-        }
-    )
+    return {
+        "key": node.key,
+        "work": node.work.key,
+        "lang": language,
+        "history": [
+            {
+                "revision": step.revision.id,
+                "created_at": _timestamp(step.revision.created_at),
+                "origin": step.revision.origin,
+                "kind": step.revision.kind,
+                "number": step.revision.number,
+                "number_alt": step.revision.number_alt,
+                "title": step.revision.title,
+                "text": step.revision.text,
+                "editions": [e.slug for e in step.editions],
+                "changes": step.changes,
+                "words_added": step.words_added,
+                "words_removed": step.words_removed,
+            }
+            for step in steps
+        ],
+    }
 
 
-def show_diff(work_key: str):  # type: ignore[no-untyped-def]
+@operation("/works/<work_key>/diff", responses={200: s.Diff}, query=s.DiffQuery, errors=[404])
+def show_diff(work_key: str, query: s.DiffQuery):  # type: ignore[no-untyped-def]
     """What changed between two editions (?from=&to=), optionally within one unit (?node=)."""
-    language = language_arg(request.args)
     work = _work(work_key)
-    missing = [name for name in ("from", "to") if not request.args.get(name)]
-    if missing:
-        abort(400, description=f"give both editions: ?from=<slug>&to=<slug> (missing {missing[0]})")
-    old = _edition(work, request.args["from"])
-    new = _edition(work, request.args["to"])
+    old = _edition(work, query.from_)
+    new = _edition(work, query.to)
     node = None
-    if request.args.get("node"):
-        node = _node(request.args["node"])
+    if query.node:
+        node = _node(query.node)
         if node.work_id != work.id:
             abort(404, description=f"{node.key} belongs to another work.")
-    language = _shown(new, language)
+    language = _shown(new, query.lang)
     comparison = queries.compare(old, new, language, node=node)
-    rows = comparison.rows if request.args.get("all") == "true" else comparison.changed_rows
-    return conditional(
-        {
-            "work": work.key,
-            "lang": language,
-            "from": old.slug,
-            "to": new.slug,
-            "node": node.key if node else None,
-            "counts": comparison.counts,
-            "words_added": comparison.words_added,
-            "words_removed": comparison.words_removed,
-            "rows": [
-                {
-                    "status": row.status,
-                    "key": row.item.key,
-                    "kind": row.item.kind,
-                    "number": row.item.number,
-                    "title": row.item.title,
-                    "changes": row.changes,
-                    "old_text": row.old.text if row.old else None,
-                    "new_text": row.new.text if row.new else None,
-                    "segments": [
-                        {"op": s.op.value, "text": s.text}
-                        for s in word_diff(row.old.text if row.old else "", row.new.text)
-                    ]
-                    if row.new is not None and row.status != "unchanged"
-                    else [],
-                }
-                for row in rows
-            ],
-        }
-    )
+    rows = comparison.rows if query.all == "true" else comparison.changed_rows
+    return {
+        "work": work.key,
+        "lang": language,
+        "from": old.slug,
+        "to": new.slug,
+        "node": node.key if node else None,
+        "counts": comparison.counts,
+        "words_added": comparison.words_added,
+        "words_removed": comparison.words_removed,
+        "rows": [
+            {
+                "status": row.status,
+                "key": row.item.key,
+                "kind": row.item.kind,
+                "number": row.item.number,
+                "title": row.item.title,
+                "changes": row.changes,
+                "old_text": row.old.text if row.old else None,
+                "new_text": row.new.text if row.new else None,
+                "segments": [
+                    {"op": seg.op.value, "text": seg.text}
+                    for seg in word_diff(row.old.text if row.old else "", row.new.text)
+                ]
+                if row.new is not None and row.status != "unchanged"
+                else [],
+            }
+            for row in rows
+        ],
+    }
 
 
 # --------------------------------------------------------------------------- parties
@@ -346,23 +330,26 @@ def party_json(party: Party) -> dict[str, Any]:
     }
 
 
+@operation("/parties", responses={200: s.Parties})
 def list_parties():  # type: ignore[no-untyped-def]
     """The Contracting Parties the system knows (name, ISO 3166-1 alpha-3 code, kind)."""
     parties = db.session.scalars(select(Party).order_by(Party.name))
-    return conditional({"parties": [party_json(p) for p in parties]})
+    return {"parties": [party_json(p) for p in parties]}
 
 
+@operation("/parties/<iso3>", responses={200: s.PartyOut}, errors=[404])
 def show_party(iso3: str):  # type: ignore[no-untyped-def]
+    """One Contracting Party by its ISO 3166-1 alpha-3 code."""
     party = db.session.scalar(select(Party).where(Party.iso3 == iso3.upper()))
     if party is None:
         abort(404, description=f"No Contracting Party has the code {iso3!r}.")
-    return conditional(party_json(party))
+    return party_json(party)
 
 
 # --------------------------------------------------------------------------- OpenAPI
 
 
+@operation("/openapi.json", responses={200: s.OpenApiDocument})
 def openapi_document():  # type: ignore[no-untyped-def]
-    from rkc.api.openapi import document
-
-    return conditional(document())
+    """This document, made from the routes and their models (rkc/api/spec.py)."""
+    return spec.document(current_app)

@@ -1,12 +1,25 @@
-"""JSON API: parse, check, call, answer in JSON. Errors are JSON too (see rkc/web.py)."""
+"""JSON API: parse, check, call, answer in JSON. Errors are JSON too (see rkc/web.py).
+
+Each route is declared once with its models (rkc/api/spec.py, rkc/api/schemas/); the OpenAPI
+document at /api/v1/openapi.json is made from those declarations."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, request
+from flask import Blueprint, request
 from flask_login import current_user
 
-from rkc.api import amendments, parties, review, texts
-from rkc.auth.permissions import role_of
+from rkc.api import (
+    amendments,
+    discussion,
+    editions,
+    parties,
+    party_events,
+    procedure,
+    review,
+    spec,
+    texts,
+)
+from rkc.api.schemas.texts import Me, SearchOut, SearchQuery
 from rkc.search.views import search_payload
 from rkc.web import csrf
 
@@ -17,26 +30,39 @@ csrf.exempt(bp)
 texts.register(bp)
 # Amendments: read by members, written with a token (rkc/api/amendments.py).
 amendments.register(bp)
+# Comments, positions and co-sponsorship of an amendment (rkc/api/discussion.py).
+discussion.register(bp)
+# Drafts, freezing, entry into force, the merge queue and merges (rkc/api/editions.py).
+editions.register(bp)
+# Recommendations of the Council and the parties' responses (rkc/api/procedure.py).
+procedure.register(bp)
 # A party's record and the text binding it on a day (rkc/api/parties.py).
 parties.register(bp)
+# A party's events: instruments, acceptances, reservations, extensions (rkc/api/party_events.py).
+party_events.register(bp)
 # Meetings, agenda items and documents of the review register (rkc/api/review.py).
 review.register(bp)
 
 
-@bp.get("/me")
+@spec.operation("/me", responses={200: Me}, auth="member", etag=False)
 def me():  # type: ignore[no-untyped-def]
     """Who the token (or session) belongs to."""
-    if role_of(current_user) is None:
-        abort(401)
-    return jsonify(
-        username=current_user.username,
-        name=current_user.display_name,
-        role=current_user.role.value,
-        party=current_user.party.name if current_user.party else None,
-    )
+    return {
+        "username": current_user.username,
+        "name": current_user.display_name,
+        "role": current_user.role.value,
+        "party": current_user.party.name if current_user.party else None,
+    }
 
 
-@bp.get("/search")
+@spec.operation(
+    "/search", responses={200: SearchOut}, query=SearchQuery, check_query=False, etag=False
+)
 def search_text():  # type: ignore[no-untyped-def]
-    """The search page's answers as JSON: same parameters, same hits (rkc/search/views.py)."""
-    return jsonify(search_payload(request.args))
+    """Search the text: the search page's answers as JSON, with the same parameters and hits
+    (rkc/search/views.py). Nothing is refused: a value that cannot be used is replaced by its
+    default and explained in `hints`."""
+    return search_payload(request.args)
+
+
+spec.add_routes(bp, me, search_text)

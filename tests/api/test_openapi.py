@@ -42,6 +42,9 @@ PUBLIC = [
     "GET /parties/{code}/reservations",
     "GET /parties/{code}/deadlines",
     "GET /parties/{code}/binding",
+    "GET /parties/{code}/events",
+    "GET /recommendations",
+    "GET /recommendations/{rec_id}",
     "GET /search",
 ]
 #: Operations that need a token -> the ids (from `_members_world`) to call them on as well.
@@ -59,12 +62,46 @@ MEMBERS = {
         "amendment_id": "modify",
         "comment_id": "comment",
     },
+    "GET /amendments/{amendment_id}/comments": {"amendment_id": "modify"},
+    "GET /amendments/{amendment_id}/positions": {"amendment_id": "heading"},
+    "POST /amendments/{amendment_id}/sponsors": {"amendment_id": "modify"},
+    "POST /amendments/{amendment_id}/sponsors/{party_code}": {
+        "amendment_id": "modify",
+        "party_code": "party",
+    },
+    "PUT /amendments/{amendment_id}/languages/{lang}": {"amendment_id": "modify"},
+    "POST /amendments/{amendment_id}/languages/{lang}/check": {"amendment_id": "modify"},
     "GET /meetings": {},
     "POST /meetings": {},
     "GET /meetings/{meeting_id}": {"meeting_id": "meeting"},
     "GET /meetings/{meeting_id}/agenda": {"meeting_id": "meeting"},
     "POST /meetings/{meeting_id}/agenda": {"meeting_id": "meeting"},
+    "POST /meetings/{meeting_id}/agenda/{item_id}/move": {
+        "meeting_id": "meeting",
+        "item_id": "item",
+    },
+    "POST /meetings/{meeting_id}/status": {"meeting_id": "meeting"},
     "GET /documents/{document_id}": {"document_id": "document"},
+    # Writes of the Secretariat: a delegate's token is refused (403), whatever the body.
+    "POST /parties/{code}/acceptances": {"code": "party"},
+    "POST /parties/{code}/denunciations": {"code": "party"},
+    "POST /parties/{code}/events/{event_id}/retract": {"code": "party"},
+    "POST /parties/{code}/extensions": {"code": "party"},
+    "POST /parties/{code}/instruments": {"code": "party"},
+    "POST /parties/{code}/reservations": {"code": "party"},
+    "POST /parties/{code}/reservations/{reservation_id}/retract": {"code": "party"},
+    "POST /parties/{code}/reservations/{reservation_id}/withdraw": {"code": "party"},
+    "POST /recommendations": {},
+    "POST /recommendations/{rec_id}/apply": {},
+    "POST /recommendations/{rec_id}/responses": {},
+    "POST /works/{work_key}/editions/{slug}/compromises": {"work_key": "work", "slug": "slug"},
+    "POST /works/{work_key}/editions/{slug}/drafts": {"work_key": "work", "slug": "slug"},
+    "GET /works/{work_key}/editions/{slug}/freeze": {"work_key": "work", "slug": "slug"},
+    "POST /works/{work_key}/editions/{slug}/freeze": {"work_key": "work", "slug": "slug"},
+    "POST /works/{work_key}/editions/{slug}/in-force": {"work_key": "work", "slug": "slug"},
+    "GET /works/{work_key}/editions/{slug}/merge-queue": {"work_key": "work", "slug": "slug"},
+    "POST /works/{work_key}/editions/{slug}/merges": {"work_key": "work", "slug": "slug"},
+    "POST /works/{work_key}/editions/{slug}/reopen": {"work_key": "work", "slug": "slug"},
 }
 WRITES = {label for label in MEMBERS if not label.startswith("GET ")}
 
@@ -125,8 +162,9 @@ def test_every_response_matches_the_document(site, label):  # type: ignore[no-un
     _run(_operation(site, label).as_strategy(), examples=40)
 
 
-def _members_world(people) -> dict[str, int]:  # type: ignore[no-untyped-def]
-    """Amendments of every kind to act on (compiled_amendments) and a comment on one."""
+def _members_world(people) -> dict[str, int | str]:  # type: ignore[no-untyped-def]
+    """Amendments of every kind to act on (compiled_amendments), a comment on one, a meeting
+    with an agenda item and a document, a party and the review draft."""
     ids = compiled_amendments(people)
     from rkc.amendments.models import Amendment
 
@@ -141,7 +179,11 @@ def _members_world(people) -> dict[str, int]:  # type: ignore[no-untyped-def]
         **ids,
         "comment": comment.id,
         "meeting": review["meeting_id"],
+        "item": review["item_id"],
         "document": review["document_id"],
+        "party": "AUT",
+        "work": "rkc",
+        "slug": "review-draft",
     }
 
 
