@@ -1,5 +1,9 @@
 """Amendments in the Convention's two authentic languages (issue 13). No Flask here.
 
+Size: about 800 lines, kept whole: a version's life (open, translate, check, send back), its
+rebase and conflicts, and the merge's readiness check read the same rows and rules; the
+rebase of versions is the part to move out first.
+
 The rules (docs/amendments.md, "Languages"):
 
 - A delegate proposes in English or French; `Amendment.language` records which. The amendment

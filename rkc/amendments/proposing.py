@@ -6,7 +6,7 @@ calls it alone); `propose_modification`, `propose_deletion`, `propose_heading` a
 new version of a pending one against the provision's current text. Conventions (transactions,
 roles, audit): `rkc.amendments.common`.
 
-Size: about 640 lines, kept whole: the checks of a proposal and the two writes that use them
+Size: about 680 lines, kept whole: the checks of a proposal and the two writes that use them
 (propose, revise) share the same private helpers (`_insertion`, `_modification`, `_heading`,
 `_current`); splitting them would only make those helpers public.
 """

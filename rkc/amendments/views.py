@@ -1,7 +1,8 @@
 """Amendment pages: parse, check permission, call an operation, render.
 
-Size: over 600 lines, one route per amendment action; it follows operations.py when issue #18
-splits that by concern.
+Size: about 1,000 lines, one route per amendment action and the forms they share; the
+operations behind them are split by concern (proposing, lifecycle, discussion, rebasing), and
+the discussion routes (comments, positions, co-sponsorship) are the part to move out first.
 
 Every page is for members only (anonymous visitors are sent to log in); a draft amendment of
 another party answers 404, as if it did not exist. Bad input answers 400 with the page and the

@@ -34,11 +34,11 @@ from rkc.amendments.errors import (
     StaleAmendmentError,
     StaleTargetError,
 )
-from rkc.amendments.models import Amendment, AmendmentAction, AmendmentPosition, AmendmentVersion
+from rkc.amendments.models import Amendment, AmendmentAction, AmendmentPosition
 from rkc.api import spec
 from rkc.api.amendment_answers import amendment_detail, amendment_json, comment_json, position_json
 from rkc.api.schemas import amendments as s
-from rkc.api.spec import operation, refuse
+from rkc.api.spec import operation
 from rkc.auth.models import User
 from rkc.auth.permissions import Action, can
 from rkc.auth.session import api_writer
@@ -68,8 +68,6 @@ def register(bp: Blueprint) -> None:
         set_position,
         add_comment,
         resolve_comment,
-        write_language,
-        check_language,
     )
 
 
@@ -150,7 +148,7 @@ def problem(error: AmendmentError) -> tuple[dict[str, Any], int]:
     return {"error": "Bad Request", **body}, 400
 
 
-def _fresh_detail(amendment_id: int) -> dict[str, Any]:
+def fresh_detail(amendment_id: int) -> dict[str, Any]:
     """The amendment as it now stands (after a write), read again from the database."""
     db.session.expire_all()
     return amendment_detail(amendment_of(amendment_id))
@@ -297,7 +295,7 @@ def create_amendment():  # type: ignore[no-untyped-def]
     except AmendmentError as error:
         return problem(error)
     location = url_for("api.show_amendment", amendment_id=amendment.id)
-    return _fresh_detail(amendment.id), 201, {"Location": location}
+    return fresh_detail(amendment.id), 201, {"Location": location}
 
 
 @operation(
@@ -347,7 +345,7 @@ def revise_amendment(amendment_id: int):  # type: ignore[no-untyped-def]
     except AmendmentError as error:
         return problem(error)
     location = url_for("api.show_amendment", amendment_id=amendment_id)
-    return _fresh_detail(amendment_id), 201, {"Location": location}
+    return fresh_detail(amendment_id), 201, {"Location": location}
 
 
 @operation(
@@ -390,7 +388,7 @@ def change_status(amendment_id: int):  # type: ignore[no-untyped-def]
         return problem(
             StaleAmendmentError("to", "Another amendment was tabled at the same moment; retry.")
         )
-    return _fresh_detail(amendment_id)
+    return fresh_detail(amendment_id)
 
 
 @operation(
@@ -547,93 +545,3 @@ def import_amendments():  # type: ignore[no-untyped-def]
         ],
         "skipped": [{"where": f.where, "reason": f.reason} for f in result.skipped],
     }, 201
-
-
-# --------------------------------------------------------------------------- languages
-
-
-def _language_version(amendment: Amendment, lang: str) -> AmendmentVersion:
-    """The amendment's version in `lang` (an unknown code, or a language the draft does not
-    hold: 400 naming `lang`)."""
-    try:
-        code = languages.check_language(amendment.edition, lang, field="lang")
-    except AmendmentError as error:
-        refuse(400, str(error), "lang")
-    version = languages.versions_of(amendment).get(code)
-    if version is None:
-        refuse(400, f"lang: {amendment.label} has no {languages.name_of(code)} version.", "lang")
-    return version
-
-
-@operation(
-    "/amendments/<id:amendment_id>/languages/<lang>",
-    method="PUT",
-    responses={200: s.AmendmentDetail},
-    body=s.LanguageWrite,
-    auth="writer",
-    errors=[404, 409],
-    example={"expected_seq": 1, "text": "Les bureaux de douane sont publiés."},
-)
-def write_language(amendment_id: int, lang: str):  # type: ignore[no-untyped-def]
-    """Write the amendment's words in one language, as the translation form does: the
-    Secretariat supplies or corrects a translation (it is then `translated`, waiting for
-    another member's check); the proposing party's delegate revises its own original written
-    in another language than English (the translations go back to `to_translate`). A stale
-    expected_seq answers 409 with latest_seq."""
-    me = api_writer()
-    amendment = amendment_of(amendment_id)
-    if not can(me, Action.TRANSLATE_AMENDMENT, amendment) and not (
-        can(me, Action.EDIT_AMENDMENT, amendment) and lang == amendment.language and lang != "en"
-    ):
-        abort(403, description="Only the Secretariat supplies the versions in other languages.")
-    body = spec.body(s.LanguageWrite, example='{"expected_seq": 1, "text": "..."}')
-    version = _language_version(amendment, lang)
-    try:
-        if version.is_original:
-            languages.revise_original(
-                amendment,
-                version.language,
-                user=me,
-                expected_seq=body.expected_seq,
-                text=body.text,
-                title=body.title,
-            )
-        else:
-            languages.write_translation(
-                amendment,
-                version.language,
-                user=me,
-                expected_seq=body.expected_seq,
-                text=body.text,
-                title=body.title,
-                note=body.note or "",
-            )
-    except AmendmentError as error:
-        return problem(error)
-    return _fresh_detail(amendment_id)
-
-
-@operation(
-    "/amendments/<id:amendment_id>/languages/<lang>/check",
-    method="POST",
-    responses={200: s.AmendmentDetail},
-    body=s.LanguageCheck,
-    auth="writer",
-    errors=[404, 409],
-    example={"expected_seq": 2},
-)
-def check_language(amendment_id: int, lang: str):  # type: ignore[no-untyped-def]
-    """Confirm that a translation says what the original says: a member of the Secretariat
-    other than its translator (four eyes). A merge needs every language checked."""
-    me = api_writer()
-    amendment = amendment_of(amendment_id)
-    deny(me, Action.TRANSLATE_AMENDMENT, amendment)
-    body = spec.body(s.LanguageCheck, example='{"expected_seq": 2}')
-    version = _language_version(amendment, lang)
-    try:
-        languages.check_translation(
-            amendment, version.language, user=me, expected_seq=body.expected_seq
-        )
-    except AmendmentError as error:
-        return problem(error)
-    return _fresh_detail(amendment_id)

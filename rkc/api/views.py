@@ -9,6 +9,7 @@ from flask import Blueprint, request
 from flask_login import current_user
 
 from rkc.api import (
+    amendment_languages,
     amendments,
     discussion,
     editions,
@@ -30,6 +31,8 @@ csrf.exempt(bp)
 texts.register(bp)
 # Amendments: read by members, written with a token (rkc/api/amendments.py).
 amendments.register(bp)
+# An amendment's versions in English and French (rkc/api/amendment_languages.py).
+amendment_languages.register(bp)
 # Comments, positions and co-sponsorship of an amendment (rkc/api/discussion.py).
 discussion.register(bp)
 # Drafts, freezing, entry into force, the merge queue and merges (rkc/api/editions.py).

@@ -1,4 +1,9 @@
-"""Public reading of the Convention and its Guidelines: parse, check, call, render."""
+"""Public reading of the Convention and its Guidelines: parse, check, call, render.
+
+Size: just over 600 lines, one route per reading page (contents, chapter, unit, history,
+compare, point in time, side by side) and the parameters they share (edition, date, language);
+the compare pages are the part to move out first.
+"""
 
 from __future__ import annotations
 

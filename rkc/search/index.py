@@ -1,5 +1,9 @@
 """The index on disk: open it, check it, catch it up from the change log, rebuild it.
 
+Size: about 700 lines, kept whole: opening, checking, catching up and rebuilding share the
+lock, the watermark and the schema version below; the checks of a damaged index are the part
+to move out first.
+
 The database is the truth; the index is derived from it and can always be rebuilt.
 
 - **One writer at a time.** Every write (catch-up or rebuild) happens under an exclusive
