@@ -15,6 +15,7 @@ MODEL_MODULES = (
     "rkc.search.models",
     "rkc.notifications.models",
     "rkc.review.models",
+    "rkc.review.framework_models",
 )
 
 
