@@ -18,10 +18,13 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from rkc.amendments.models import Amendment, AmendmentTransition
+from rkc.auth.models import User
 from rkc.convention.models import utcnow
 from rkc.database import text_enum
 from rkc.extensions import db
@@ -229,3 +232,127 @@ class Document(db.Model):
     @property
     def is_superseded(self) -> bool:
         return self.superseded_by_id is not None
+
+
+# --------------------------------------------------------------------------- reports, citations
+
+
+class ReportStatus(enum.StrEnum):
+    DRAFT = "draft"
+    ADOPTED = "adopted"
+
+
+REPORT_STATUS_LABELS = {
+    ReportStatus.DRAFT: N_("Draft"),
+    ReportStatus.ADOPTED: N_("Adopted"),
+}
+
+
+class Report(db.Model):
+    """A meeting's report: a draft the Secretariat edits, then adopted and locked.
+
+    `revision` counts the saves: an edit names the revision it started from, and a save based
+    on an older one is refused (rkc.review.reports). After adoption the entries' text is
+    never changed; corrections are corrigenda, kept beside it.
+    """
+
+    __tablename__ = "review_report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("review_meeting.id"), unique=True)
+    status: Mapped[ReportStatus] = mapped_column(
+        text_enum(ReportStatus), default=ReportStatus.DRAFT
+    )
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    adopted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    adopted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    meeting: Mapped[Meeting] = relationship()
+    updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
+    adopted_by: Mapped[User | None] = relationship(foreign_keys=[adopted_by_id])
+    entries: Mapped[list[ReportEntry]] = relationship(
+        back_populates="report", order_by="ReportEntry.id"
+    )
+    corrigenda: Mapped[list[ReportCorrigendum]] = relationship(
+        back_populates="report", order_by="ReportCorrigendum.number"
+    )
+
+    @property
+    def is_adopted(self) -> bool:
+        return self.status is ReportStatus.ADOPTED
+
+
+class ReportEntry(db.Model):
+    """What the report records under one agenda item (Markdown), with what it concerns."""
+
+    __tablename__ = "review_report_entry"
+    __table_args__ = (
+        UniqueConstraint("report_id", "agenda_item_id", name="uq_review_report_entry_item"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("review_report.id"), index=True)
+    agenda_item_id: Mapped[int] = mapped_column(ForeignKey("review_agenda_item.id"))
+    text: Mapped[str] = mapped_column(Text, default="")
+
+    report: Mapped[Report] = relationship(back_populates="entries")
+    item: Mapped[AgendaItem] = relationship()
+    links: Mapped[list[ReportLink]] = relationship(
+        back_populates="entry", order_by="ReportLink.id", cascade="all, delete-orphan"
+    )
+
+
+class ReportLink(db.Model):
+    """An amendment or a document an entry concerns (one of the two per row)."""
+
+    __tablename__ = "review_report_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("review_report_entry.id"), index=True)
+    amendment_id: Mapped[int | None] = mapped_column(ForeignKey("amendment.id"))
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("review_document.id"))
+
+    entry: Mapped[ReportEntry] = relationship(back_populates="links")
+    amendment: Mapped[Amendment | None] = relationship()
+    document: Mapped[Document | None] = relationship()
+
+
+class ReportCorrigendum(db.Model):
+    """A correction of an adopted report: the item's text as corrected, when and why."""
+
+    __tablename__ = "review_report_corrigendum"
+    __table_args__ = (
+        UniqueConstraint("report_id", "number", name="uq_review_report_corrigendum_number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("review_report.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    agenda_item_id: Mapped[int] = mapped_column(ForeignKey("review_agenda_item.id"))
+    text: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    made_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    made_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    report: Mapped[Report] = relationship(back_populates="corrigenda")
+    item: Mapped[AgendaItem] = relationship()
+    made_by: Mapped[User | None] = relationship()
+
+
+class AmendmentCitation(db.Model):
+    """The meeting (and agenda item) a change of an amendment's status cites."""
+
+    __tablename__ = "review_amendment_citation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transition_id: Mapped[int] = mapped_column(ForeignKey("amendment_transition.id"), unique=True)
+    amendment_id: Mapped[int] = mapped_column(ForeignKey("amendment.id"), index=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("review_meeting.id"), index=True)
+    agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("review_agenda_item.id"))
+
+    transition: Mapped[AmendmentTransition] = relationship()
+    amendment: Mapped[Amendment] = relationship()
+    meeting: Mapped[Meeting] = relationship()
+    item: Mapped[AgendaItem | None] = relationship()
