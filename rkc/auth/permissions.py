@@ -43,6 +43,8 @@ class Action(enum.StrEnum):
     READ_MEETINGS = "read_meetings"
     MANAGE_MEETINGS = "manage_meetings"
     READ_DOCUMENT = "read_document"
+    #: A written comment on a framework component while its consultation is open (issue 20).
+    COMMENT_ON_COMPONENT = "comment_on_component"
 
 
 def role_of(user: Any) -> Role | None:
@@ -156,6 +158,7 @@ RULES: dict[Action, Callable[[Any, Any], bool]] = {
     Action.READ_MEETINGS: _members,
     Action.MANAGE_MEETINGS: _roles(Role.SECRETARIAT),
     Action.READ_DOCUMENT: _read_document,
+    Action.COMMENT_ON_COMPONENT: _roles(Role.DELEGATE, Role.OBSERVER, Role.SECRETARIAT),
 }
 
 
