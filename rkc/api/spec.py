@@ -200,6 +200,8 @@ PATH_PARAMETERS: dict[str, tuple[str, dict[str, Any], Any]] = {
     "meeting_id": ("A meeting's id", {}, 1),
     "item_id": ("An agenda item's id", {}, 1),
     "document_id": ("A document's id", {}, 1),
+    "proposal_id": ("A framework proposal's id", {}, 1),
+    "component_id": ("A framework component's id", {}, 1),
     "rec_id": ("A recommendation's id", {}, 1),
     "event_id": ("A recorded event's id", {}, 1),
     "reservation_id": ("A reservation's id", {}, 1),
