@@ -11,9 +11,11 @@ from sqlalchemy import func, select
 
 from rkc.auth.permissions import Action, can
 from rkc.extensions import db
+from rkc.messages import N_
 from rkc.review.framework_models import (
     OUTCOME_LABELS,
     RKC_PARTS,
+    STEP_LABELS,
     Component,
     ComponentComment,
     ComponentDraft,
@@ -149,6 +151,7 @@ class Count:
 
 
 DIMENSIONS = ("step", "outcome", "annex", "concept")
+NOT_ASSESSED = N_("Not assessed yet")
 
 
 def dashboard() -> list[Count]:
@@ -186,8 +189,7 @@ def dashboard() -> list[Count]:
         )
 
     out: list[Count] = []
-    step_names = {1: "Step 1", 2: "Step 2", 3: "Step 3", 4: "Step 4"}
-    for step, name in step_names.items():
+    for step, name in STEP_LABELS.items():
         out.append(count("step", str(step), name, [r for r in rows if r.step == step]))
     for outcome in Outcome:
         out.append(
@@ -198,7 +200,7 @@ def dashboard() -> list[Count]:
                 [r for r in rows if r.outcome == outcome],
             )
         )
-    out.append(count("outcome", "none", "Not assessed yet", [r for r in rows if r.outcome is None]))
+    out.append(count("outcome", "none", NOT_ASSESSED, [r for r in rows if r.outcome is None]))
     for part in RKC_PARTS:
         members = [r for r in rows if r.outcome == Outcome.RKC and r.rkc_part == part]
         if members or part in ("body", "general"):

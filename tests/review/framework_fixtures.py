@@ -85,12 +85,14 @@ def framework_context(people: dict[str, Person], review: dict) -> dict:
             body="Canada supports it.",
             today=today,
         )
-    db.session.commit()
-    return {
+    ids = {
         "concept_id": concept.id,
         "proposal_id": proposal.id,
         "component_id": first.id,
         "split_id": second.id,
         "successor_id": parts[0].id,
         "framework_amendment_id": amendment.id,
+        "criterion_id": fw.active_criteria()[0].id,
     }
+    db.session.commit()
+    return ids
