@@ -56,6 +56,9 @@ class TransitionForm(FlaskForm):
     superseded_by = StringField(
         _l("Superseded by (number of the compromise, optional)"), validators=[Length(max=20)]
     )
+    #: The meeting and agenda item the step cites (rkc.review.citations checks them).
+    meeting = SelectField(_l("At the meeting (optional)"), choices=[], validate_choice=False)
+    agenda_item = SelectField(_l("Agenda item (optional)"), choices=[], validate_choice=False)
 
 
 class SponsorRequestForm(FlaskForm):

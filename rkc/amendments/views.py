@@ -32,7 +32,7 @@ from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
-from rkc.amendments import compilation_languages, discussion, lifecycle, proposing, queries
+from rkc.amendments import compilation_languages, discussion, proposing, queries
 from rkc.amendments import languages as amendment_languages
 from rkc.amendments.common import clean_text, revision_label
 from rkc.amendments.errors import (
@@ -72,6 +72,8 @@ from rkc.convention.models import Edition, Node, Revision, Work, utcnow
 from rkc.database import as_id
 from rkc.extensions import db
 from rkc.interchange.compilation import FORMATS, compilation_file
+from rkc.review import citations
+from rkc.review import queries as review_queries
 from rkc.text.diff import redline_html, word_diff
 from rkc.text.merge import rebase, suggest
 from rkc.web import NotFoundHere, attachment, transactional
@@ -530,7 +532,7 @@ def _amendment_page(
     page = queries.amendment_page(amendment, current_user)
     own = page.own_position
     context = {
-        "transition_form": TransitionForm(),
+        "transition_form": citation_choices(TransitionForm()),
         "sponsor_form": SponsorRequestForm(),
         "answer_form": SponsorAnswerForm(),
         "position_form": PositionForm(
@@ -547,10 +549,29 @@ def _amendment_page(
             page=page,
             errors=errors or {},
             statuses=list(AmendmentStatus),
+            cited=citations.of_amendment(amendment),
             **context,
         ),
         status,
     )
+
+
+def _id_or_none(raw: str | None) -> int | None:
+    """A meeting or item id from a select ("" for none); anything else is an id that
+    rkc.review.citations refuses, naming the field."""
+    raw = (raw or "").strip()
+    return (int(raw) if raw.isdigit() and len(raw) < 12 else -1) if raw else None
+
+
+def citation_choices(form: TransitionForm) -> TransitionForm:
+    """The meetings and agenda items a status change may cite (rkc/review)."""
+    form.meeting.choices = [("", "—")] + [(str(m.id), m.short) for m in review_queries.meetings()]
+    form.agenda_item.choices = [("", "—")] + [
+        (str(n.item.id), f"{m.short} {n.number} {n.item.title}"[:90])
+        for m in review_queries.meetings()
+        for n in review_queries.agenda(m)
+    ]
+    return form
 
 
 @bp.get("/<id:amendment_id>")
@@ -684,17 +705,26 @@ def change_status(amendment_id: int):  # type: ignore[no-untyped-def]
                     "superseded_by",
                     f"Superseded by: there is no amendment numbered “{form.superseded_by.data}”.",
                 )
-        lifecycle.change_status(
+        citations.change_status(
             amendment,
             form.to.data or "",
             user=_me(),
             reason=form.reason.data or "",
             superseded_by=superseded_by,
+            meeting_id=_id_or_none(form.meeting.data),
+            agenda_item_id=_id_or_none(form.agenda_item.data),
         )
     except AmendmentRefused:
         abort(403)
     except AmendmentError as exc:
-        return _failed(amendment_id, "transition", exc, transition_form=form)
+        return _failed(amendment_id, "transition", exc, transition_form=citation_choices(form))
+    except citations.ReviewError as exc:
+        return _failed(
+            amendment_id,
+            "transition",
+            AmendmentError(exc.field, str(exc)),
+            transition_form=citation_choices(form),
+        )
     except IntegrityError:
         return _failed(
             amendment_id,

@@ -27,7 +27,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from rkc.amendments import discussion, languages, lifecycle, proposing, queries
+from rkc.amendments import discussion, languages, proposing, queries
 from rkc.amendments.errors import (
     AmendmentError,
     AmendmentRefused,
@@ -50,6 +50,7 @@ from rkc.interchange.operations import import_tracked_amendments
 from rkc.interchange.report import ImportRefused
 from rkc.interchange.views import import_limit
 from rkc.parties.models import Party
+from rkc.review import citations
 
 #: Operation field names (those of the pages' forms) -> the body members of this API.
 FIELDS = {"base": "base_revision", "seq": "expected_seq", "target": "node", "user": None}
@@ -374,15 +375,19 @@ def change_status(amendment_id: int):  # type: ignore[no-untyped-def]
                     "superseded_by",
                     f"superseded_by: no amendment is numbered “{body.superseded_by}”.",
                 )
-        lifecycle.change_status(
+        citations.change_status(
             amendment,
             body.to.value,
             user=me,
             reason=body.reason or "",
             superseded_by=superseded_by,
+            meeting_id=body.meeting,
+            agenda_item_id=body.agenda_item,
         )
     except AmendmentError as error:
         return problem(error)
+    except citations.ReviewError as error:
+        return problem(AmendmentError(error.field, str(error)))
     except IntegrityError:
         db.session.rollback()
         return problem(

@@ -16,6 +16,7 @@ from rkc.api import (
     parties,
     party_events,
     procedure,
+    reports,
     review,
     spec,
     texts,
@@ -45,6 +46,8 @@ parties.register(bp)
 party_events.register(bp)
 # Meetings, agenda items and documents of the review register (rkc/api/review.py).
 review.register(bp)
+# A meeting's report: drafted, adopted, corrected (rkc/api/reports.py).
+reports.register(bp)
 
 
 @spec.operation("/me", responses={200: Me}, auth="member", etag=False)

@@ -11,9 +11,11 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
+    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
 from rkc.review.models import (
     LANGUAGE_NAMES,
@@ -87,4 +89,37 @@ class BodyForm(FlaskForm):
     series = StringField(_l("Series letters"), validators=[InputRequired(), Length(max=10)])
     symbol_pattern = StringField(
         _l("Symbol pattern"), validators=[InputRequired(), Length(max=100)]
+    )
+
+
+class ReportForm(FlaskForm):
+    """The draft report: the revision the edit started from; each item's text, amendments
+    and documents are read as text-<item id>, amendments-<item id>, documents-<item id>."""
+
+    revision = IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(0)])
+
+
+class AdoptForm(FlaskForm):
+    revision = IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(1)])
+
+
+class CorrigendumForm(FlaskForm):
+    agenda_item = SelectField(_l("Agenda item"), coerce=int, choices=[], validate_choice=False)
+    text = TextAreaField(
+        _l("The item's text as corrected (Markdown)"), validators=[Length(max=50_000)]
+    )
+    reason = StringField(_l("Reason"), validators=[InputRequired(), Length(max=2000)])
+
+
+class CompilationForm(FlaskForm):
+    """Issue the compilation of a working draft's amendments as a document of the meeting."""
+
+    edition_id = SelectField(_l("Working draft"), coerce=int, choices=[], validate_choice=False)
+    chapter = StringField(_l("Chapter (key, optional)"), validators=[Optional(), Length(max=200)])
+    language = SelectField(_l("Language"), choices=LANGUAGES)
+    title = StringField(_l("Title"), validators=[InputRequired(), Length(max=500)])
+    level = SelectField(
+        _l("Distribution"),
+        choices=[SelectChoice(value=v.value, label=_l(lbl)) for v, lbl in LEVEL_LABELS.items()],
+        default="parties_and_observers",
     )

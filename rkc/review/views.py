@@ -9,8 +9,8 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from rkc.auth.permissions import Action, can, ensure, role_of
+from rkc.review import citations, queries, report_views, reports
 from rkc.review import operations as ops
-from rkc.review import queries
 from rkc.review.calendar import meeting_ics
 from rkc.review.forms import (
     AgendaItemForm,
@@ -139,6 +139,10 @@ def _meeting_page(meeting: Meeting, status: int = 200, **forms):  # type: ignore
             document_form=forms.get("document_form") or RegisterForm(prefix="doc"),
             move_form=MoveForm(),
             may_manage=can(current_user, Action.MANAGE_MEETINGS),
+            cited=citations.of_meeting(meeting, current_user),
+            report=reports.report_of(meeting),
+            adoption_links=reports.adoption_links(meeting),
+            compilation_form=forms.get("compilation_form") or report_views.compilation_form(),
             **_labels(),
         ),
         status,
@@ -366,3 +370,7 @@ def configure_body(body_id: int):  # type: ignore[no-untyped-def]
             return redirect(url_for(".list_meetings"))
     status = 400 if request.method == "POST" else 200
     return render_template("review/body.html", body=body, form=form), status
+
+
+# The report, the meeting pack and issued compilations (rkc/review/report_views.py).
+report_views.register(bp, _meeting_page)

@@ -82,6 +82,10 @@ MEMBERS = {
     },
     "POST /meetings/{meeting_id}/status": {"meeting_id": "meeting"},
     "GET /documents/{document_id}": {"document_id": "document"},
+    "GET /meetings/{meeting_id}/report": {"meeting_id": "meeting"},
+    "PUT /meetings/{meeting_id}/report": {"meeting_id": "meeting"},
+    "POST /meetings/{meeting_id}/report/adopt": {"meeting_id": "meeting"},
+    "POST /meetings/{meeting_id}/report/corrigenda": {"meeting_id": "meeting"},
     # Writes of the Secretariat: a delegate's token is refused (403), whatever the body.
     "POST /parties/{code}/acceptances": {"code": "party"},
     "POST /parties/{code}/denunciations": {"code": "party"},

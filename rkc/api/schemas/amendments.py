@@ -278,6 +278,10 @@ class StatusChange(Body):
     to: AmendmentStatus
     reason: Text | None = None
     superseded_by: Text | None = Field(None, description="A number, e.g. RD/002")
+    meeting: Id | None = Field(None, description="The meeting this step was taken at (its id)")
+    agenda_item: Id | None = Field(
+        None, description="The item of that meeting's agenda (its id); needs `meeting`"
+    )
 
 
 class PositionBody(Body):
