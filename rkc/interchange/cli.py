@@ -2,6 +2,7 @@
 
     rkc export corpus --work rkc --edition 2006 DIR
     rkc export akn|docx|pdf --work rkc --edition 2006 [--node ga/3] [--language fr] FILE
+    rkc export docx|pdf ... --language en,fr FILE   (two languages side by side)
     rkc import akn|docx|pdf FILE --work rkc --base 2006 --slug authentic --title "..."
         [--authentic] [--language en] [--replace-work] [--accept-warnings] [--dry-run] [--yes]
     rkc export --all ARCHIVE  /  rkc import ARCHIVE   (backup and restore: rkc.backup)
@@ -97,7 +98,7 @@ def _export_file(
     fmt: str, work_key: str, slug: str, node_key: str | None, target: str, language: str = "en"
 ) -> None:
     from rkc.convention import queries
-    from rkc.interchange import akn, docx_export, pdf
+    from rkc.interchange import akn, docx_export, pdf, side_by_side
     from rkc.interchange.queries import snapshot
 
     edition = _edition(work_key, slug)
@@ -106,6 +107,20 @@ def _export_file(
         node = queries.node_by_key(node_key)
         if node is None or node.work_id != edition.work_id:
             _fail(f"{work_key} has no unit {node_key!r}")
+    if "," in language:  # two languages side by side (Word and PDF)
+        languages = tuple(language.split(","))
+        lacking = side_by_side.missing_languages(edition, languages)
+        if lacking:
+            _fail(f"--language: {side_by_side.refusal(edition, lacking)}")
+            return
+        pair = side_by_side.pairing(edition, node, languages)
+        if pair is None:
+            _fail(f"{node_key} is not part of edition {slug!r}")
+            return
+        data = side_by_side.export(pair, fmt)
+        Path(target).write_bytes(data)
+        click.echo(f"wrote {target} ({len(data)} bytes)")
+        return
     if language not in queries.languages_of(edition):
         _fail(f"edition {slug!r} holds no text in {language!r}")
         return
@@ -133,6 +148,15 @@ _language_option = click.option(
     help="The language of the text.",
 )
 
+#: Word and PDF also come in two languages side by side, in the order given.
+_languages_option = click.option(
+    "--language",
+    type=click.Choice(["en", "fr", "en,fr", "fr,en"]),
+    default="en",
+    show_default=True,
+    help="The language of the text, or two side by side (en,fr: English left, French right).",
+)
+
 
 @export_group.command("akn")
 @_options
@@ -148,7 +172,7 @@ def export_akn(work_key: str, slug: str, node_key: str | None, language: str, ta
 @export_group.command("docx")
 @_options
 @_node_option
-@_language_option
+@_languages_option
 @_target
 @with_appcontext
 def export_docx(work_key: str, slug: str, node_key: str | None, language: str, target: str) -> None:
@@ -159,7 +183,7 @@ def export_docx(work_key: str, slug: str, node_key: str | None, language: str, t
 @export_group.command("pdf")
 @_options
 @_node_option
-@_language_option
+@_languages_option
 @_target
 @with_appcontext
 def export_pdf(work_key: str, slug: str, node_key: str | None, language: str, target: str) -> None:

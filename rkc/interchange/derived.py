@@ -3,7 +3,8 @@
 A published edition never changes its text, so its PDF, Word and Akoma Ntoso files (whole or
 one unit), its corpus zip and the comparison PDFs between two published editions are built
 the first time someone asks and then served from `DERIVED_DIR` (default
-`<instance>/derived`) with `send_file`.
+`<instance>/derived`) with `send_file`; so are their side-by-side Word and PDF files
+(two languages in two columns, `side_by_side_recipe`).
 
 **Key.** Each file is named by a hash of what it is made from: the kind of file and its
 options (format, unit, "show all"), and for each edition its identity, title, status, dates,
@@ -170,6 +171,23 @@ def edition_recipe(
     return Recipe(key, FORMAT_SUFFIXES[fmt], build)
 
 
+def side_by_side_recipe(
+    edition: Edition, fmt: str, node: Node | None, languages: tuple[str, ...]
+) -> Recipe:
+    """An edition (or one unit of it) as docx or pdf in two languages side by side."""
+    from rkc.interchange import side_by_side
+
+    def build() -> bytes:
+        pair = side_by_side.pairing(edition, node, languages)
+        if pair is None:
+            raise NotInEdition(node.key if node is not None else "")
+        return side_by_side.export(pair, fmt)
+
+    # A kind of its own and both languages in order: never the key of a one-language file.
+    options = (fmt, node.key if node is not None else "", ",".join(languages))
+    return Recipe(_key("side-by-side", [edition], *options), FORMAT_SUFFIXES[fmt], build)
+
+
 def compare_recipe(
     old: Edition, new: Edition, node: Node | None, show_all: bool, language: str = "en"
 ) -> Recipe:
@@ -248,6 +266,8 @@ def _build(recipe: Recipe, path: Path) -> None:
 def published_recipes() -> list[tuple[str, Recipe]]:
     """Every whole-edition file of every published edition, and the comparison of each
     published edition with the one before it: what `rkc derived warm` builds."""
+    from rkc.interchange import side_by_side
+
     found: list[tuple[str, Recipe]] = []
     for work in queries.all_works():
         editions = [e for e in queries.editions_of(work, include_drafts=False) if e.is_published]
@@ -258,6 +278,13 @@ def published_recipes() -> list[tuple[str, Recipe]]:
                         f" {language}" if language != "en" else ""
                     )
                     found.append((name, edition_recipe(edition, fmt, None, language)))
+        for edition in editions:
+            languages = tuple(queries.languages_of(edition))
+            if len(languages) < 2:
+                continue
+            for fmt in side_by_side.FORMATS:
+                name = f"{work.key} {edition.slug} {fmt} {','.join(languages[:2])}"
+                found.append((name, side_by_side_recipe(edition, fmt, None, languages[:2])))
         for old, new in itertools.pairwise(editions):
             name = f"{work.key} compare {old.slug} {new.slug}"
             found.append((name, compare_recipe(old, new, None, show_all=False)))

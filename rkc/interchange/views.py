@@ -21,7 +21,7 @@ from flask import (
 )
 from flask_babel import gettext, ngettext
 from flask_login import current_user
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 from wtforms.fields.choices import SelectChoice
 
 from rkc.amendments import queries as amendment_queries
@@ -29,10 +29,10 @@ from rkc.amendments.errors import AmendmentRefused
 from rkc.auth.permissions import Action, can, ensure, require
 from rkc.clock import today
 from rkc.convention import queries
-from rkc.convention.languages import DEFAULT, language_arg
+from rkc.convention.languages import language_arg
 from rkc.convention.models import Edition, Node, Work
 from rkc.extensions import db
-from rkc.interchange import akn, corpus_format, derived, docx_export, pdf
+from rkc.interchange import akn, corpus_format, derived, docx_export, pdf, side_by_side
 from rkc.interchange.forms import ImportForm, WordAmendmentsForm
 from rkc.interchange.operations import import_file, import_tracked_amendments
 from rkc.interchange.previews import drop_upload, keep_upload, take_upload
@@ -160,18 +160,22 @@ def export_text(work_key: str, fmt: str):  # type: ignore[no-untyped-def]
         raise NotFoundHere(
             "No such format", f"Texts download as {', '.join(sorted(EXPORT_TYPES))}, not “{fmt}”."
         )
-    language = language_arg(request.args)
+    # One language, or two side by side (Word and PDF only); anything else is a 400.
+    languages = side_by_side.export_languages(request.args.get("lang"), fmt)
+    language = languages[0]
     edition = _edition_asked(work)
     node = _node(work)
     name = f"{work.key}-{edition.slug}" + (f"-{node.key.replace('/', '-')}" if node else "")
-    if language != DEFAULT and fmt != "zip":
-        name += f"-{language}"
+    if fmt != "zip":
+        name += side_by_side.file_suffix(languages)
     if fmt == "zip" and node is not None:
         raise NotFoundHere(
             "Whole editions only",
             "The corpus format holds whole editions; download the edition without ?node=.",
         )
     missing = f"{node.key if node else ''} is not part of “{edition.title}”."
+    if len(languages) > 1:
+        return _side_by_side(edition, node, fmt, languages, name, missing)
     if derived.cacheable(edition):
         filename = f"{name}-corpus.zip" if fmt == "zip" else f"{name}.{EXTENSIONS[fmt]}"
         recipe = derived.edition_recipe(edition, fmt, node, language)
@@ -190,6 +194,23 @@ def export_text(work_key: str, fmt: str):  # type: ignore[no-untyped-def]
     else:
         data = akn.export(snap)
     return _download(data, fmt, name)
+
+
+def _side_by_side(  # type: ignore[no-untyped-def]
+    edition: Edition, node: Node | None, fmt: str, languages, name: str, missing: str
+):
+    """Word or PDF in two languages side by side: cached like the one-language files, under
+    keys of their own; refused (400 naming `lang`) when the edition lacks a language."""
+    lacking = side_by_side.missing_languages(edition, languages)
+    if lacking:
+        raise BadRequest(f"lang: {side_by_side.refusal(edition, lacking)}")
+    if derived.cacheable(edition):
+        recipe = derived.side_by_side_recipe(edition, fmt, node, languages)
+        return _from_cache(recipe, fmt, f"{name}.{EXTENSIONS[fmt]}", missing)
+    pair = side_by_side.pairing(edition, node, languages)
+    if pair is None:
+        raise NotFoundHere("Not in this edition", missing)
+    return _download(side_by_side.export(pair, fmt), fmt, name)
 
 
 @bp.get("/w/<work_key>/compare.pdf")
