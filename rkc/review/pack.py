@@ -96,14 +96,16 @@ def recipe(meeting: Meeting, reader: Any) -> derived.Recipe:
 
 def build_pack(meeting: Meeting, documents: list[Document | None]) -> bytes:
     writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(agenda_pdf(meeting, queries.agenda(meeting)))))
-    writer.add_outline_item("Agenda", 0)
+    writer.append(
+        PdfReader(io.BytesIO(agenda_pdf(meeting, queries.agenda(meeting)))), import_outline=False
+    )
+    writer.add_outline_item(title="Agenda", page_number=0)
     for document in documents:
         if document is None:
             continue
         start = len(writer.pages)
-        writer.append(PdfReader(io.BytesIO(_as_pdf(document))))
-        writer.add_outline_item(f"{document.symbol} {document.title}", start)
+        writer.append(PdfReader(io.BytesIO(_as_pdf(document))), import_outline=False)
+        writer.add_outline_item(title=f"{document.symbol} {document.title}", page_number=start)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
