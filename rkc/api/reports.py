@@ -181,8 +181,9 @@ def adopt_report(meeting_id: int):  # type: ignore[no-untyped-def]
     """Record the adoption of the draft at `revision` (the Secretariat); its text is locked
     from then on."""
     me = _writer()
-    report = _report(_meeting(meeting_id))
+    meeting = _meeting(meeting_id)
     data = spec.body(s.AdoptBody)
+    report = _report(meeting)
     try:
         reports.adopt(report, user=me, expected_revision=data.revision)
     except reports.StaleReport as exc:
@@ -205,8 +206,9 @@ def add_corrigendum(meeting_id: int):  # type: ignore[no-untyped-def]
     """Correct one item of an adopted report (the Secretariat): the item's text as corrected
     and why; the adopted text is kept, and the corrigendum with its date."""
     me = _writer()
-    report = _report(_meeting(meeting_id))
+    meeting = _meeting(meeting_id)
     data = spec.body(s.CorrigendumBody)
+    report = _report(meeting)
     try:
         reports.add_corrigendum(
             report, user=me, agenda_item_id=data.agenda_item, text=data.text, reason=data.reason

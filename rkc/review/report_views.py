@@ -71,6 +71,13 @@ def _meeting(meeting_id: int) -> Meeting:
     return meeting
 
 
+def _existing(meeting: Meeting):  # type: ignore[no-untyped-def]
+    report = reports.report_of(meeting)
+    if report is None:
+        raise NotFoundHere("No report yet", f"The {meeting.short} session has no report yet.")
+    return report
+
+
 # --------------------------------------------------------------------------- the pack
 
 
@@ -196,12 +203,10 @@ def save_report(meeting_id: int):  # type: ignore[no-untyped-def]
 def adopt_report(meeting_id: int):  # type: ignore[no-untyped-def]
     ensure(Action.MANAGE_MEETINGS)
     meeting = _meeting(meeting_id)
-    report = reports.report_of(meeting)
-    if report is None:
-        raise NotFoundHere("No report yet", f"The {meeting.short} session has no report yet.")
     form = AdoptForm()
     if not form.validate_on_submit():
         return _report_page(meeting, 400, adopt_form=form)
+    report = _existing(meeting)
     try:
         reports.adopt(
             report, user=current_user._get_current_object(), expected_revision=form.revision.data
@@ -219,13 +224,10 @@ def adopt_report(meeting_id: int):  # type: ignore[no-untyped-def]
 def add_corrigendum(meeting_id: int):  # type: ignore[no-untyped-def]
     ensure(Action.MANAGE_MEETINGS)
     meeting = _meeting(meeting_id)
-    report = reports.report_of(meeting)
-    if report is None:
-        raise NotFoundHere("No report yet", f"The {meeting.short} session has no report yet.")
     form = CorrigendumForm()
-    form.agenda_item.choices = [(item.id, "") for item in meeting.items]
     if not form.validate_on_submit():
         return _report_page(meeting, 400, corrigendum_form=form)
+    report = _existing(meeting)
     try:
         corrigendum = reports.add_corrigendum(
             report,

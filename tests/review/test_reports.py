@@ -13,11 +13,13 @@ from rkc.audit import Actor, acting_as
 from rkc.auth import operations as auth_ops
 from rkc.extensions import db
 from rkc.review import operations as ops
+from rkc.review import reports
 from rkc.review.models import Document, Report, ReportCorrigendum, ReportEntry, ReportStatus
 
 from ..amendments.fixtures import amendment_context
 from ..helpers import create_people, csrf_token, log_in, user
 from .fixtures import body, review_context
+from .report_fixtures import report_context
 
 
 @pytest.fixture
@@ -261,3 +263,21 @@ def test_the_api_reads_writes_adopts_and_corrects(small_app, ctx):
     assert out["corrigenda"][0]["reason"] == "Omission."
     db.session.rollback()
     assert db.session.scalar(select(func.count(ReportCorrigendum.id))) == 1
+
+
+def test_an_adopted_and_corrected_report_reads_its_corrigendum(small_app):
+    """The backup's fixture: every table of migration 0016 gets a row, and reads back."""
+    people = create_people()
+    ids = review_context()
+    made = report_context(people, ids)
+    db.session.rollback()
+    report = db.session.get(Report, made["report_id"])
+    assert report.status is ReportStatus.ADOPTED
+    assert [e.text for e in report.entries] == ["The Committee **adopted** its agenda."]
+    assert len(report.entries[0].links) == 2
+    assert [c.number for c in report.corrigenda] == [1]
+    assert "as amended" in reports.current_text(report, ids["item_id"])
+    client = _client(small_app, people, "observer")
+    page = client.get(f"/meetings/{ids['meeting_id']}").get_data(as_text=True)
+    assert f'href="/amendments/{made["cited_id"]}"' in page
+    assert "discussed: Tabled" in page
