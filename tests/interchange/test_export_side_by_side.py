@@ -12,7 +12,10 @@ import pytest
 from flask import Flask
 from pypdf import PdfReader
 
+from rkc.audit import Actor, acting_as
+from rkc.convention import operations as text_store
 from rkc.convention import queries
+from rkc.extensions import db
 from rkc.interchange import derived
 from tests.helpers import create_people, log_in
 
@@ -231,4 +234,37 @@ def test_a_working_draft_side_by_side_is_built_for_members_and_never_kept(app, c
     assert response.headers["Cache-Control"] == "private, no-store"
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
     assert FRENCH_31 in " ".join(text.split())
+    assert _files(app) == []
+
+
+def test_a_unit_with_no_french_text_keeps_its_row_marked_in_the_french_column(app, client):
+    draft = edition("rkc", "review-draft")
+    standard = queries.node_by_key("ga/3/3.1")
+    section = queries.ancestors(draft, queries.entry_of(draft, standard))[-1]
+    with acting_as(Actor(None, "test", "system")):
+        text_store.insert_node(
+            draft,
+            key="ga/3/3.99",
+            parent=queries.node_by_key(section.key),
+            after=standard,
+            kind="standard",
+            number="3.99",
+            title=None,
+            text="Only in the English of the working draft.",
+        )
+    db.session.commit()
+    create_people()
+    log_in(client, "delegate-a")
+    response = client.get("/w/rkc/export.docx?edition=review-draft&node=ga/3&lang=en,fr")
+    assert response.status_code == 200
+    rows = _table(response.data)
+    lonely = next(row for row in rows if "Only in the English" in row[0])
+    assert lonely[1] == "Pas de texte français pour cette unité."
+    # It stands after Standard 3.1, as in the English text; the pairs around it stay pairs.
+    index = rows.index(lonely)
+    assert ENGLISH_31 in rows[index - 1][0]
+    assert FRENCH_31 in rows[index - 1][1]
+    pdf_answer = client.get("/w/rkc/export.pdf?edition=review-draft&node=ga/3&lang=en,fr")
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf_answer.data)).pages)
+    assert "Pas de texte français pour cette unité." in " ".join(text.split())
     assert _files(app) == []
