@@ -26,6 +26,7 @@ from wtforms.fields.choices import SelectChoice
 
 from rkc.amendments import queries as amendment_queries
 from rkc.amendments.errors import AmendmentRefused
+from rkc.amendments.languages import name_of
 from rkc.auth.permissions import Action, can, ensure, require
 from rkc.clock import today
 from rkc.convention import queries
@@ -176,6 +177,12 @@ def export_text(work_key: str, fmt: str):  # type: ignore[no-untyped-def]
     missing = f"{node.key if node else ''} is not part of “{edition.title}”."
     if len(languages) > 1:
         return _side_by_side(edition, node, fmt, languages, name, missing)
+    if fmt != "zip" and side_by_side.missing_languages(edition, languages):
+        # The reading pages show such a work in English, marked; a file says nothing of that.
+        raise BadRequest(
+            f"lang: “{edition.title}” holds no text in {name_of(language)} ({language}); "
+            "download it in English"
+        )
     if derived.cacheable(edition):
         filename = f"{name}-corpus.zip" if fmt == "zip" else f"{name}.{EXTENSIONS[fmt]}"
         recipe = derived.edition_recipe(edition, fmt, node, language)

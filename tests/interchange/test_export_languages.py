@@ -116,3 +116,15 @@ def test_a_french_page_links_the_french_files(client):
     assert "/w/rkc/export.docx?edition=2006&amp;node=ga/3&amp;lang=fr" in html
     english = client.get("/n/ga/3?lang=en").get_data(as_text=True)
     assert '/w/rkc/export.docx?edition=2006&amp;node=ga/3"' in english
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx", "akn"])
+def test_a_language_the_edition_does_not_hold_is_a_400(small_app, fmt):
+    """The small corpus holds English only: a French file of it is refused, naming lang, as
+    the command line refuses it (the reading page shows the English, marked)."""
+    response = small_app.test_client().get(
+        f"/w/rkc/export.{fmt}", query_string={"edition": "2006", "lang": "fr"}
+    )
+    assert response.status_code == 400
+    assert "lang: " in response.get_data(as_text=True)
+    assert "holds no text in French" in response.get_data(as_text=True)
