@@ -95,7 +95,13 @@ class EvaluationForm(FlaskForm):
 
 
 class DraftForm(FlaskForm):
-    amendment_id = SelectField(_l("Amendment"), coerce=int, choices=[], validate_choice=False)
+    amendment_id = SelectField(
+        _l("Amendment"),
+        coerce=int,
+        choices=[],
+        validate_choice=False,
+        validators=[InputRequired()],
+    )
 
 
 class ConsultationForm(FlaskForm):

@@ -467,8 +467,8 @@ def evaluate(component_id: int):  # type: ignore[no-untyped-def]
     )
 
 
-def _amendment(amendment_id: int) -> Amendment:
-    amendment = db.session.get(Amendment, amendment_id)
+def _amendment(amendment_id: int | None) -> Amendment:
+    amendment = db.session.get(Amendment, amendment_id) if amendment_id else None
     if amendment is None or not can(current_user, Action.READ_AMENDMENT, amendment):
         raise fw.ReviewError("amendment_id", f"Draft: there is no amendment {amendment_id}.")
     return amendment
