@@ -72,6 +72,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from rkc.notifications.views import bp as notifications_bp
     from rkc.parties.views import bp as parties_bp
     from rkc.procedure.views import bp as procedure_bp
+    from rkc.review.framework_views import bp as framework_bp
     from rkc.review.views import bp as review_bp
     from rkc.search.views import bp as search_bp
     from rkc.web import health_bp
@@ -81,6 +82,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(editions_bp)
     app.register_blueprint(procedure_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(framework_bp)
     app.register_blueprint(amendments_bp)
     app.register_blueprint(amendment_languages_bp)
     app.register_blueprint(merge_bp)
