@@ -13,6 +13,7 @@ from rkc.api import (
     amendments,
     discussion,
     editions,
+    framework,
     parties,
     party_events,
     procedure,
@@ -46,6 +47,8 @@ parties.register(bp)
 party_events.register(bp)
 # Meetings, agenda items and documents of the review register (rkc/api/review.py).
 review.register(bp)
+# Concepts, proposals and components of the Four-step Framework (rkc/api/framework.py).
+framework.register(bp)
 # A meeting's report: drafted, adopted, corrected (rkc/api/reports.py).
 reports.register(bp)
 
