@@ -25,6 +25,7 @@ from rkc.extensions import db
 from ..helpers import create_people, user
 from ..interchange.helpers import compiled_amendments
 from ..review.fixtures import review_context
+from ..review.framework_fixtures import framework_context
 
 PUBLIC = [
     "GET /works",
@@ -86,6 +87,28 @@ MEMBERS = {
     "PUT /meetings/{meeting_id}/report": {"meeting_id": "meeting"},
     "POST /meetings/{meeting_id}/report/adopt": {"meeting_id": "meeting"},
     "POST /meetings/{meeting_id}/report/corrigenda": {"meeting_id": "meeting"},
+    # The Four-step Framework (rkc/api/framework.py): members read, delegates comment while
+    # the consultation is open, the Secretariat writes (a delegate's token: 403).
+    "GET /concepts": {},
+    "POST /concepts": {},
+    "GET /proposals": {},
+    "POST /proposals": {},
+    "GET /proposals/{proposal_id}": {"proposal_id": "proposal"},
+    "GET /components/{component_id}": {"component_id": "component"},
+    "GET /components/{component_id}/comments": {"component_id": "component"},
+    "POST /components/{component_id}/comments": {"component_id": "component"},
+    **{
+        f"POST /components/{{component_id}}/{path}": {"component_id": "component"}
+        for path in (
+            "step",
+            "outcome",
+            "evaluation",
+            "drafts",
+            "consultation",
+            "split",
+            "merge",
+        )
+    },
     # Writes of the Secretariat: a delegate's token is refused (403), whatever the body.
     "POST /parties/{code}/acceptances": {"code": "party"},
     "POST /parties/{code}/denunciations": {"code": "party"},
@@ -179,8 +202,11 @@ def _members_world(people) -> dict[str, int | str]:  # type: ignore[no-untyped-d
         )
     db.session.commit()
     review = review_context()
+    framework = framework_context(people, review)
     return {
         **ids,
+        "proposal": framework["proposal_id"],
+        "component": framework["component_id"],
         "comment": comment.id,
         "meeting": review["meeting_id"],
         "item": review["item_id"],
