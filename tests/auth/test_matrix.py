@@ -29,6 +29,7 @@ from ..amendments.fixtures import amendment_context
 from ..helpers import PASSWORD, create_people, csrf_token, log_in, user
 from ..parties.fixtures import party_context
 from ..review.fixtures import review_context
+from ..review.framework_fixtures import framework_context
 
 ROLES = ("anonymous", "delegate_a", "delegate_b", "observer", "secretariat", "admin")
 EVERYONE = frozenset(ROLES)
@@ -517,6 +518,106 @@ MATRIX: list[tuple[str, str, Url, frozenset[str]]] = [
         SECRETARIAT,
     ),
     ("api.show_document", "GET", lambda ctx: f"/api/v1/documents/{ctx['document_id']}", MEMBERS),
+    # The Four-step Framework (rkc/review/framework*.py): members read, the Secretariat writes,
+    # delegates, observers and the Secretariat comment on a component.
+    ("framework.dashboard", "GET", "/meetings/framework/", MEMBERS),
+    ("framework.export_csv", "GET", "/meetings/framework/framework.csv", MEMBERS),
+    ("framework.export_docx", "GET", "/meetings/framework/framework.docx", MEMBERS),
+    ("framework.create_concept", "POST", "/meetings/framework/concepts", SECRETARIAT),
+    ("framework.create_proposal", "POST", "/meetings/framework/proposals", SECRETARIAT),
+    ("framework.add_criterion", "POST", "/meetings/framework/criteria", SECRETARIAT),
+    (
+        "framework.show_concept",
+        "GET",
+        lambda ctx: f"/meetings/framework/concepts/{ctx['concept_id']}",
+        MEMBERS,
+    ),
+    (
+        "framework.show_proposal",
+        "GET",
+        lambda ctx: f"/meetings/framework/proposals/{ctx['proposal_id']}",
+        MEMBERS,
+    ),
+    (
+        "framework.show_component",
+        "GET",
+        lambda ctx: f"/meetings/framework/components/{ctx['component_id']}",
+        MEMBERS,
+    ),
+    *[
+        (
+            f"framework.{endpoint}",
+            "POST",
+            lambda ctx, path=path: f"/meetings/framework/components/{ctx['component_id']}/{path}",
+            SECRETARIAT,
+        )
+        for endpoint, path in (
+            ("move_step", "step"),
+            ("set_outcome", "outcome"),
+            ("evaluate", "evaluation"),
+            ("link_draft", "drafts"),
+            ("set_consultation", "consultation"),
+            ("split", "split"),
+            ("merge", "merge"),
+        )
+    ],
+    (
+        "framework.add_comment",
+        "POST",
+        lambda ctx: f"/meetings/framework/components/{ctx['component_id']}/comments",
+        frozenset({"delegate_a", "delegate_b", "observer", "secretariat"}),
+    ),
+    (
+        "framework.retire_criterion",
+        "POST",
+        lambda ctx: f"/meetings/framework/criteria/{ctx['criterion_id']}/retire",
+        SECRETARIAT,
+    ),
+    ("api.list_concepts", "GET", "/api/v1/concepts", MEMBERS),
+    ("api.create_concept", "POST", "/api/v1/concepts", SECRETARIAT),
+    ("api.list_proposals", "GET", "/api/v1/proposals", MEMBERS),
+    ("api.create_proposal", "POST", "/api/v1/proposals", SECRETARIAT),
+    (
+        "api.show_proposal",
+        "GET",
+        lambda ctx: f"/api/v1/proposals/{ctx['proposal_id']}",
+        MEMBERS,
+    ),
+    (
+        "api.show_component",
+        "GET",
+        lambda ctx: f"/api/v1/components/{ctx['component_id']}",
+        MEMBERS,
+    ),
+    (
+        "api.list_component_comments",
+        "GET",
+        lambda ctx: f"/api/v1/components/{ctx['component_id']}/comments",
+        MEMBERS,
+    ),
+    (
+        "api.comment_on_component",
+        "POST",
+        lambda ctx: f"/api/v1/components/{ctx['component_id']}/comments",
+        frozenset({"delegate_a", "delegate_b", "observer", "secretariat"}),
+    ),
+    *[
+        (
+            f"api.{endpoint}",
+            "POST",
+            lambda ctx, path=path: f"/api/v1/components/{ctx['component_id']}/{path}",
+            SECRETARIAT,
+        )
+        for endpoint, path in (
+            ("move_component_step", "step"),
+            ("set_component_outcome", "outcome"),
+            ("evaluate_component", "evaluation"),
+            ("link_component_draft", "drafts"),
+            ("set_component_consultation", "consultation"),
+            ("split_component", "split"),
+            ("merge_components", "merge"),
+        )
+    ],
     ("health.check_health", "GET", "/healthz", EVERYONE),
     ("notifications.my_work", "GET", "/my-work", MEMBERS),
     ("notifications.list_notifications", "GET", "/notifications", MEMBERS),
@@ -575,6 +676,7 @@ def _setup() -> tuple[dict, dict[str, str], dict]:
     ctx.update(amendment_context(people))
     ctx.update(party_context(people))
     ctx.update(review_context(people))
+    ctx.update(framework_context(people, ctx))
     return people, secrets, ctx
 
 
@@ -625,7 +727,16 @@ DRAFT_MARKERS = {
 PARTY_MARKER = "Zqpartymarker"
 #: Endpoints that list every party or account, whatever it proposes: the register, the
 #: recommendations (every party's response), the accounts and the audit log (the accounts made).
-REGISTERS = ("parties.", "api.list_parties", "api.show_party", "procedure.", "admin.", "audit.")
+#: The framework's dashboard offers the Secretariat every party as a proponent or co-sponsor.
+REGISTERS = (
+    "parties.",
+    "api.list_parties",
+    "api.show_party",
+    "procedure.",
+    "admin.",
+    "audit.",
+    "framework.dashboard",
+)
 
 #: Addresses where a draft would show if a list, filter, count or page let it through, beyond
 #: the matrix's own rows (which are all visited too).
