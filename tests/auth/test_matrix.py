@@ -518,6 +518,59 @@ MATRIX: list[tuple[str, str, Url, frozenset[str]]] = [
         SECRETARIAT,
     ),
     ("api.show_document", "GET", lambda ctx: f"/api/v1/documents/{ctx['document_id']}", MEMBERS),
+    # The meeting pack (anyone: a visitor's holds the public documents only), the report
+    # (members read, the Secretariat writes) and compilations issued as meeting documents.
+    ("review.meeting_pack", "GET", lambda ctx: f"/meetings/{ctx['meeting_id']}/pack.pdf", EVERYONE),
+    ("review.show_report", "GET", lambda ctx: f"/meetings/{ctx['meeting_id']}/report", MEMBERS),
+    (
+        "review.save_report",
+        "POST",
+        lambda ctx: f"/meetings/{ctx['meeting_id']}/report",
+        SECRETARIAT,
+    ),
+    (
+        "review.adopt_report",
+        "POST",
+        lambda ctx: f"/meetings/{ctx['meeting_id']}/report/adopt",
+        SECRETARIAT,
+    ),
+    (
+        "review.add_corrigendum",
+        "POST",
+        lambda ctx: f"/meetings/{ctx['meeting_id']}/report/corrigenda",
+        SECRETARIAT,
+    ),
+    (
+        "review.issue_compilation",
+        "POST",
+        lambda ctx: f"/meetings/{ctx['meeting_id']}/compilation",
+        SECRETARIAT,
+    ),
+    # No report yet: a member reads a 404, which the matrix counts as denied.
+    (
+        "api.show_report",
+        "GET",
+        lambda ctx: f"/api/v1/meetings/{ctx['meeting_id']}/report",
+        frozenset(),
+    ),
+    (
+        "api.write_report",
+        "PUT",
+        lambda ctx: f"/api/v1/meetings/{ctx['meeting_id']}/report",
+        SECRETARIAT,
+    ),
+    (
+        "api.adopt_report",
+        "POST",
+        lambda ctx: f"/api/v1/meetings/{ctx['meeting_id']}/report/adopt",
+        SECRETARIAT,
+    ),
+    (
+        "api.add_corrigendum",
+        "POST",
+        lambda ctx: f"/api/v1/meetings/{ctx['meeting_id']}/report/corrigenda",
+        SECRETARIAT,
+    ),
     # The Four-step Framework (rkc/review/framework*.py): members read, the Secretariat writes,
     # delegates, observers and the Secretariat comment on a component.
     ("framework.dashboard", "GET", "/meetings/framework/", MEMBERS),

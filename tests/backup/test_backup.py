@@ -55,6 +55,7 @@ from ..interchange import bombs
 from ..parties.fixtures import party_context
 from ..review.fixtures import PDF_BYTES, review_context
 from ..review.framework_fixtures import framework_context
+from ..review.report_fixtures import report_context
 
 SYSTEM = Actor(None, "test-setup", "system")
 
@@ -133,6 +134,7 @@ def populate(app: Flask) -> dict[str, int]:
         procedure_ops.record_response(recommendation, party("AUT"), "acceptance", date(2026, 3, 1))
     db.session.commit()
     ids.update(framework_context(people, ids))  # the Four-step Framework's tables
+    ids.update(report_context(people, ids))  # a report, its links, a corrigendum, a citation
     client = app.test_client()
     log_in(client, "delegate-a", "not the password")  # a failed log-in is kept too
     db.session.rollback()
