@@ -182,8 +182,15 @@ def chapter_terms(chapter: OutlineNode, annex: OutlineNode | None) -> list[str]:
     return sorted(terms)
 
 
-def document_for(revision: Any, outline: Outline, works: dict[int, str]) -> dict[str, Any]:
-    """The index document of one revision row (see `_REVISION_COLUMNS`)."""
+def document_for(
+    revision: Any,
+    outline: Outline,
+    works: dict[int, str],
+    plain: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """The index document of one revision row (see `_REVISION_COLUMNS`). `plain` remembers
+    the plain text of each Markdown text already converted (a revision that changes only its
+    heading or numbering keeps its text, and many units have no text at all)."""
     own = OutlineNode(
         node_id=revision.node_id,
         key=revision.key,
@@ -196,9 +203,13 @@ def document_for(revision: Any, outline: Outline, works: dict[int, str]) -> dict
     place = place_of(outline, own)
     french = revision.language in FRENCH
     work = works.get(revision.work_id, "")
-    text = plain_text(revision.text or "")
+    source = revision.text or ""
+    text = plain.get(source) if plain is not None else None
+    if text is None:
+        text = plain_text(source)
+        if plain is not None:
+            plain[source] = text
     doc: dict[str, Any] = {
-        "doc_id": f"revision:{revision.id}",
         "doctype": "revision",
         "revision_id": revision.id,
         "node_id": revision.node_id,
@@ -243,10 +254,13 @@ def documents(
     revision_ids: Sequence[int],
     outline: Outline,
     works: dict[int, str],
+    plain: dict[str, str] | None = None,
 ) -> tuple[list[dict[str, Any]], list[int]]:
-    """Documents for these revisions, and the ids the database does not hold."""
+    """Documents for these revisions, and the ids the database does not hold (`plain`: see
+    `document_for`; pass one dict to calls made in turn to share it)."""
     docs: list[dict[str, Any]] = []
     missing: list[int] = []
+    plain = {} if plain is None else plain
     for part in chunks(sorted(set(revision_ids))):
         rows = conn.execute(
             select(*_REVISION_COLUMNS)
@@ -256,6 +270,6 @@ def documents(
         found = set()
         for row in rows:
             found.add(row.id)
-            docs.append(document_for(row, outline, works))
+            docs.append(document_for(row, outline, works, plain))
         missing += [i for i in part if i not in found]
     return docs, missing

@@ -35,17 +35,21 @@ import shutil
 import threading
 import time
 import warnings
-from collections.abc import Callable, Iterator
+import weakref
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MethodType
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, func, select
 from whoosh import index as whoosh_index
 from whoosh import writing
 from whoosh.columns import MultiColumnReader
+from whoosh.externalsort import SortingPool
 from whoosh.searching import Searcher
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from rkc.filelock import lock_exclusive
 from rkc.search import documents
@@ -55,6 +59,7 @@ from rkc.search.schema import (
     SCHEMA_VERSION,
     STATE_DOC_ID,
     build_schema,
+    spelling_analyzer,
     weighting,
 )
 
@@ -64,28 +69,61 @@ T = TypeVar("T")
 #: Documents per batch when rebuilding (and per progress-bar step).
 BATCH = 250
 
+#: Open searchers kept per process (one per search running at once; more are closed).
+IDLE_SEARCHERS = 8
+
+_SPELLING = {"spell_en": spelling_analyzer("en"), "spell_fr": spelling_analyzer("fr")}
+
 
 class _Writer(writing.SegmentWriter):
-    """Whoosh's segment writer, remembering which columns its new segment has.
+    """Whoosh's segment writer, remembering what it wrote of each document's fields, with a
+    cheaper posting pool.
 
     When it writes the postings at commit, Whoosh asks, for every posting, the length of the
-    posting's field in its document; for a field without lengths (every ID and keyword field)
-    the answer is "is there a lengths column file?", asked of the file system every time (about
-    120,000 calls for the shipped corpus). The columns are all written by then (the
-    per-document writer is closed first), so the answer cannot change and is remembered.
+    posting's field in its document: it reads the lengths column it has just written (and,
+    for a field without lengths, asks the file system whether that column exists, about
+    120,000 calls for the shipped corpus). The lengths are remembered here as they are
+    written, quantised as the column stores them, and answered from memory.
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._lengths: dict[str, dict[int, int | None]] = {}
+        perdoc = self.perdocwriter
+        start_doc, add_field = perdoc.start_doc, perdoc.add_field
+        current = [0]
+        lengths = self._lengths
+
+        def start(docnum: int) -> None:
+            current[0] = docnum
+            start_doc(docnum)
+
+        def add(fieldname: str, fieldobj: Any, value: Any, length: int) -> None:
+            if length:
+                column = lengths.get(fieldname)
+                if column is None:
+                    column = lengths[fieldname] = {}
+                quantised = length_to_byte(length)
+                column[current[0]] = byte_to_length(quantised) if quantised else None
+            add_field(fieldname, fieldobj, value, length)
+
+        perdoc.start_doc, perdoc.add_field = start, add
+        # Whoosh's posting pool estimates each posting's size in bytes as it is added (to spill
+        # sorted runs to disk past `limitmb`); a bound on the number of postings (about 200
+        # bytes each) does the same job without the arithmetic per posting.
+        pool = self.pool
+        pool.maxsize = max(10_000, pool.limit // 200)
+        pool.add = MethodType(SortingPool.add, pool)
 
     def per_document_reader(self) -> Any:
         reader = super().per_document_reader()
-        exists = reader.has_column
-        known: dict[str, bool] = {}
+        lengths = self._lengths
 
-        def has_column(fieldname: str) -> bool:
-            if fieldname not in known:
-                known[fieldname] = exists(fieldname)
-            return known[fieldname]
+        def doc_field_length(docnum: int, fieldname: str, default: int = 0) -> int | None:
+            column = lengths.get(fieldname)
+            return default if column is None else column.get(docnum)
 
-        reader.has_column = has_column
+        reader.doc_field_length = doc_field_length
         return reader
 
 
@@ -127,6 +165,8 @@ class _Caches:
 
     generation: int
     edition_docs: dict[int, frozenset[int]] = field(default_factory=dict)
+    #: The same as bit masks (bit n set: document number n), for counting intersections.
+    edition_masks: dict[int, int] = field(default_factory=dict)
     unions: dict[frozenset[int], frozenset[int]] = field(default_factory=dict)
     facet_rows: list[tuple[str, ...]] | None = None
     node_ids: list[int] | None = None
@@ -215,6 +255,10 @@ class SearchIndex:
         self._caches: _Caches | None = None
         self.membership = Membership()
         self._engine: Engine | None = None
+        #: Searchers open on the index as its files stood (`_signature`), lent one per search.
+        self._idle: list[Searcher] = []
+        self._idle_signature: tuple[tuple[str, int, int, int], ...] | None = None
+        weakref.finalize(self, _close_all, self._idle)
 
     # ------------------------------------------------------------------ locking
 
@@ -373,6 +417,8 @@ class SearchIndex:
             self._state = None
             self._caches = None
             self.membership.forget()
+            _close_all(self._idle)
+            self._idle_signature = None
 
     def catch_up(self, engine: Engine) -> Report:
         """Apply the change-log rows the index has not seen (under the write lock)."""
@@ -395,7 +441,8 @@ class SearchIndex:
                 return Report("none", through=state.applied_through)
             through = rows[-1].id
             _last, origin = self._log_bounds(conn)
-            indexed = set(_docnums(searcher.reader()))
+            docnums = _docnums(searcher.reader())
+            indexed = set(docnums)
             extra: set[int] = set()
             if any(r.subject == "all" for r in rows):
                 # Reconcile every revision id (cheap: ids only, no text unless missing).
@@ -418,8 +465,11 @@ class SearchIndex:
         try:
             for doc in docs:
                 writer.add_document(**doc)
+            # By document number: a revision's document has no unique term of its own (a
+            # term per document was a fifth of the terms a rebuild wrote). The numbers are
+            # this generation's, and nothing else writes while the lock is held.
             for revision_id in sorted(extra):
-                writer.delete_by_term("doc_id", f"revision:{revision_id}")
+                writer.delete_document(docnums[revision_id])
             writer.update_document(**_state_document(through, origin))
         except BaseException:
             writer.cancel()
@@ -484,10 +534,13 @@ class SearchIndex:
                 ix = self._open()
             writer = _Writer(ix, timeout=self.lock_timeout, delay=0.1, limitmb=128)
             written = 0
+            spelt: dict[str, set[str]] = {name: set() for name in SPELLING_FIELDS}
+            plain: dict[str, str] = {}
             try:
                 for part in documents.chunks(revision_ids, BATCH):
-                    docs, _orphans = documents.documents(conn, part, outline, works)
+                    docs, _orphans = documents.documents(conn, part, outline, works, plain)
                     for doc in docs:
+                        _new_words_only(doc, spelt)
                         writer.add_document(**doc)
                     written += len(docs)
                     if progress is not None:
@@ -510,11 +563,20 @@ class SearchIndex:
 
     @contextmanager
     def searcher(self, engine: Engine | None = None) -> Iterator[IndexView]:
-        """A searcher on the latest generation, closed afterwards, with its caches. Edition
-        membership is read through `engine` (by default the one `ensure_current` last saw)."""
+        """A searcher on the latest generation, with its caches. Edition membership is read
+        through `engine` (by default the one `ensure_current` last saw).
+
+        Opening a searcher reads the table of contents, every segment's term index and column
+        offsets: a fifth of a short search. So searchers are kept open and lent one per search
+        (one thread each), for as long as the index's files stay exactly as they were when the
+        searcher was opened: every search first compares each file's size, modification time
+        and inode with what they were (`_signature`, one `stat` per file). A new generation, a
+        rebuild or a file truncated or replaced by damage changes that, and the next search
+        opens the index afresh (and finds the damage, as before).
+        """
         engine = engine or self._engine
-        ix = self._open()
-        searcher = _guarded(lambda: ix.searcher(weighting=weighting()))
+        searcher, signature = self._lend()
+        healthy = False
         try:
             generation = searcher.reader().generation() or 0
             with self._mutex:
@@ -522,8 +584,32 @@ class SearchIndex:
                     self._caches = _Caches(generation)
                 caches = self._caches
             yield IndexView(searcher, caches, self._mutex, self.membership, engine)
+            healthy = True
         finally:
-            searcher.close()
+            self._give_back(searcher, signature, healthy)
+
+    def _lend(self) -> tuple[Searcher, tuple[tuple[str, int, int, int], ...]]:
+        try:
+            signature = _signature(self.directory)
+        except FileNotFoundError:
+            raise IndexProblem("missing") from None
+        with self._mutex:
+            if signature != self._idle_signature:
+                _close_all(self._idle)
+                self._idle_signature = signature
+            elif self._idle:
+                return self._idle.pop(), signature
+        ix = self._open()
+        return _guarded(lambda: ix.searcher(weighting=weighting())), signature
+
+    def _give_back(
+        self, searcher: Searcher, signature: tuple[tuple[str, int, int, int], ...], healthy: bool
+    ) -> None:
+        with self._mutex:
+            if healthy and signature == self._idle_signature and len(self._idle) < IDLE_SEARCHERS:
+                self._idle.append(searcher)
+                return
+        searcher.close()
 
     def stored_documents(self) -> list[dict[str, Any]]:
         """The stored fields of every revision document (for consistency checks: the whole
@@ -542,6 +628,24 @@ class SearchIndex:
 
     def size_bytes(self) -> int:
         return sum(p.stat().st_size for p in self.directory.glob("*") if p.is_file())
+
+
+def _signature(directory: Path) -> tuple[tuple[str, int, int, int], ...]:
+    """Name, size, modification time and inode of every file of the index (Whoosh's own
+    write lock aside: it comes and goes while a writer works, the files it guards do not)."""
+    found = []
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            if entry.name.endswith("WRITELOCK") or not entry.is_file():
+                continue
+            stat = entry.stat()
+            found.append((entry.name, stat.st_size, stat.st_mtime_ns, stat.st_ino))
+    return tuple(sorted(found))
+
+
+def _close_all(searchers: list[Searcher]) -> None:
+    while searchers:
+        searchers.pop().close()
 
 
 def _guarded(read: Callable[[], T]) -> T:
@@ -563,6 +667,27 @@ def _guarded(read: Callable[[], T]) -> T:
             problem = f"unreadable ({type(exc).__name__}: {exc})"
         gc.collect()
     raise IndexProblem(problem)
+
+
+#: The fields of words as written ("did you mean" reads only which words they hold).
+SPELLING_FIELDS = ("spell_en", "spell_fr")
+
+
+def _new_words_only(doc: dict[str, Any], spelt: dict[str, set[str]]) -> None:
+    """Keep in `doc`'s spelling field only the words no earlier document of this rebuild had.
+
+    "Did you mean" asks which words the field holds (`terms_within`), never how many
+    documents hold them, so each word is written once instead of once per document that has
+    it: a rebuild writes about a fifth of the postings it wrote for these fields.
+    """
+    for name, seen in spelt.items():
+        value = doc.get(name)
+        if not value:
+            continue
+        analyzer = _SPELLING[name]
+        words = {text for text, _pos in analyzer.words(value)} - seen
+        seen |= words
+        doc[name] = " ".join(sorted(words))
 
 
 def _state_document(through: int, origin: str) -> dict[str, Any]:
@@ -615,6 +740,15 @@ class IndexView:
                 self._caches.edition_docs[edition_id] = cached
         return cached
 
+    def edition_mask(self, edition_id: int) -> int:
+        """`edition_docs` as a bit mask (see `bitmask`), remembered like it."""
+        cached = self._caches.edition_masks.get(edition_id)
+        if cached is None:
+            cached = bitmask(self.edition_docs(edition_id))
+            with self._mutex:
+                self._caches.edition_masks[edition_id] = cached
+        return cached
+
     def editions_docs(self, edition_ids: list[int]) -> frozenset[int]:
         """Document numbers of the revisions any of these editions holds (remembered)."""
         key = frozenset(edition_ids)
@@ -651,6 +785,19 @@ class IndexView:
             with self._mutex:
                 self._caches.node_ids = ids
         return ids
+
+
+def bitmask(docnums: Iterable[int]) -> int:
+    """An int whose bit n is set for each document number n: the size of a set's
+    intersection with another is then `(a & b).bit_count()`, a few machine words per 64
+    documents (the edition facet counts the matches in each of up to 100 editions)."""
+    bits = bytearray()
+    for docnum in docnums:
+        byte = docnum >> 3
+        if byte >= len(bits):
+            bits.extend(bytes(byte + 1 - len(bits)))
+        bits[byte] |= 1 << (docnum & 7)
+    return int.from_bytes(bits, "little")
 
 
 def _docnums(reader: Any) -> dict[int, int]:

@@ -10,12 +10,13 @@ become a module if one grows further.
    in force on that day (`rkc.convention.queries.in_force_on`), and by default the edition in
    force today. An edition the reader may not read (a working draft, for the public) is
    treated exactly like one that does not exist.
-3. **Match and filter**: the query's matches are intersected with the documents of the scope's
-   editions (a term query on the `editions` field, remembered per index generation), then with
-   the facet filters. Dates never reach Whoosh: no DATETIME ranges.
+3. **Match and filter**: the query's matcher is walked once (`_scored`) and its matches kept
+   if the scope's editions hold them (document numbers from the editions' manifests,
+   remembered per index generation), scored only there, then filtered by facet. Dates never
+   reach Whoosh: no DATETIME ranges.
 4. **Facets** count, for each facet, the matches that pass every *other* filter, so a reader
    sees what choosing another value would give; the edition facet counts matches in each
-   edition the reader may search.
+   edition the reader may search (bit masks per edition, `index.bitmask`).
 5. **Order and page**: by relevance (BM25F, headings weighted) or by document order in the
    edition searched; then highlights and labels for the page's hits only.
 
@@ -41,13 +42,14 @@ from markupsafe import Markup, escape
 from sqlalchemy import func, select
 from whoosh import highlight, qparser
 from whoosh import query as wq
+from whoosh.searching import Searcher
 
 from rkc.convention import queries as text_store
 from rkc.convention.kinds import KIND_LABELS, STRUCTURAL_KINDS
 from rkc.convention.models import Edition, EditionEntry, EditionStatus, Node, Revision
 from rkc.convention.queries import ENTERED
 from rkc.extensions import db
-from rkc.search.index import IndexView, SearchIndex
+from rkc.search.index import IndexView, SearchIndex, bitmask
 from rkc.search.schema import (
     FACET_FIELDS,
     FIELD_BOOSTS,
@@ -547,7 +549,21 @@ def _parse(
     parsed = _bound_wildcards(index_view, parsed, hints)
     if parsed is wq.NullQuery:
         hints.append("Nothing searchable was left in your search.")
+    _lazy_unions(parsed)
     return parsed
+
+
+def _lazy_unions(query: wq.Query) -> None:
+    """Have every OR (a word looked up in four fields is one) match as a tree of unions.
+
+    On an index under 5,000 documents Whoosh otherwise reads every posting of an OR into an
+    array, scoring each as it goes; the tree scores a document only when asked, and
+    `_scored` asks only for the documents of the editions searched.
+    """
+    if isinstance(query, wq.Or):
+        query.matcher_type = wq.Or.DEFAULT_MATCHER
+    for child in query.children():
+        _lazy_unions(child)
 
 
 def _bound_wildcards(index_view: IndexView, parsed: wq.Query, hints: list[str]) -> wq.Query:
@@ -679,9 +695,7 @@ def _run(
         matched = visible_docs
     elif request.sort == "relevance" and not isinstance(parsed, wq.Every):
         # Matched and scored in one pass: the ranking reads these scores (`_order`).
-        results = searcher.search(parsed, limit=None, filter=visible_docs)
-        scores = {docnum: score for score, docnum in results.top_n}
-        matched = set(scores)
+        scores, matched = _scored(searcher, parsed, scope_docs, visible_docs)
     else:
         matched = set(searcher.docs_for_query(parsed)) & visible_docs
     rows = view.facet_rows()
@@ -702,11 +716,38 @@ def _run(
                 counts[name][values[i]] += 1
         elif len(fails) == 1:
             counts[FACET_FIELDS[fails[0]]][values[fails[0]]] += 1
-    passing = set(passing_facets)
+    passing = bitmask(passing_facets)
     edition_counts = {
-        v.edition.id: len(passing & view.edition_docs(v.edition.id)) for v in scope.visible
+        v.edition.id: (passing & view.edition_mask(v.edition.id)).bit_count() for v in scope.visible
     }
     return _Outcome(final, len(final), counts, edition_counts, scores)
+
+
+def _scored(
+    searcher: Searcher, parsed: wq.Query, scope_docs: set[int], visible_docs: set[int]
+) -> tuple[dict[int, float], set[int]]:
+    """The relevance of every match in the editions searched, and every match in the
+    editions the reader may see (for the edition facet).
+
+    One walk of the query's matcher, scoring only the matches the ranking reads: Whoosh's
+    collector scores every match, keeps them in a heap and sorts them all, for a ranking
+    that `_order` does anyway.
+    """
+    scores: dict[int, float] = {}
+    matched: set[int] = set()
+    context = searcher.context()
+    for leaf, offset in searcher.leaf_searchers():
+        matcher = parsed.matcher(leaf, context)
+        while matcher.is_active():
+            docnum = offset + matcher.id()
+            if docnum in visible_docs:
+                if docnum in scope_docs:
+                    scores[docnum] = matcher.score()
+                else:
+                    matched.add(docnum)
+            matcher.next()
+    matched.update(scores)
+    return scores, matched
 
 
 def _page_bounds(request: SearchRequest, total: int, hints: list[str]) -> tuple[int, int]:
