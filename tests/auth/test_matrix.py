@@ -429,6 +429,154 @@ MATRIX: list[tuple[str, str, Url, frozenset[str]]] = [
         lambda ctx: f"/api/v1/amendments/{ctx['tabled_id']}/comments/{ctx['comment_id']}/resolve",
         frozenset({"delegate_a", "delegate_b", "secretariat"}),
     ),
+    # The discussion, co-sponsorship and languages of an amendment through the API.
+    (
+        "api.list_comments",
+        "GET",
+        lambda ctx: f"/api/v1/amendments/{ctx['tabled_id']}/comments",
+        MEMBERS,
+    ),
+    (
+        "api.list_positions",
+        "GET",
+        lambda ctx: f"/api/v1/amendments/{ctx['tabled_id']}/positions",
+        MEMBERS,
+    ),
+    (
+        "api.request_sponsorship",
+        "POST",
+        lambda ctx: f"/api/v1/amendments/{ctx['tabled_id']}/sponsors",
+        frozenset({"delegate_b"}),
+    ),
+    (
+        "api.answer_sponsorship",
+        "POST",
+        lambda ctx: f"/api/v1/amendments/{ctx['tabled_id']}/sponsors/CAN",
+        frozenset({"delegate_a"}),
+    ),
+    (
+        "api.write_language",
+        "PUT",
+        lambda ctx: f"/api/v1/amendments/{ctx['tabled_id']}/languages/en",
+        SECRETARIAT,
+    ),
+    (
+        "api.check_language",
+        "POST",
+        lambda ctx: f"/api/v1/amendments/{ctx['tabled_id']}/languages/en/check",
+        SECRETARIAT,
+    ),
+    # Editions, the merge queue and merges through the API: the Secretariat alone.
+    ("api.open_draft", "POST", "/api/v1/works/rkc/editions/2006/drafts", SECRETARIAT),
+    ("api.freeze_preflight", "GET", "/api/v1/works/rkc/editions/review-draft/freeze", SECRETARIAT),
+    ("api.freeze_edition", "POST", "/api/v1/works/rkc/editions/review-draft/freeze", SECRETARIAT),
+    ("api.reopen_edition", "POST", "/api/v1/works/rkc/editions/matrix/reopen", SECRETARIAT),
+    ("api.record_in_force", "POST", "/api/v1/works/rkc/editions/matrix/in-force", SECRETARIAT),
+    (
+        "api.merge_queue",
+        "GET",
+        "/api/v1/works/rkc/editions/review-draft/merge-queue",
+        SECRETARIAT,
+    ),
+    ("api.merge_amendments", "POST", "/api/v1/works/rkc/editions/review-draft/merges", SECRETARIAT),
+    (
+        "api.write_compromise",
+        "POST",
+        "/api/v1/works/rkc/editions/review-draft/compromises",
+        SECRETARIAT,
+    ),
+    # Recommendations and a party's events through the API: public reads, the Secretariat writes.
+    ("api.list_recommendations", "GET", "/api/v1/recommendations", EVERYONE),
+    (
+        "api.show_recommendation",
+        "GET",
+        lambda ctx: f"/api/v1/recommendations/{ctx['rec_id']}",
+        EVERYONE,
+    ),
+    ("api.create_recommendation", "POST", "/api/v1/recommendations", SECRETARIAT),
+    (
+        "api.record_response",
+        "POST",
+        lambda ctx: f"/api/v1/recommendations/{ctx['rec_id']}/responses",
+        SECRETARIAT,
+    ),
+    (
+        "api.apply_recommendation",
+        "POST",
+        lambda ctx: f"/api/v1/recommendations/{ctx['rec_id']}/apply",
+        SECRETARIAT,
+    ),
+    (
+        "api.party_events",
+        "GET",
+        lambda ctx: f"/api/v1/parties/{ctx['party_ident']}/events",
+        EVERYONE,
+    ),
+    (
+        "api.record_instrument",
+        "POST",
+        lambda ctx: f"/api/v1/parties/{ctx['party_ident']}/instruments",
+        SECRETARIAT,
+    ),
+    (
+        "api.record_acceptance",
+        "POST",
+        lambda ctx: f"/api/v1/parties/{ctx['party_ident']}/acceptances",
+        SECRETARIAT,
+    ),
+    (
+        "api.record_reservation",
+        "POST",
+        lambda ctx: f"/api/v1/parties/{ctx['party_ident']}/reservations",
+        SECRETARIAT,
+    ),
+    (
+        "api.record_extension",
+        "POST",
+        lambda ctx: f"/api/v1/parties/{ctx['party_ident']}/extensions",
+        SECRETARIAT,
+    ),
+    (
+        "api.record_denunciation",
+        "POST",
+        lambda ctx: f"/api/v1/parties/{ctx['party_ident']}/denunciations",
+        SECRETARIAT,
+    ),
+    (
+        "api.retract_event",
+        "POST",
+        lambda ctx: f"/api/v1/parties/{ctx['party_ident']}/events/{ctx['party_event_id']}/retract",
+        SECRETARIAT,
+    ),
+    (
+        "api.withdraw_reservation",
+        "POST",
+        lambda ctx: (
+            f"/api/v1/parties/{ctx['party_ident']}/reservations/{ctx['reservation_id']}/withdraw"
+        ),
+        SECRETARIAT,
+    ),
+    (
+        "api.retract_reservation",
+        "POST",
+        lambda ctx: (
+            f"/api/v1/parties/{ctx['party_ident']}/reservations/{ctx['reservation_id']}/retract"
+        ),
+        SECRETARIAT,
+    ),
+    # The meeting's status and agenda order through the API.
+    (
+        "api.set_meeting_status",
+        "POST",
+        lambda ctx: f"/api/v1/meetings/{ctx['meeting_id']}/status",
+        SECRETARIAT,
+    ),
+    (
+        "api.move_agenda_item",
+        "POST",
+        lambda ctx: f"/api/v1/meetings/{ctx['meeting_id']}/agenda/{ctx['item_id']}/move",
+        SECRETARIAT,
+    ),
     ("interchange.export_text", "GET", "/w/rkc/export.akn?edition=2006&node=ga/3", EVERYONE),
     (
         "interchange.export_text",
