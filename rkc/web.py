@@ -31,8 +31,8 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_login import current_user
-from flask_wtf.csrf import CSRFError, CSRFProtect
-from markupsafe import Markup
+from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
+from markupsafe import Markup, escape
 from sqlalchemy import text
 from sqlalchemy.exc import (
     DBAPIError,
@@ -46,7 +46,7 @@ from werkzeug.routing import IntegerConverter, Map
 
 from rkc.clock import today
 from rkc.convention.kinds import KIND_CSS, KIND_LABELS, KIND_LABELS_BY_LANGUAGE
-from rkc.convention.languages import LANGUAGE_COOKIE
+from rkc.convention.languages import LANGUAGE_COOKIE, UnknownLanguage, parse_languages
 from rkc.database import MAX_ID
 from rkc.text.markdown import render as render_markdown
 
@@ -140,6 +140,8 @@ def init_web(app: Flask) -> None:
         Action=Action,
         KIND_LABELS=KIND_LABELS,
         KIND_CSS=KIND_CSS,
+        site_head=site_head,
+        site_header=site_header,
         kind_label=lambda kind, language="en": KIND_LABELS_BY_LANGUAGE.get(
             language, KIND_LABELS
         ).get(kind, kind.replace("_", " ").title()),
@@ -548,6 +550,82 @@ def shared_fragment(scope: str, parts: tuple[object, ...], render: Callable[[], 
     html = str(render())
     cache.put(key, html, "text/html")  # type: ignore[arg-type]
     return Markup(html)  # noqa: S704 (a rendered, autoescaped template)
+
+
+def site_head() -> Markup:
+    """The links in every page's <head> (icon, style sheets, feed), for base.html: the same for
+    every visitor, drawn once per release, interface language and script root."""
+
+    def render() -> str:
+        return render_template("_partials/site_head.html")
+
+    if not has_request_context():
+        return Markup(render())  # noqa: S704 (a rendered, autoescaped template)
+    return shared_fragment(fragment_scope(), ("site head",), render)
+
+
+#: The personal bits of the site header, drawn as these slots into its shared fragment and
+#: filled for each request (`site_header`). Filled with escaped text, which holds no "<": a
+#: value can never pass for a slot.
+HEADER_SLOTS = {
+    name: Markup(f"<!--rkc:{name}-->")  # noqa: S704 (constant names)
+    for name in ("name", "party", "csrf", "next")
+}
+_HEADER_SLOT = re.compile(r"<!--rkc:(name|party|csrf|next)-->")
+
+
+def site_header() -> Markup:
+    """The skip link and the site header (templates/_partials/site_header.html), for base.html.
+
+    Every page draws it, for members too, so it is a shared fragment: drawn once per release,
+    interface language and script root (`fragment_scope`), per kind of visitor (anonymous,
+    or signed in with a role, active or not, with or without a party: all that the
+    navigation's permission checks look at) and per `?lang=` kept in its links. The member's
+    name and party, the session's CSRF token and this page's address (the language switch
+    comes back to it) are slots, filled here for this request only.
+    """
+    user = current_user
+    signed_in = bool(getattr(user, "is_authenticated", False))
+
+    def render() -> str:
+        return render_template("_partials/site_header.html", slot=HEADER_SLOTS)
+
+    if not has_request_context():  # no visitor and no page: the slots stay empty
+        return Markup(_HEADER_SLOT.sub("", render()))  # noqa: S704 (a rendered template)
+    who: tuple[object, ...] = (
+        (user.role.value, bool(user.is_active), user.party_id is not None)
+        if signed_in
+        else (ANONYMOUS,)
+    )
+    parts = ("site header", signed_in, *who, _kept_language())
+    html = shared_fragment(fragment_scope(), parts, render)
+
+    def personal(match: re.Match[str]) -> str:
+        slot = match.group(1)
+        if slot == "next":
+            value = request.full_path.rstrip("?")  # as rkc.i18n's here()
+        elif not signed_in:
+            value = ""  # the anonymous header has no other slot
+        elif slot == "csrf":
+            value = generate_csrf()
+        elif slot == "name":
+            value = user.display_name
+        else:
+            value = user.party.name if user.party is not None else ""
+        return str(escape(value))
+
+    return Markup(_HEADER_SLOT.sub(personal, html))  # noqa: S704 (escaped values into a fragment)
+
+
+def _kept_language() -> str:
+    """The `?lang=` that links to reading pages keep (rkc.convention.views._keep_language)."""
+    if "lang" not in request.args:
+        return ""
+    raw = request.args.get("lang", "")
+    try:
+        return raw if parse_languages(raw) else ""
+    except UnknownLanguage:
+        return ""
 
 
 def _validated(response: Response, key: str, private: bool) -> Response:

@@ -14,6 +14,7 @@ from typing import TypeVar
 from flask_babel import gettext
 from markupsafe import Markup
 from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload
 
 from rkc.convention.kinds import PROVISION_KINDS, STRUCTURAL_KINDS
 from rkc.convention.models import Edition, EditionEntry, EditionStatus, Node, Revision, Work
@@ -120,8 +121,9 @@ def node_by_key(key: str) -> Node | None:
 def node_for_reader(key: str, *, include_drafts: bool) -> Node | None:
     """The unit `key` as a reader may know it: without `include_drafts` (a reader who may not
     see working drafts), a unit that only a working draft holds is as unknown as a key that
-    exists nowhere, so that the answer for one cannot be told from the answer for the other."""
-    stmt = select(Node).where(Node.key == key)
+    exists nowhere, so that the answer for one cannot be told from the answer for the other.
+    Its work comes in the same query (every caller reads it next)."""
+    stmt = select(Node).options(joinedload(Node.work)).where(Node.key == key)
     if not include_drafts:
         published = (
             select(EditionEntry.node_id)
