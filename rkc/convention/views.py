@@ -1,6 +1,6 @@
 """Public reading of the Convention and its Guidelines: parse, check, call, render.
 
-Size: just over 600 lines, one route per reading page (contents, chapter, unit, history,
+Size: about 680 lines, one route per reading page (contents, chapter, unit, history,
 compare, point in time, side by side) and the parameters they share (edition, date, language);
 the compare pages are the part to move out first.
 """
@@ -25,6 +25,8 @@ from flask import (
 )
 from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from rkc.amendments import provenance
 from rkc.amendments import queries as amendment_queries
@@ -324,9 +326,8 @@ def list_editions(work_key: str):  # type: ignore[no-untyped-def]
 @draft_page
 def show_node(key: str):  # type: ignore[no-untyped-def]
     languages = reading_languages()
-    node = _node_or_404(key)
+    node, edition, day = _unit_and_edition(key)
     work = node.work
-    edition, day = _resolve_edition(work)
     in_edition = shared_data(
         ("in edition", edition.id, node.id), lambda: queries.entry_of(edition, node) is not None
     )
@@ -383,6 +384,47 @@ def show_node(key: str):  # type: ignore[no-untyped-def]
     steps = queries.history(node, readings[0].shown, include_drafts=_members())
     context.update(history=steps)
     return render_template("convention/provision.html", **context)
+
+
+def _unit_and_edition(key: str) -> tuple[Node, Edition, date | None]:
+    """`_node_or_404(key)`, then `_resolve_edition` for its work, in one query: which unit the
+    key names for this kind of reader (members see drafts' units) and which edition the request
+    asks for are remembered per version of the text store, then the unit, its work and the
+    edition are read together by id. The reader's right to the edition is checked on each
+    request; anything else (an unknown key or edition, a bad date) takes the long way, which
+    explains itself."""
+    members = _members()
+    slug = request.args.get("edition") or ""
+    on = request.args.get("on") or ""
+
+    def find() -> tuple[int, int] | None:
+        node = queries.node_for_reader(key, include_drafts=members)
+        if node is None:
+            return None
+        if slug:
+            edition = queries.edition_by_slug(node.work, slug)
+        else:
+            try:
+                when = date.fromisoformat(on) if on else today()
+            except ValueError:
+                return None
+            edition = queries.in_force_on(node.work, when)
+        return (node.id, edition.id) if edition is not None else None
+
+    if g.get("reading_version") is not None:  # else nothing to remember it for
+        ids = shared_data(("unit and edition", key, members, slug, on, today()), find)
+        if ids is not None:
+            row = db.session.execute(
+                select(Node, Edition)
+                .options(joinedload(Node.work))
+                .join(Edition, Edition.work_id == Node.work_id)
+                .where(Node.id == ids[0], Edition.id == ids[1])
+            ).first()
+            if row is not None and _visible(row.Edition):
+                return row.Node, row.Edition, _parse_day(on)
+    node = _node_or_404(key)
+    edition, day = _resolve_edition(node.work)
+    return node, edition, day
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import event
+
 from rkc.convention import operations as ops
 from rkc.convention import queries
 from rkc.extensions import db
@@ -103,3 +105,34 @@ def test_members_pending_amendments_are_their_own_inside_a_shared_fragment(small
     assert tokens(first)
     assert tokens(second)
     assert not tokens(first) & tokens(second)
+
+
+def test_a_members_chapter_page_reads_the_unit_its_work_and_edition_in_one_query(small_app):
+    """Which unit and edition a page names is remembered per version of the text store; the
+    rows themselves are read again on each request (their rights checked), in one query."""
+    create_people()
+    member = small_app.test_client()
+    log_in(member, "observer")
+    _get(member, "/n/ga/3")  # remembers which unit and edition the page shows
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append(" ".join(statement.split()))
+
+    with small_app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        html = _get(member, "/n/ga/3")
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert "Observer" in html
+    # The member (and their session's epoch), the text store's version, and the page's rows.
+    assert len(statements) == 3, statements
+    assert "FROM user_account" in statements[0]
+    assert "max(search_change.id)" in statements[1]
+    assert all(
+        f"FROM {table}" in statements[2] or f"JOIN {table}" in statements[2]
+        for table in ("node", "work", "edition")
+    )
