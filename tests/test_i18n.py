@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gettext
 import io
+import os
 import re
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -284,8 +285,14 @@ def _code_messages() -> dict[str | tuple[str, ...], list[str]]:
     with open(ROOT / "babel.cfg") as cfg:
         method_map, options_map = parse_mapping_cfg(cfg)
     found: dict[str | tuple[str, ...], list[str]] = {}
+    # As `pybabel extract --ignore-dirs=".*"`: only hidden directories are skipped (babel's own
+    # default also skips those starting with "_", which would leave out templates/_partials).
     for filename, _line, message, _comments, _context in extract_from_dir(
-        str(ROOT), method_map, options_map, keywords=KEYWORDS
+        str(ROOT),
+        method_map,
+        options_map,
+        keywords=KEYWORDS,
+        directory_filter=lambda path: not os.path.basename(path).startswith("."),
     ):
         key = message if isinstance(message, str) else tuple(message)
         found.setdefault(key, []).append(filename)
