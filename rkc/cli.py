@@ -108,6 +108,7 @@ def _seed_bodies() -> None:
 
 def _create_demo() -> None:
     from rkc.demo import create_demo_accounts, create_demo_amendments
+    from rkc.review.demo import create_demo_review
 
     accounts = create_demo_accounts()
     db.session.commit()
@@ -116,6 +117,11 @@ def _create_demo() -> None:
     if amendments:
         states = ", ".join(f"{n} {status.replace('_', ' ')}" for status, n in amendments.items())
         click.echo(f"demonstration amendments: {states}")
+    review = create_demo_review()
+    db.session.commit()
+    if review:
+        made = ", ".join(f"{n} {kind}" for kind, n in review.items())
+        click.echo(f"demonstration review register: {made}")
     if not accounts:
         click.echo("demo accounts exist already")
         return
