@@ -72,7 +72,7 @@ def _fail(message: str) -> None:
     default=None,
     help="Corpus directory (default: the configured CORPUS_DIR).",
 )
-@click.option("--demo", is_flag=True, help="Also create one demonstration account per role.")
+@click.option("--demo", is_flag=True, help="Also create demonstration accounts and data.")
 @with_appcontext
 def init_command(corpus_dir: str | None, demo: bool) -> None:
     """Create or upgrade the database schema and load the corpus into an empty store."""
