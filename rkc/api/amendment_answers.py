@@ -18,6 +18,7 @@ from rkc.amendments.models import (
     AmendmentPosition,
 )
 from rkc.api.texts import _timestamp
+from rkc.review import citations
 from rkc.text.diff import word_diff
 
 
@@ -141,6 +142,18 @@ def amendment_detail(amendment: Amendment) -> dict[str, Any]:
             "checked_at": _timestamp(v.checked_at) if v.checked_at else None,
         }
         for v in languages.versions_of(amendment).values()
+    ]
+    payload["meetings"] = [
+        {
+            "meeting": c.meeting.id,
+            "meeting_title": c.meeting.title,
+            "agenda_item": c.item.id if c.item else None,
+            "agenda_number": c.item_number or None,
+            "status": c.status.value,
+            "decided": c.decided,
+            "at": _timestamp(c.at),
+        }
+        for c in citations.of_amendment(amendment)
     ]
     payload["transitions"] = [
         {

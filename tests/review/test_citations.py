@@ -167,6 +167,12 @@ def test_the_api_cites_a_meeting_and_refuses_another_meetings_item(small_app, ct
     row = db.session.scalar(select(AmendmentCitation))
     assert (row.meeting_id, row.agenda_item_id) == (ctx["meeting_id"], ctx["item_id"])
     assert row.transition.to_status is AmendmentStatus.UNDER_DISCUSSION
+    # The amendment's answer says where it was discussed.
+    cited = done.get_json()["meetings"]
+    assert [(c["meeting"], c["agenda_item"], c["status"], c["decided"]) for c in cited] == [
+        (ctx["meeting_id"], ctx["item_id"], "under_discussion", False)
+    ]
+    assert cited[0]["agenda_number"]
 
 
 def test_a_member_who_may_not_decide_cites_nothing(small_app, ctx):

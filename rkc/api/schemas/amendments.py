@@ -145,9 +145,23 @@ class LanguageVersion(Out):
     checked_at: Timestamp | None
 
 
+class Citation(Out):
+    """A status change that cites a meeting (and its agenda item): where the amendment was
+    discussed (tabled, under discussion) or decided (every other status)."""
+
+    meeting: Id
+    meeting_title: str
+    agenda_item: Id | None
+    agenda_number: str | None = Field(description="As the agenda shows it now: III, III.b")
+    status: AmendmentStatus
+    decided: bool
+    at: Timestamp
+
+
 class AmendmentDetail(AmendmentOut):
     language: Lang = Field(description="The language it was proposed in")
     languages: list[LanguageVersion] = Field(description="A version per language, English first")
+    meetings: list[Citation] = Field(description="The meetings its status changes cite")
     versions: list[Version]
     transitions: list[Transition]
     comments: list[CommentOut]
