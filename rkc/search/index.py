@@ -1,6 +1,6 @@
 """The index on disk: open it, check it, catch it up from the change log, rebuild it.
 
-Size: about 700 lines, kept whole: opening, checking, catching up and rebuilding share the
+Size: about 840 lines, kept whole: opening, checking, catching up and rebuilding share the
 lock, the watermark and the schema version below; the checks of a damaged index are the part
 to move out first.
 
