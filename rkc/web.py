@@ -1,8 +1,9 @@
 """The web layer shared by every area: template helpers, error pages, security headers.
 
-Size: just over 600 lines since the site header became a shared fragment (issue 17): the
-reading pages' cache and the header's cache share the release key and the per-process LRU;
-the site header (`site_header` and its slots) is the part to move out first.
+Size: just over 600 lines since the site header became a shared fragment (issue 17): it is
+drawn through the same `shared_fragment` / `fragment_scope` as the reading pages' fragments;
+the header and <head> fragments (`site_head`, `site_header` and its slots) are the part to move
+out first.
 """
 
 from __future__ import annotations
