@@ -24,6 +24,7 @@ from rkc.extensions import db
 
 from ..helpers import create_people, user
 from ..interchange.helpers import compiled_amendments
+from ..properties import examples
 from ..review.fixtures import review_context
 from ..review.framework_fixtures import framework_context
 
@@ -168,10 +169,10 @@ def _operation(app, label: str):  # type: ignore[no-untyped-def]
     return next(op.ok() for op in schema.get_all_operations() if op.ok().label == label)
 
 
-def _run(strategy, *, examples: int, excluded=()):  # type: ignore[no-untyped-def]
+def _run(strategy, *, count: int, excluded=()):  # type: ignore[no-untyped-def]
     @given(case=strategy)
     @settings(
-        max_examples=examples,
+        max_examples=count,
         deadline=None,
         database=None,
         phases=[Phase.explicit, Phase.generate],
@@ -186,7 +187,7 @@ def _run(strategy, *, examples: int, excluded=()):  # type: ignore[no-untyped-de
 @pytest.mark.parametrize("label", PUBLIC + list(MEMBERS))
 def test_every_response_matches_the_document(site, label):  # type: ignore[no-untyped-def]
     """Anonymously: published data answers; member operations answer 401, writing nothing."""
-    _run(_operation(site, label).as_strategy(), examples=40)
+    _run(_operation(site, label).as_strategy(), count=examples(25))
 
 
 def _members_world(people) -> dict[str, int | str]:  # type: ignore[no-untyped-def]
@@ -238,4 +239,4 @@ def test_member_operations_with_a_real_token(small_app, label):  # type: ignore[
     # A write refuses much that the schema cannot express (text unchanged, a number taken,
     # a status that does not follow): 400 for valid-looking data is right there.
     excluded = [positive_data_acceptance] if label in WRITES else []
-    _run(st.one_of(strategies), examples=30, excluded=excluded)
+    _run(st.one_of(strategies), count=examples(20), excluded=excluded)
