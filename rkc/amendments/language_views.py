@@ -243,25 +243,15 @@ def edit_version(amendment_id: int, lang: str):  # type: ignore[no-untyped-def]
         return _page(amendment, version, form, status=400)
     me = _me()
     try:
-        if version.is_original:
-            languages.revise_original(
-                amendment,
-                version.language,
-                user=me,
-                expected_seq=form.expected_seq.data,
-                text=form.text.data,
-                title=form.title.data,
-            )
-        else:
-            languages.write_translation(
-                amendment,
-                version.language,
-                user=me,
-                expected_seq=form.expected_seq.data,
-                text=form.text.data,
-                title=form.title.data,
-                note=form.note.data or "",
-            )
+        languages.save_version(
+            amendment,
+            version,
+            user=me,
+            expected_seq=form.expected_seq.data,
+            text=form.text.data,
+            title=form.title.data,
+            note=form.note.data or "",
+        )
     except languages.StaleTranslationError as exc:
         db.session.rollback()
         now = db.session.get(AmendmentVersion, exc.version.id)

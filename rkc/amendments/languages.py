@@ -483,6 +483,39 @@ def revise_original(
     return version
 
 
+def save_version(
+    amendment: Amendment,
+    version: AmendmentVersion,
+    *,
+    user: User,
+    expected_seq: int | None,
+    text: str | None = None,
+    title: str | None = None,
+    note: str = "",
+) -> AmendmentVersion:
+    """Save an edit of one language version, whichever it is: an original is revised by its
+    proposer (`revise_original`), a translation is written by the Secretariat
+    (`write_translation`). The form and the API both come through here."""
+    if version.is_original:
+        return revise_original(
+            amendment,
+            version.language,
+            user=user,
+            expected_seq=expected_seq,
+            text=text,
+            title=title,
+        )
+    return write_translation(
+        amendment,
+        version.language,
+        user=user,
+        expected_seq=expected_seq,
+        text=text,
+        title=title,
+        note=note,
+    )
+
+
 def _outdate_translations(amendment: Amendment, original: AmendmentVersion) -> None:
     for other in versions_of(amendment).values():
         if other.id == original.id or other.status is TranslationStatus.TO_TRANSLATE:

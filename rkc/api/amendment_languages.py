@@ -65,25 +65,15 @@ def write_language(amendment_id: int, lang: str):  # type: ignore[no-untyped-def
     body = spec.body(s.LanguageWrite, example='{"expected_seq": 1, "text": "..."}')
     version = _language_version(amendment, lang)
     try:
-        if version.is_original:
-            languages.revise_original(
-                amendment,
-                version.language,
-                user=me,
-                expected_seq=body.expected_seq,
-                text=body.text,
-                title=body.title,
-            )
-        else:
-            languages.write_translation(
-                amendment,
-                version.language,
-                user=me,
-                expected_seq=body.expected_seq,
-                text=body.text,
-                title=body.title,
-                note=body.note or "",
-            )
+        languages.save_version(
+            amendment,
+            version,
+            user=me,
+            expected_seq=body.expected_seq,
+            text=body.text,
+            title=body.title,
+            note=body.note or "",
+        )
     except AmendmentError as error:
         return problem(error)
     return fresh_detail(amendment_id)

@@ -79,6 +79,26 @@ def export(snap: Snapshot) -> bytes:
 
 
 def _front_matter(document, snap: Snapshot) -> None:  # type: ignore[no-untyped-def]
+    extract = None
+    if snap.scope is not None:
+        extract = heading_text(TreeNode(snap.scope), snap.language)
+    front_matter(document, snap, extract=extract)
+    if not snap.is_authentic:
+        from rkc.interchange.akn import UNOFFICIAL_IN
+
+        notice = document.add_paragraph(style="Intense Quote")
+        run = notice.add_run(UNOFFICIAL if snap.language == "en" else UNOFFICIAL_IN[snap.language])
+        run.bold = True
+
+
+def front_matter(  # type: ignore[no-untyped-def]
+    document, snap: Snapshot, *, extract: str | None = None, more: tuple[str, ...] = ()
+) -> None:
+    """The document's properties, its title and subtitle and one line of the edition's facts.
+
+    Shared by the single-language export and the side-by-side one (which names its
+    languages in `more`).
+    """
     edition = snap.edition
     properties = document.core_properties
     properties.title = snap.work.short_title
@@ -92,15 +112,10 @@ def _front_matter(document, snap: Snapshot) -> None:  # type: ignore[no-untyped-
         facts.append(f"adopted on {edition.adopted_on:%-d %B %Y}")
     if edition.in_force_from:
         facts.append(f"in force from {edition.in_force_from:%-d %B %Y}")
-    if snap.scope is not None:
-        facts.append(f"extract: {heading_text(TreeNode(snap.scope), snap.language)}")
+    if extract:
+        facts.append(f"extract: {extract}")
+    facts.extend(more)
     document.add_paragraph("; ".join(facts) + ".")
-    if not snap.is_authentic:
-        from rkc.interchange.akn import UNOFFICIAL_IN
-
-        notice = document.add_paragraph(style="Intense Quote")
-        run = notice.add_run(UNOFFICIAL if snap.language == "en" else UNOFFICIAL_IN[snap.language])
-        run.bold = True
 
 
 def _unit(document, node: TreeNode, level: int, language: str = "en") -> None:  # type: ignore[no-untyped-def]

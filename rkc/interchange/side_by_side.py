@@ -30,7 +30,6 @@ from rkc.convention import queries
 from rkc.convention.kinds import PROVISION_KINDS
 from rkc.convention.languages import DEFAULT, LANGUAGES, UnknownLanguage, parse_languages
 from rkc.convention.models import Edition, Node
-from rkc.convention.queries import STATE_LABELS
 from rkc.interchange import blocks as md
 from rkc.interchange import docx_export, pdf
 from rkc.interchange.akn import UNOFFICIAL_IN
@@ -181,25 +180,13 @@ def docx_bytes(pair: Pairing) -> bytes:
 
 
 def _docx_front_matter(document, pair: Pairing) -> None:  # type: ignore[no-untyped-def]
-    first = pair.first
-    edition = first.edition
-    properties = document.core_properties
-    properties.title = first.work.short_title
-    properties.subject = edition.title
-    properties.author = "rkc"
-    properties.language = docx_export.WORD_LANGUAGES.get(first.language, first.language)
-    document.add_paragraph(first.work.short_title, style="Title")
-    document.add_paragraph(edition.title, style="Subtitle")
-    facts = [STATE_LABELS.get(edition.status.value, edition.status.value.replace("_", " "))]
-    if edition.adopted_on:
-        facts.append(f"adopted on {edition.adopted_on:%-d %B %Y}")
-    if edition.in_force_from:
-        facts.append(f"in force from {edition.in_force_from:%-d %B %Y}")
     scopes = [label for label in map(_scope_label, pair.snaps) if label]
-    if scopes:
-        facts.append("extract: " + " | ".join(dict.fromkeys(scopes)))
-    facts.append("side by side: " + " | ".join(LANGUAGES[c] for c in pair.languages))
-    document.add_paragraph("; ".join(facts) + ".")
+    docx_export.front_matter(
+        document,
+        pair.first,
+        extract=" | ".join(dict.fromkeys(scopes)) or None,
+        more=("side by side: " + " | ".join(LANGUAGES[c] for c in pair.languages),),
+    )
 
 
 def _docx_cell(cell, node: TreeNode | None, language: str, base: int) -> None:  # type: ignore[no-untyped-def]
