@@ -72,8 +72,9 @@ from rkc.convention.models import Edition, Node, Revision, Work, utcnow
 from rkc.database import as_id
 from rkc.extensions import db
 from rkc.interchange.compilation import FORMATS, compilation_file
-from rkc.review import citations
+from rkc.review import citations, framework_queries
 from rkc.review import queries as review_queries
+from rkc.review.framework_models import OUTCOME_LABELS, STATE_LABELS, STEP_LABELS, part_label
 from rkc.text.diff import redline_html, word_diff
 from rkc.text.merge import rebase, suggest
 from rkc.web import NotFoundHere, attachment, transactional
@@ -550,6 +551,12 @@ def _amendment_page(
             errors=errors or {},
             statuses=list(AmendmentStatus),
             cited=citations.of_amendment(amendment),
+            # The framework components it is a potential draft text of (Step 4).
+            framework_places=framework_queries.drafted_for(amendment, current_user),
+            step_labels=STEP_LABELS,
+            outcome_labels=OUTCOME_LABELS,
+            state_labels=STATE_LABELS,
+            part_label=part_label,
             **context,
         ),
         status,

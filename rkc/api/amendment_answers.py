@@ -19,6 +19,7 @@ from rkc.amendments.models import (
 )
 from rkc.api.texts import _timestamp
 from rkc.review import citations
+from rkc.review import framework_queries as framework
 from rkc.text.diff import word_diff
 
 
@@ -106,6 +107,29 @@ def amendment_json(change: queries.Change) -> dict[str, Any]:
     }
 
 
+def framework_place(amendment: Amendment) -> dict[str, Any] | None:
+    """The framework component the amendment is a potential draft text of (an active one
+    first, then the first linked), its proposal and concept; None if none or if the reader
+    may not read the framework."""
+    components = framework.drafted_for(amendment, current_user)
+    if not components:
+        return None
+    c = components[0]
+    return {
+        "concept": c.concept.code,
+        "concept_name": c.concept.name,
+        "proposal": c.proposal_id,
+        "proponent": c.proposal.proponent,
+        "component": c.id,
+        "component_title": c.title,
+        "state": c.state.value,
+        "step": c.step,
+        "outcome": c.outcome.value if c.outcome else None,
+        "rkc_part": c.rkc_part,
+        "other_components": [other.id for other in components[1:]],
+    }
+
+
 def amendment_detail(amendment: Amendment) -> dict[str, Any]:
     """An amendment with its versions, status changes, comments and what the reader may do."""
     page = queries.amendment_page(amendment, current_user)
@@ -155,6 +179,7 @@ def amendment_detail(amendment: Amendment) -> dict[str, Any]:
         }
         for c in citations.of_amendment(amendment)
     ]
+    payload["framework"] = framework_place(amendment)
     payload["transitions"] = [
         {
             "from": t.from_status.value if t.from_status else None,

@@ -1,4 +1,4 @@
-"""JSON API of the Four-step Framework: concepts, proposals and components.
+"""JSON API of the Four-step Framework: concepts, proposals, components and the Step 3 criteria.
 
 Members read (a token or a session); the Secretariat writes, with a token of the write scope;
 delegates, observers and the Secretariat comment on a component while its consultation is
@@ -19,6 +19,7 @@ from rkc.amendments.models import Amendment
 from rkc.api import spec
 from rkc.api.schemas import framework as s
 from rkc.api.spec import operation, refuse
+from rkc.api.texts import _timestamp
 from rkc.auth.permissions import Action, can
 from rkc.auth.session import api_writer
 from rkc.extensions import db
@@ -26,7 +27,7 @@ from rkc.parties.models import Party
 from rkc.review import framework as fw
 from rkc.review import framework_queries as fq
 from rkc.review import queries as review_queries
-from rkc.review.framework_models import Component, ComponentDraft, Proposal
+from rkc.review.framework_models import Component, Proposal
 
 #: Operation fields -> the request body member that carries them.
 FIELDS = {"meeting_id": "meeting", "amendment_id": "amendment", "concept_id": "concept"}
@@ -38,6 +39,7 @@ def register(bp: Blueprint) -> None:
         bp,
         list_concepts,
         create_concept,
+        list_criteria,
         list_proposals,
         create_proposal,
         show_proposal,
@@ -95,13 +97,43 @@ def _component_json(c: Component) -> dict[str, Any]:
         "consultation_closes": c.consultation_closes.isoformat() if c.consultation_closes else None,
         "predecessors": [p.id for p in fq.predecessors(c)],
         "successors": [n.id for n in fq.successors(c)],
-        "drafts": list(
-            db.session.scalars(
-                select(ComponentDraft.amendment_id)
-                .where(ComponentDraft.component_id == c.id)
-                .order_by(ComponentDraft.amendment_id)
-            )
-        ),
+        # As the component's page: only the draft texts the reader may read.
+        "drafts": [a.id for a in fq.drafts(c, current_user)],
+    }
+
+
+def _component_detail(c: Component) -> dict[str, Any]:
+    """A component with its evaluation per criterion, its splits and merges and its moves."""
+    return {
+        **_component_json(c),
+        "evaluations": [
+            {
+                "criterion": e.criterion_id,
+                "text": e.criterion.text,
+                "active": e.criterion.active,
+                "met": e.met,
+                "note": e.note,
+            }
+            for e in fq.evaluations(c)
+        ],
+        "history": [
+            {
+                "kind": link.kind.value,
+                "predecessor": link.predecessor_id,
+                "successor": link.successor_id,
+                "at": _timestamp(link.recorded_at),
+            }
+            for link in fq.links(c)
+        ],
+        "moves": [
+            {
+                "from_step": m.from_step,
+                "to_step": m.to_step,
+                "reason": m.reason,
+                "at": _timestamp(m.moved_at),
+            }
+            for m in fq.step_moves(c)
+        ],
     }
 
 
@@ -162,16 +194,29 @@ def show_proposal(proposal_id: int):  # type: ignore[no-untyped-def]
     return _proposal_json(_proposal(proposal_id))
 
 
+@operation("/framework/criteria", responses={200: s.Criteria}, auth="member", etag=False)
+def list_criteria():  # type: ignore[no-untyped-def]
+    """The criteria Step 3 weighs components against, as the Secretariat keeps them: the
+    active ones, and the retired ones past evaluations still name (`active` false)."""
+    return {
+        "criteria": [
+            {"id": c.id, "position": c.position, "text": c.text, "active": c.active}
+            for c in fq.criteria(include_retired=True)
+        ]
+    }
+
+
 @operation(
     "/components/<id:component_id>",
-    responses={200: s.ComponentOut},
+    responses={200: s.ComponentDetail},
     auth="member",
     errors=[404],
     etag=False,
 )
 def show_component(component_id: int):  # type: ignore[no-untyped-def]
-    """A component: its step, outcome, evaluation, drafts, consultation and history."""
-    return _component_json(_component(component_id))
+    """A component: its step, outcome, evaluation per criterion, drafts, consultation, its
+    splits and merges and its moves from step to step."""
+    return _component_detail(_component(component_id))
 
 
 @operation(

@@ -107,6 +107,22 @@ def predecessors(component: Component) -> list[Component]:
     )
 
 
+def links(component: Component) -> list[ComponentLink]:
+    """The splits and merges the component took part in, on either side, oldest first."""
+    return list(
+        db.session.scalars(
+            select(ComponentLink)
+            .where(
+                (ComponentLink.predecessor_id == component.id)
+                | (ComponentLink.successor_id == component.id)
+            )
+            .order_by(
+                ComponentLink.recorded_at, ComponentLink.predecessor_id, ComponentLink.successor_id
+            )
+        )
+    )
+
+
 def step_moves(component: Component) -> list[StepMove]:
     return list(
         db.session.scalars(
@@ -123,6 +139,26 @@ def drafts(component: Component, reader: Any) -> list[Any]:
         .order_by(ComponentDraft.amendment_id)
     )
     return [d.amendment for d in found if can(reader, Action.READ_AMENDMENT, d.amendment)]
+
+
+def drafted_for(amendment: Any, reader: Any) -> list[Component]:
+    """The components that took `amendment` as a potential draft text (Step 4): active ones
+    first, then in the order they were linked. Empty for a reader who may not read the
+    framework (its pages and API are for members)."""
+    if not can(reader, Action.READ_MEETINGS):
+        return []
+    return list(
+        db.session.scalars(
+            select(Component)
+            .join(ComponentDraft, ComponentDraft.component_id == Component.id)
+            .where(ComponentDraft.amendment_id == amendment.id)
+            .order_by(
+                (Component.state != ComponentState.ACTIVE),
+                ComponentDraft.linked_at,
+                Component.id,
+            )
+        )
+    )
 
 
 def comments(component: Component) -> list[ComponentComment]:

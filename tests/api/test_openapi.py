@@ -92,6 +92,7 @@ MEMBERS = {
     # the consultation is open, the Secretariat writes (a delegate's token: 403).
     "GET /concepts": {},
     "POST /concepts": {},
+    "GET /framework/criteria": {},
     "GET /proposals": {},
     "POST /proposals": {},
     "GET /proposals/{proposal_id}": {"proposal_id": "proposal"},

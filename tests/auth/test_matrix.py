@@ -776,6 +776,7 @@ MATRIX: list[tuple[str, str, Url, frozenset[str]]] = [
     ),
     ("api.list_concepts", "GET", "/api/v1/concepts", MEMBERS),
     ("api.create_concept", "POST", "/api/v1/concepts", SECRETARIAT),
+    ("api.list_criteria", "GET", "/api/v1/framework/criteria", MEMBERS),
     ("api.list_proposals", "GET", "/api/v1/proposals", MEMBERS),
     ("api.create_proposal", "POST", "/api/v1/proposals", SECRETARIAT),
     (

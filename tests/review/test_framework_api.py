@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from rkc import clock
+from rkc.amendments.models import Amendment
 from rkc.audit import Actor, acting_as
 from rkc.auth import operations as auth_ops
 from rkc.extensions import db
@@ -21,14 +22,16 @@ from rkc.review.framework_models import (
     Proposal,
     StepMove,
 )
+from rkc.review.models import Meeting
 
 from ..helpers import create_people, user
 from .fixtures import review_context
-from .framework_fixtures import framework_context, rkc_amendment
+from .framework_fixtures import framework_context, rkc_amendment, step_four
 
 OPERATIONS = {
     "GET /concepts": "list_concepts",
     "POST /concepts": "create_concept",
+    "GET /framework/criteria": "list_criteria",
     "GET /proposals": "list_proposals",
     "POST /proposals": "create_proposal",
     "GET /proposals/{proposal_id}": "show_proposal",
@@ -78,7 +81,7 @@ def test_the_openapi_document_describes_every_framework_operation(small_app):  #
         f"{method.upper()} {path}": op["operationId"]
         for path, item in document["paths"].items()
         for method, op in item.items()
-        if path.startswith(("/concepts", "/proposals", "/components"))
+        if path.startswith(("/concepts", "/proposals", "/components", "/framework"))
     }
     assert found == OPERATIONS
     step = document["paths"]["/components/{component_id}/step"]["post"]
@@ -313,3 +316,131 @@ def test_split_and_merge_through_the_api(small_app, world):  # type: ignore[no-u
     assert sorted(merged["predecessors"]) == [a, b]
     again = client.post(f"{url}/step", json={"step": 2}, headers=secretariat)
     assert "split" in _refused(again, "component")
+
+
+# --------------------------------------------------------------------------- criteria, one component
+
+
+def test_members_read_the_criteria_the_secretariat_keeps(small_app, world):  # type: ignore[no-untyped-def]
+    client = small_app.test_client()
+    assert client.get("/api/v1/framework/criteria").status_code == 401
+    db.session.rollback()
+    with acting_as(Actor(None, "t", "system")):
+        added = fw.add_criterion("Measurable benefit for trade")
+        retired = fw.add_criterion("Agreed by every party")
+        fw.retire_criterion(retired)
+    db.session.commit()
+    ids = (world["criterion_id"], added.id, retired.id)
+    for role in ("delegate_a", "observer", "secretariat", "admin"):
+        response = client.get("/api/v1/framework/criteria", headers=world["headers"][role])
+        assert response.status_code == 200
+        criteria = response.get_json()["criteria"]
+        assert [(c["id"], c["text"], c["active"]) for c in criteria] == [
+            (ids[0], "Consistent with the Convention's principles", True),
+            (ids[1], "Measurable benefit for trade", True),
+            (ids[2], "Agreed by every party", False),
+        ]
+        assert [c["position"] for c in criteria] == sorted(c["position"] for c in criteria)
+
+
+def test_one_component_with_its_evaluation_history_and_drafts(small_app, world):  # type: ignore[no-untyped-def]
+    client = small_app.test_client()
+    observer = world["headers"]["observer"]
+    url = f"/api/v1/components/{world['component_id']}"
+    assert client.get(url).status_code == 401
+    shown = client.get(url, headers=observer).get_json()
+    assert (shown["id"], shown["concept"], shown["step"], shown["outcome"]) == (
+        world["component_id"],
+        "AEO",
+        4,
+        "rkc",
+    )
+    assert shown["evaluations"] == [
+        {
+            "criterion": world["criterion_id"],
+            "text": "Consistent with the Convention's principles",
+            "active": True,
+            "met": True,
+            "note": "",
+        }
+    ]
+    assert [(m["from_step"], m["to_step"]) for m in shown["moves"]] == [(1, 2), (2, 3), (3, 4)]
+    assert shown["history"] == []
+    assert shown["drafts"] == [world["framework_amendment_id"]]
+    # The split one: its history names both successors; a successor names where it came from.
+    split = client.get(f"/api/v1/components/{world['split_id']}", headers=observer).get_json()
+    assert split["state"] == "split"
+    assert [(h["kind"], h["predecessor"]) for h in split["history"]] == [
+        ("split", world["split_id"]),
+        ("split", world["split_id"]),
+    ]
+    assert world["successor_id"] in [h["successor"] for h in split["history"]]
+    part = client.get(f"/api/v1/components/{world['successor_id']}", headers=observer).get_json()
+    assert [(h["kind"], h["predecessor"], h["successor"]) for h in part["history"]] == [
+        ("split", world["split_id"], world["successor_id"])
+    ]
+    assert (part["evaluations"], part["moves"], part["drafts"]) == ([], [], [])
+    # A retired criterion stays on the evaluation that used it.
+    db.session.rollback()
+    with acting_as(Actor(None, "t", "system")):
+        fw.retire_criterion(fw.active_criteria()[0])
+    db.session.commit()
+    again = client.get(url, headers=observer).get_json()
+    assert [(e["criterion"], e["active"]) for e in again["evaluations"]] == [
+        (world["criterion_id"], False)
+    ]
+    assert client.get("/api/v1/components/99999", headers=observer).status_code == 404
+
+
+def test_an_amendments_answer_carries_its_framework_place(small_app, world):  # type: ignore[no-untyped-def]
+    client = small_app.test_client()
+    delegate = world["headers"]["delegate_a"]
+    amendment_id = world["framework_amendment_id"]
+    answer = client.get(f"/api/v1/amendments/{amendment_id}", headers=delegate).get_json()
+    db.session.rollback()
+    proponent = db.session.get(Component, world["component_id"]).proposal.proponent
+    assert answer["framework"] == {
+        "concept": "AEO",
+        "concept_name": "Authorised operators",
+        "proposal": world["proposal_id"],
+        "proponent": proponent,
+        "component": world["component_id"],
+        "component_title": "Define an authorised operator",
+        "state": "active",
+        "step": 4,
+        "outcome": "rkc",
+        "rkc_part": "general",
+        "other_components": [],
+    }
+    # An amendment no component took: null.
+    db.session.rollback()
+    with acting_as(Actor(None, "t", "system")):
+        other = rkc_amendment(world["people"], " Not a draft text.")
+    db.session.commit()
+    unlinked = client.get(f"/api/v1/amendments/{other.id}", headers=delegate).get_json()
+    assert "framework" in unlinked
+    assert unlinked["framework"] is None
+    # Its component split: the link stays with the retired component, which the answer names.
+    db.session.rollback()
+    with acting_as(Actor(None, "t", "system")):
+        fw.split_component(db.session.get(Component, world["component_id"]), ["One", "Two"])
+    db.session.commit()
+    answer = client.get(f"/api/v1/amendments/{amendment_id}", headers=delegate).get_json()
+    assert (answer["framework"]["component"], answer["framework"]["state"]) == (
+        world["component_id"],
+        "split",
+    )
+    # An active component takes it too: the answer names that one, and the retired one after.
+    db.session.rollback()
+    with acting_as(Actor(None, "t", "system")):
+        later = db.session.get(Component, world["successor_id"])
+        step_four(later, db.session.get(Meeting, world["meeting_id"]))
+        fw.link_draft(later, db.session.get(Amendment, amendment_id))
+    db.session.commit()
+    place = client.get(f"/api/v1/amendments/{amendment_id}", headers=delegate).get_json()
+    assert (place["framework"]["component"], place["framework"]["state"]) == (
+        world["successor_id"],
+        "active",
+    )
+    assert place["framework"]["component_title"] == "Simplified declarations"
+    assert place["framework"]["other_components"] == [world["component_id"]]

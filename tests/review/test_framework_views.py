@@ -12,14 +12,16 @@ from docx import Document as WordDocument
 from sqlalchemy import func, select
 
 from rkc import clock
+from rkc.amendments.models import Amendment
 from rkc.audit import Actor, acting_as
 from rkc.extensions import db
 from rkc.review import framework as fw
 from rkc.review.framework_models import Component, ComponentComment, Concept, StepMove
+from rkc.review.models import Meeting
 
 from ..helpers import create_people, csrf_token, log_in
 from .fixtures import review_context
-from .framework_fixtures import framework_context
+from .framework_fixtures import framework_context, rkc_amendment, step_four
 
 
 @pytest.fixture
@@ -194,3 +196,88 @@ def test_a_comment_after_the_window_is_refused_and_not_stored(small_app, world):
     assert response.status_code == 400
     assert "the consultation is not open; it closed on" in response.get_data(as_text=True)
     assert _count(ComponentComment) == before
+
+
+# --------------------------------------------------------------------------- the amendment page
+
+
+def _framework_section(html: str) -> str:
+    start = html.index('<section aria-labelledby="framework-heading"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_a_draft_texts_page_shows_its_place_in_the_framework(small_app, world):  # type: ignore[no-untyped-def]
+    client = _client(small_app, world["people"], "observer")
+    page = client.get(f"/amendments/{world['framework_amendment_id']}")
+    assert page.status_code == 200
+    section = _framework_section(page.get_data(as_text=True))
+    assert "Four-step Framework" in section
+    concept = f'href="/meetings/framework/concepts/{world["concept_id"]}">AEO: Authorised operators'
+    assert concept in section
+    proposal = (
+        f'href="/meetings/framework/proposals/{world["proposal_id"]}">'
+        "Recognise authorised operators in the General Annex</a>"
+    )
+    assert proposal in section
+    proponent = db.session.get(Component, world["component_id"]).proposal.proponent
+    assert proponent
+    assert f"<td>{proponent}</td>" in section
+    component = (
+        f'href="/meetings/framework/components/{world["component_id"]}">'
+        f"{world['component_id']}. Define an authorised operator</a>"
+    )
+    assert component in section
+    assert "<td>Step 4: drafting</td>" in section
+    assert "<td>The Convention (General Annex)</td>" in section
+    french = client.get(
+        f"/amendments/{world['framework_amendment_id']}", headers={"Accept-Language": "fr"}
+    ).get_data(as_text=True)
+    assert "Cadre en quatre étapes" in _framework_section(french)
+    assert "Étape 4" in _framework_section(french)
+
+
+def test_an_amendment_no_component_took_shows_no_framework_place(small_app, world):  # type: ignore[no-untyped-def]
+    with acting_as(Actor(None, "t", "system")):
+        other = rkc_amendment(world["people"], " Not a draft text.", concept="AEO")
+    db.session.commit()
+    client = _client(small_app, world["people"], "delegate_b")
+    html = client.get(f"/amendments/{other.id}").get_data(as_text=True)
+    assert "framework-heading" not in html
+    assert "/meetings/framework/components/" not in html
+    # The linked one, on the same client, does show it: the check above is not vacuous.
+    linked = client.get(f"/amendments/{world['framework_amendment_id']}").get_data(as_text=True)
+    assert "framework-heading" in linked
+
+
+def test_a_draft_text_of_several_components_lists_each_active_first(small_app, world):  # type: ignore[no-untyped-def]
+    amendment_id = world["framework_amendment_id"]
+    with acting_as(Actor(None, "t", "system")):
+        amendment = db.session.get(Amendment, amendment_id)
+        later = db.session.get(Component, world["successor_id"])
+        later.title = "<em>Simplified</em> declarations"
+        step_four(later, db.session.get(Meeting, world["meeting_id"]))
+        fw.link_draft(later, amendment)
+    db.session.commit()
+    client = _client(small_app, world["people"], "delegate_a")
+
+    def rows() -> list[str]:
+        html = client.get(f"/amendments/{amendment_id}").get_data(as_text=True)
+        return _framework_section(html).split('<tr class="framework-component"')[1:]
+
+    # Both active: in the order they took it.
+    first, second = rows()
+    assert f'id="component-{world["component_id"]}"' in first
+    assert f'id="component-{world["successor_id"]}"' in second
+    # Escaped: the title's markup shows as text.
+    assert "&lt;em&gt;Simplified&lt;/em&gt; declarations</a>" in second
+    assert "<em>Simplified" not in second
+    # The first is split: the link stays with it, retired, after the active one.
+    db.session.rollback()
+    with acting_as(Actor(None, "t", "system")):
+        fw.split_component(db.session.get(Component, world["component_id"]), ["One", "Two"])
+    db.session.commit()
+    first, second = rows()
+    assert f'id="component-{world["successor_id"]}"' in first
+    assert "(Split)" not in first
+    assert f'id="component-{world["component_id"]}"' in second
+    assert "(Split)" in second

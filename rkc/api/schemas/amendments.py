@@ -16,6 +16,7 @@ from rkc.amendments.models import (
 )
 from rkc.api.schemas.texts import Segment
 from rkc.api.spec import Body, DraftName, Finding, Id, Key, Lang, Out, Query, Text, Timestamp
+from rkc.review.framework_models import ComponentState, Outcome
 
 # --------------------------------------------------------------------------- answers
 
@@ -158,10 +159,32 @@ class Citation(Out):
     at: Timestamp
 
 
+class FrameworkPlace(Out):
+    """Where a potential draft text (Step 4) stands in the Four-step Framework: the
+    component that took it, its proposal and concept."""
+
+    concept: str = Field(description="The concept's code")
+    concept_name: str
+    proposal: Id
+    proponent: str = Field(description="The proposing party's name, or the organisation's")
+    component: Id
+    component_title: str
+    state: ComponentState
+    step: int = Field(ge=1, le=4)
+    outcome: Outcome | None = Field(description="Step 2: null until assessed")
+    rkc_part: str = Field(description="For the outcome rkc: body, general or specific_a..k")
+    other_components: list[Id] = Field(
+        description="Other components that took it as a draft text as well"
+    )
+
+
 class AmendmentDetail(AmendmentOut):
     language: Lang = Field(description="The language it was proposed in")
     languages: list[LanguageVersion] = Field(description="A version per language, English first")
     meetings: list[Citation] = Field(description="The meetings its status changes cite")
+    framework: FrameworkPlace | None = Field(
+        description="The framework component it is a potential draft text of; null if none"
+    )
     versions: list[Version]
     transitions: list[Transition]
     comments: list[CommentOut]

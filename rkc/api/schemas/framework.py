@@ -7,8 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from rkc.api.spec import NO_NUL, Body, DateText, Day, Id, Out
-from rkc.review.framework_models import ComponentState, Outcome
+from rkc.api.spec import NO_NUL, Body, DateText, Day, Id, Out, Timestamp
+from rkc.review.framework_models import ComponentState, LinkKind, Outcome
 
 Title = Annotated[str, StringConstraints(max_length=500, pattern=NO_NUL)]
 Reason = Annotated[str, StringConstraints(max_length=5000, pattern=NO_NUL)]
@@ -63,6 +63,47 @@ class ComponentOut(Out):
 
 class Components(Out):
     components: list[ComponentOut]
+
+
+class CriterionOut(Out):
+    id: Id
+    position: int
+    text: str
+    active: bool = Field(description="False once retired: past evaluations keep it")
+
+
+class Criteria(Out):
+    criteria: list[CriterionOut]
+
+
+class EvaluationOut(Out):
+    criterion: Id
+    text: str = Field(description="The criterion's wording")
+    active: bool = Field(description="Whether the criterion is still on the list")
+    met: bool
+    note: str
+
+
+class LinkOut(Out):
+    """A split or a merge that made this component, or that it went into."""
+
+    kind: LinkKind
+    predecessor: Id
+    successor: Id
+    at: Timestamp
+
+
+class StepMoveOut(Out):
+    from_step: int = Field(ge=1, le=4)
+    to_step: int = Field(ge=1, le=4)
+    reason: str
+    at: Timestamp
+
+
+class ComponentDetail(ComponentOut):
+    evaluations: list[EvaluationOut] = Field(description="Step 3: each criterion met or not")
+    history: list[LinkOut] = Field(description="The splits and merges it took part in")
+    moves: list[StepMoveOut] = Field(description="Its moves from step to step")
 
 
 class ProposalOut(Out):
