@@ -22,6 +22,8 @@ from rkc.i18n import long_date
 from rkc.procedure import operations as procedure_ops
 from rkc.procedure import queries as procedure_queries
 from rkc.procedure.models import STATUS_LABELS
+from rkc.review import queries as review_queries
+from rkc.review.models import LANGUAGE_NAMES
 from rkc.web import NotFoundHere, transactional
 
 bp = Blueprint("editions", __name__)
@@ -231,21 +233,35 @@ def _credits(comparison: queries.Comparison) -> dict[str, list[provenance.Credit
 
 @bp.get("/feeds/editions.atom")
 def editions_feed():  # type: ignore[no-untyped-def]
-    """An Atom feed of published editions, newest first (the public never sees drafts)."""
+    """An Atom feed of published editions and of registered public documents, newest first.
+
+    The public never sees drafts, nor a document of any level above public: the documents
+    are those an anonymous visitor may read (`rkc.review.queries.readable_levels`), whoever
+    fetches the feed.
+    """
     editions = queries.published_editions_newest_first(limit=50)
+    public = review_queries.public_documents_newest_first(limit=50)
+    moments = [_utc(e.frozen_at or e.created_at) for e in editions]
+    moments += [_utc(d.created_at) for d in public]
     entries = [(e, _rfc3339(e.frozen_at or e.created_at)) for e in editions]
-    updated = entries[0][1] if entries else _rfc3339(utcnow())
+    documents = [(d, _rfc3339(d.created_at)) for d in public]
+    updated = _rfc3339(max(moments) if moments else utcnow())
     body = render_template(
         "editions/feed.atom.xml",
         entries=entries,
+        documents=documents,
+        language_names=LANGUAGE_NAMES,
         updated=updated,
         base=current_app.config["PUBLIC_URL"],
     )
     return Response(body, mimetype="application/atom+xml")
 
 
+def _utc(moment: datetime) -> datetime:
+    """SQLite hands timestamps back without an offset (they are UTC)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
 def _rfc3339(moment: datetime) -> str:
-    """Atom wants an offset; SQLite hands timestamps back without one (they are UTC)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.isoformat(timespec="seconds")
+    """Atom wants an offset."""
+    return _utc(moment).isoformat(timespec="seconds")

@@ -18,6 +18,8 @@ from rkc.clock import today
 from rkc.convention.languages import DEFAULT, LANGUAGE_COOKIE, UnknownLanguage, parse_languages
 from rkc.convention.models import Edition
 from rkc.extensions import db
+from rkc.review.models import LANGUAGE_NAMES, LEVEL_LABELS
+from rkc.review.queries import DocumentSearch, search_documents
 from rkc.search import search_index
 from rkc.search.forms import parse_search
 from rkc.search.index import IndexBusy, IndexProblem
@@ -159,6 +161,13 @@ def search_text():  # type: ignore[no-untyped-def]
         remembered = None
     results = run_search(request.args, remembered[0] if remembered else DEFAULT)
     args = request.args
+    # Registered documents come from the database, not the index (docs/search.md, "Registered
+    # documents"), among the levels the reader may read; listed with the first page only.
+    documents = (
+        search_documents(results.request.q, current_user)
+        if results.page == 1
+        else DocumentSearch([], 0)
+    )
     hidden = [
         (name, value)
         for name in ("work", "edition", "annex", "chapter", "kind", "language", "lang", "sort")
@@ -168,6 +177,9 @@ def search_text():  # type: ignore[no-untyped-def]
     return render_template(
         "search/results.html",
         results=results,
+        documents=documents,
+        level_labels=LEVEL_LABELS,
+        language_names=LANGUAGE_NAMES,
         q=results.request.q,
         hits=[(hit, hit_url(hit)) for hit in results.hits],
         facets=_facet_boxes(results, args),
