@@ -49,7 +49,7 @@ def _meeting(meeting_id: int) -> Meeting:
     return meeting
 
 
-def _document_json(d: Document) -> dict[str, Any]:
+def document_json(d: Document) -> dict[str, Any]:
     return {
         "id": d.id,
         "symbol": d.symbol,
@@ -118,7 +118,7 @@ def show_meeting(meeting_id: int):  # type: ignore[no-untyped-def]
     return {
         **_meeting_json(meeting),
         "agenda": _agenda_json(meeting),
-        "documents": [_document_json(d) for d in queries.documents_of(meeting, current_user)],
+        "documents": [document_json(d) for d in queries.documents_of(meeting, current_user)],
     }
 
 
@@ -147,7 +147,7 @@ def show_document(document_id: int):  # type: ignore[no-untyped-def]
     document = queries.document(document_id)
     if document is None or not can(current_user, Action.READ_DOCUMENT, document):
         abort(404, description=f"There is no document {document_id}.")
-    return _document_json(document)
+    return document_json(document)
 
 
 # --------------------------------------------------------------------------- writes

@@ -20,7 +20,6 @@ import hashlib
 import io
 import subprocess
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +28,10 @@ from markupsafe import Markup
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 
-from rkc.auth.permissions import Action, can
 from rkc.interchange import derived
 from rkc.interchange.pdf import STYLESHEET, to_pdf
 from rkc.review import queries
-from rkc.review.models import LEVEL_LABELS, Document, DocumentLevel, Meeting
+from rkc.review.models import LEVEL_LABELS, Document, Meeting
 from rkc.review.operations import DOCX, PDF
 from rkc.review.printing import agenda_pdf
 
@@ -41,18 +39,6 @@ from rkc.review.printing import agenda_pdf
 PACK_VERSION = "1"
 #: Seconds LibreOffice may take to convert one document.
 DEFAULT_CONVERT_SECONDS = 120
-
-
-@dataclass(frozen=True)
-class _Probe:
-    level: DocumentLevel
-
-
-def reader_levels(reader: Any) -> tuple[str, ...]:
-    """The distribution levels `reader` may read, lowest first."""
-    return tuple(
-        level.value for level in DocumentLevel if can(reader, Action.READ_DOCUMENT, _Probe(level))
-    )
 
 
 def pack_documents(meeting: Meeting, reader: Any) -> list[Document]:
@@ -81,7 +67,7 @@ def pack_key(meeting: Meeting, levels: tuple[str, ...], documents: list[Document
 
 def recipe(meeting: Meeting, reader: Any) -> derived.Recipe:
     """How to make the pack `reader` may have, and the key it is kept under."""
-    levels = reader_levels(reader)
+    levels = tuple(level.value for level in queries.readable_levels(reader))
     documents = pack_documents(meeting, reader)
     ids = [d.id for d in documents]
 

@@ -230,3 +230,23 @@ def test_the_feed_links_documents_through_the_public_address(small_app):
     for entry_id, (_title, link) in entries.items():
         assert entry_id.startswith("https://rkc.example.org/documents/")
         assert link.startswith("https://rkc.example.org/documents/")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_api_search_lists_exactly_the_documents_the_role_may_read(small_app, role):
+    people = create_people()
+    ctx = review_context()
+    ids = {level: _register(ctx["meeting_id"], marker, level) for level, marker in MARKERS.items()}
+    client = _client(small_app, people, role)
+    expected = {ids[level] for level, readers in READERS.items() if role in readers}
+    answer = client.get("/api/v1/search", query_string={"q": "Zq"})
+    assert answer.status_code == 200
+    documents = answer.get_json()["documents"]
+    assert {item["id"] for item in documents["items"]} == expected
+    assert documents["total"] == len(expected)
+    for item in documents["items"]:
+        assert item["level"] in {level for level, readers in READERS.items() if role in readers}
+        assert item["file_url"] == f"/documents/{item['id']}/file"
+    # The second page of hits repeats no documents (they are listed with the first).
+    later = client.get("/api/v1/search", query_string={"q": "Zq", "page": 2}).get_json()
+    assert later["documents"] == {"total": 0, "items": []}

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
 
+from rkc.api.schemas.review import DocumentOut
 from rkc.api.spec import NO_NUL, DateText, Day, Key, Lang, LangParameter, Out, Query, Timestamp
 from rkc.convention.models import EditionStatus
 
@@ -285,6 +286,14 @@ class SearchEdition(Out):
     state: str
 
 
+class SearchDocuments(Out):
+    """Registered documents whose symbol, title or body hold the words, among those the
+    reader's distribution level allows (listed with the first page of hits only)."""
+
+    total: int
+    items: list[DocumentOut]
+
+
 class SearchOut(Out):
     q: str
     query: str
@@ -301,6 +310,7 @@ class SearchOut(Out):
     any_words: bool
     facets: dict[str, list[FacetValue]]
     hits: list[Hit]
+    documents: SearchDocuments
 
 
 #: The OpenAPI document itself: described as an object.
