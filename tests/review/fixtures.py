@@ -70,3 +70,14 @@ def review_context(_people: dict | None = None) -> dict:
         "document_id": document.id,
         "body_id": meeting.body_id,
     }
+
+
+#: The roles the distribution tests read as, and for each level the roles that read it (the
+#: rule rkc.auth.permissions applies to documents, written out for the tests).
+ROLES = ("anonymous", "delegate_a", "observer", "secretariat", "admin")
+READERS = {
+    "public": set(ROLES),
+    "parties_and_observers": set(ROLES) - {"anonymous"},
+    "parties": {"delegate_a", "secretariat"},
+    "secretariat": {"secretariat"},
+}

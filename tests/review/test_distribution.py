@@ -12,16 +12,8 @@ from rkc.review import operations as ops
 from rkc.review import queries
 
 from ..helpers import create_people, log_in, user
-from .fixtures import PDF_BYTES, body, review_context
+from .fixtures import PDF_BYTES, READERS, ROLES, body, review_context
 
-ROLES = ("anonymous", "delegate_a", "observer", "secretariat", "admin")
-#: level -> the roles that read it
-READERS = {
-    "public": set(ROLES),
-    "parties_and_observers": set(ROLES) - {"anonymous"},
-    "parties": {"delegate_a", "secretariat"},
-    "secretariat": {"secretariat"},
-}
 MARKERS = {level: f"Zq{level.replace('_', '')}marker" for level in READERS}
 
 

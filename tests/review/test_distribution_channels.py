@@ -19,16 +19,8 @@ from rkc.review.models import DocumentLevel
 from rkc.search import search_index
 
 from ..helpers import create_people, log_in
-from .fixtures import PDF_BYTES, body, review_context
+from .fixtures import PDF_BYTES, READERS, ROLES, body, review_context
 
-ROLES = ("anonymous", "observer", "delegate_a", "secretariat", "admin")
-#: level -> the roles that read it (the rule the page, file and API already follow)
-READERS = {
-    "public": set(ROLES),
-    "parties_and_observers": set(ROLES) - {"anonymous"},
-    "parties": {"delegate_a", "secretariat"},
-    "secretariat": {"secretariat"},
-}
 MARKERS = {level: f"Zq{level.replace('_', '')}search" for level in READERS}
 ATOM = "{http://www.w3.org/2005/Atom}"
 
