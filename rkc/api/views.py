@@ -23,8 +23,7 @@ from rkc.api import (
     texts,
 )
 from rkc.api.schemas.texts import Me, SearchOut, SearchQuery
-from rkc.review.queries import DocumentSearch, search_documents
-from rkc.search.views import search_payload
+from rkc.search.views import listed_documents, run_search, search_payload
 from rkc.web import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -72,14 +71,9 @@ def search_text():  # type: ignore[no-untyped-def]
     """Search the text: the search page's answers as JSON, with the same parameters and hits
     (rkc/search/views.py). Nothing is refused: a value that cannot be used is replaced by its
     default and explained in `hints`."""
-    payload = search_payload(request.args)
-    # Registered documents come from the database at the reader's level (docs/search.md,
-    # "Registered documents"), with the first page only, as on the search page.
-    found = (
-        search_documents(payload["q"], current_user)
-        if payload["page"] == 1
-        else DocumentSearch([], 0)
-    )
+    results = run_search(request.args)
+    payload = search_payload(results)
+    found = listed_documents(results)
     payload["documents"] = {
         "total": found.total,
         "items": [review.document_json(d) for d in found.documents],

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from rkc.auth.permissions import Action, can
 from rkc.extensions import db
@@ -152,6 +153,8 @@ def drafted_for(amendment: Any, reader: Any) -> list[Component]:
             select(Component)
             .join(ComponentDraft, ComponentDraft.component_id == Component.id)
             .where(ComponentDraft.amendment_id == amendment.id)
+            # The page and the API answer name each one's concept and proposal.
+            .options(joinedload(Component.concept), joinedload(Component.proposal))
             .order_by(
                 (Component.state != ComponentState.ACTIVE),
                 ComponentDraft.linked_at,

@@ -161,13 +161,7 @@ def search_text():  # type: ignore[no-untyped-def]
         remembered = None
     results = run_search(request.args, remembered[0] if remembered else DEFAULT)
     args = request.args
-    # Registered documents come from the database, not the index (docs/search.md, "Registered
-    # documents"), among the levels the reader may read; listed with the first page only.
-    documents = (
-        search_documents(results.request.q, current_user)
-        if results.page == 1
-        else DocumentSearch([], 0)
-    )
+    documents = listed_documents(results)
     hidden = [
         (name, value)
         for name in ("work", "edition", "annex", "chapter", "kind", "language", "lang", "sort")
@@ -198,9 +192,19 @@ def search_text():  # type: ignore[no-untyped-def]
 # --------------------------------------------------------------------------- the API
 
 
-def search_payload(args: Any) -> dict[str, Any]:
+def listed_documents(results: SearchResults) -> DocumentSearch:
+    """The registered documents a search lists beside its hits (the page and the API alike).
+
+    They come from the database, not the index (docs/search.md, "Registered documents"),
+    among the levels the reader may read, and are listed with the first page of hits only.
+    """
+    if results.page != 1:
+        return DocumentSearch([], 0)
+    return search_documents(results.request.q, current_user)
+
+
+def search_payload(results: SearchResults) -> dict[str, Any]:
     """The API's answer: the same search as the page, as JSON-ready values."""
-    results = run_search(args)
     wanted = results.request
     return {
         "q": wanted.q,
