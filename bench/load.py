@@ -483,6 +483,11 @@ def _with_marker(text_: str, marker: str, rng: random.Random) -> str:
 # --------------------------------------------------------------------------- the Secretariat
 
 
+#: How many times (0.2 s apart) an officer with nothing to do looks again once the delegates
+#: are gone, before leaving: long enough for the other officer to translate or check.
+OFFICER_IDLE_ROUNDS = 25
+
+
 class Officer(Person):
     def __init__(self, *args, member: Member, cast: Cast, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -492,20 +497,40 @@ class Officer(Person):
     def run(self) -> None:
         if not self.log_in(self.member.username):
             return
+        idle_rounds = 0
         while self.busy():
             if self.act():
                 self.done += 1
+                idle_rounds = 0
                 self.pause(0.3, 1.2)
                 continue
             with self.world.lock:
                 idle = self.world.delegates_at_work == 0
             if idle:
-                return  # nobody is left to give the Secretariat work
+                # Nobody is left to give the Secretariat work; what was agreed may still wait
+                # for the other officer's translation or check, so look again a few times.
+                idle_rounds += 1
+                if idle_rounds > OFFICER_IDLE_ROUNDS:
+                    return
             self.get("merge queue", f"/merge/{self.cast.draft_param}")
             time.sleep(0.2)
 
+    def busy(self) -> bool:
+        """Past its quota of actions (`plan.actions`), an officer stays on, within the time,
+        while agreed amendments wait: a short run ends with the merges its agreements led to
+        instead of stopping between a translation and its check."""
+        if super().busy():
+            return True
+        if time.monotonic() >= self.deadline:
+            return False
+        with self.world.lock:
+            return any(k.status == "agreed" for k in self.world.amendments.values())
+
     def act(self) -> bool:
         world, rng = self.world, self.rng
+        if self.plan.actions and self.done >= self.plan.actions:
+            # Past the quota: only finish what was agreed (translate, check, merge).
+            return self.translate_some() or self.merge()
         agreed = world.pick(rng, lambda k: k.status == "agreed")
         if agreed is not None and rng.random() < 0.5:
             return self.translate_some() or self.merge()

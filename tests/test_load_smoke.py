@@ -44,7 +44,7 @@ def test_a_short_load_keeps_every_invariant(app: Flask, tmp_path: Path) -> None:
         srv.stop()
 
     kinds = [ack.kind for ack in world.acks]
-    assert {"amendment", "status", "merge"} <= set(kinds), kinds
+    assert {"amendment", "status", "merge"} <= set(kinds), (kinds, world.outcomes)
     report = invariants.check_all(db.engine, index_dir, acks=world.acks, outcomes=world.outcomes)
     assert report.ok, "\n".join(report.lines())
     assert report.checked["merges traceable"] >= 1
