@@ -40,16 +40,13 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import MethodType
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, func, select
 from whoosh import index as whoosh_index
 from whoosh import writing
 from whoosh.columns import MultiColumnReader
-from whoosh.externalsort import SortingPool
 from whoosh.searching import Searcher
-from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from rkc.filelock import lock_exclusive
 from rkc.search import documents
@@ -62,6 +59,7 @@ from rkc.search.schema import (
     spelling_analyzer,
     weighting,
 )
+from rkc.search.writer import IndexWriter, collector_paused
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -73,58 +71,6 @@ BATCH = 250
 IDLE_SEARCHERS = 8
 
 _SPELLING = {"spell_en": spelling_analyzer("en"), "spell_fr": spelling_analyzer("fr")}
-
-
-class _Writer(writing.SegmentWriter):
-    """Whoosh's segment writer, remembering what it wrote of each document's fields, with a
-    cheaper posting pool.
-
-    When it writes the postings at commit, Whoosh asks, for every posting, the length of the
-    posting's field in its document: it reads the lengths column it has just written (and,
-    for a field without lengths, asks the file system whether that column exists, about
-    120,000 calls for the shipped corpus). The lengths are remembered here as they are
-    written, quantised as the column stores them, and answered from memory.
-    """
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._lengths: dict[str, dict[int, int | None]] = {}
-        perdoc = self.perdocwriter
-        start_doc, add_field = perdoc.start_doc, perdoc.add_field
-        current = [0]
-        lengths = self._lengths
-
-        def start(docnum: int) -> None:
-            current[0] = docnum
-            start_doc(docnum)
-
-        def add(fieldname: str, fieldobj: Any, value: Any, length: int) -> None:
-            if length:
-                column = lengths.get(fieldname)
-                if column is None:
-                    column = lengths[fieldname] = {}
-                quantised = length_to_byte(length)
-                column[current[0]] = byte_to_length(quantised) if quantised else None
-            add_field(fieldname, fieldobj, value, length)
-
-        perdoc.start_doc, perdoc.add_field = start, add
-        # Whoosh's posting pool estimates each posting's size in bytes as it is added (to spill
-        # sorted runs to disk past `limitmb`); a bound on the number of postings (about 200
-        # bytes each) does the same job without the arithmetic per posting.
-        pool = self.pool
-        pool.maxsize = max(10_000, pool.limit // 200)
-        pool.add = MethodType(SortingPool.add, pool)
-
-    def per_document_reader(self) -> Any:
-        reader = super().per_document_reader()
-        lengths = self._lengths
-
-        def doc_field_length(docnum: int, fieldname: str, default: int = 0) -> int | None:
-            column = lengths.get(fieldname)
-            return default if column is None else column.get(docnum)
-
-        reader.doc_field_length = doc_field_length
-        return reader
 
 
 class IndexBusy(RuntimeError):
@@ -461,7 +407,7 @@ class SearchIndex:
                 if wanted
                 else ([], [])
             )
-        writer = _Writer(ix, timeout=self.lock_timeout, delay=0.1)
+        writer = IndexWriter(ix, timeout=self.lock_timeout, delay=0.1)
         try:
             for doc in docs:
                 writer.add_document(**doc)
@@ -516,40 +462,42 @@ class SearchIndex:
         on_total: Callable[[int], None] | None = None,
     ) -> Report:
         started = time.perf_counter()
-        with engine.connect() as conn:
-            # The watermark is read before the data: anything logged later is applied again
-            # later, which is harmless.
-            through, origin = self._log_bounds(conn)
-            revision_ids = documents.indexed_revision_ids(conn)
-            if on_total is not None:
-                on_total(len(revision_ids))
-            outline = documents.load_outline(conn)
-            works = documents.work_keys(conn)
-            if fresh:
-                if self.directory.exists():
-                    shutil.rmtree(self.directory)
-                self.directory.mkdir(parents=True)
-                ix = whoosh_index.create_in(str(self.directory), build_schema())
-            else:
-                ix = self._open()
-            writer = _Writer(ix, timeout=self.lock_timeout, delay=0.1, limitmb=128)
-            written = 0
-            spelt: dict[str, set[str]] = {name: set() for name in SPELLING_FIELDS}
-            plain: dict[str, str] = {}
-            try:
-                for part in documents.chunks(revision_ids, BATCH):
-                    docs, _orphans = documents.documents(conn, part, outline, works, plain)
-                    for doc in docs:
-                        _new_words_only(doc, spelt)
-                        writer.add_document(**doc)
-                    written += len(docs)
-                    if progress is not None:
-                        progress(len(part))
-                writer.add_document(**_state_document(through, origin))
-            except BaseException:
-                writer.cancel()
-                raise
-        writer.commit(mergetype=writing.CLEAR)
+        with collector_paused():
+            with engine.connect() as conn:
+                # The watermark is read before the data: anything logged later is applied again
+                # later, which is harmless.
+                through, origin = self._log_bounds(conn)
+                revision_ids = documents.indexed_revision_ids(conn)
+                if on_total is not None:
+                    on_total(len(revision_ids))
+                outline = documents.load_outline(conn)
+                works = documents.work_keys(conn)
+                if fresh:
+                    if self.directory.exists():
+                        shutil.rmtree(self.directory)
+                    self.directory.mkdir(parents=True)
+                    ix = whoosh_index.create_in(str(self.directory), build_schema())
+                else:
+                    ix = self._open()
+                writer = IndexWriter(ix, timeout=self.lock_timeout, delay=0.1)
+                written = 0
+                spelt: dict[str, set[str]] = {name: set() for name in SPELLING_FIELDS}
+                lines: dict[tuple[str, str], set[str]] = {}
+                plain: dict[str, str] = {}
+                try:
+                    for part in documents.chunks(revision_ids, BATCH):
+                        docs, _orphans = documents.documents(conn, part, outline, works, plain)
+                        for doc in docs:
+                            _new_words_only(doc, spelt, lines)
+                            writer.add_document(**doc)
+                        written += len(docs)
+                        if progress is not None:
+                            progress(len(part))
+                    writer.add_document(**_state_document(through, origin))
+                except BaseException:
+                    writer.cancel()
+                    raise
+            writer.commit(mergetype=writing.CLEAR)
         self.forget()
         return Report(
             "rebuilt",
@@ -673,19 +621,28 @@ def _guarded(read: Callable[[], T]) -> T:
 SPELLING_FIELDS = ("spell_en", "spell_fr")
 
 
-def _new_words_only(doc: dict[str, Any], spelt: dict[str, set[str]]) -> None:
+def _new_words_only(
+    doc: dict[str, Any], spelt: dict[str, set[str]], lines: dict[tuple[str, str], set[str]]
+) -> None:
     """Keep in `doc`'s spelling field only the words no earlier document of this rebuild had.
 
     "Did you mean" asks which words the field holds (`terms_within`), never how many
     documents hold them, so each word is written once instead of once per document that has
-    it: a rebuild writes about a fifth of the postings it wrote for these fields.
+    it: a rebuild writes about a fifth of the postings it wrote for these fields. `lines`
+    remembers the words of each line (revisions share most of their lines).
     """
     for name, seen in spelt.items():
         value = doc.get(name)
         if not value:
             continue
         analyzer = _SPELLING[name]
-        words = {text for text, _pos in analyzer.words(value)} - seen
+        words: set[str] = set()
+        for line in value.split("\n"):
+            found = lines.get((name, line))
+            if found is None:
+                found = lines[(name, line)] = analyzer.word_set(line)
+            words |= found
+        words -= seen
         seen |= words
         doc[name] = " ".join(sorted(words))
 

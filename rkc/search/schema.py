@@ -52,6 +52,11 @@ _FORMS_LIMIT = 200_000
 _STEMMERS: dict[str, Callable[[str], str]] = {"en": porter_stem}
 
 
+#: Whoosh's `default_pattern` (what `WordAnalyzer` tokenises with) without its capturing
+#: group, so that `findall` gives whole words: the same spans, without a match object each.
+_WORDS = re.compile(r"[\w\*]+(?:\.?[\w\*]+)*")
+
+
 def _stemmer(language: str) -> Callable[[str], str]:
     found = _STEMMERS.get(language)
     if found is None:
@@ -165,20 +170,30 @@ class WordAnalyzer(analysis.Tokenizer):
         gives them, without a Token: what indexing needs (see `WordsField.index`)."""
         forms, form = self._forms(False)
         stops = self.stops
+        lowered = [raw.lower() for raw in _WORDS.findall(value)]
+        if not stops:
+            return [
+                (text if (text := forms.get(word)) is not None else form(word), pos)
+                for pos, word in enumerate(lowered)
+            ]
         found: list[tuple[str, int]] = []
         kept = None
-        for pos, match in enumerate(self.expression.finditer(value)):
-            lowered = match.group(0).lower()
-            if lowered in stops:
+        for pos, word in enumerate(lowered):
+            if word in stops:
                 continue
-            text = forms.get(lowered)
+            text = forms.get(word)
             if text is None:
-                text = form(lowered)
-            if stops:
-                pos = pos if kept is None else kept + 1
-                kept = pos
+                text = form(word)
+            pos = pos if kept is None else kept + 1
+            kept = pos
             found.append((text, pos))
         return found
+
+    def word_set(self, value: str) -> set[str]:
+        """The distinct words of `value` as indexed (what `words` gives, without positions)."""
+        forms, form = self._forms(False)
+        lowered = {raw.lower() for raw in _WORDS.findall(value)} - self.stops
+        return {text if (text := forms.get(word)) is not None else form(word) for word in lowered}
 
 
 def english_analyzer() -> WordAnalyzer:
