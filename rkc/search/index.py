@@ -118,6 +118,8 @@ class _Caches:
     node_ids: list[int] | None = None
     #: revision id -> document number (live documents only).
     docnums: dict[int, int] | None = None
+    #: Anything else worked out from this generation alone (see `IndexView.remembered`).
+    derived: dict[Any, Any] = field(default_factory=dict)
 
 
 class Membership:
@@ -732,6 +734,16 @@ class IndexView:
             with self._mutex:
                 self._caches.facet_rows = rows
         return rows
+
+    def remembered(self, key: Any, compute: Callable[[], T]) -> T:
+        """`compute()`, once per index generation (e.g. each document's part of BM25F's
+        denominator, rkc/search/matching.py)."""
+        found = self._caches.derived.get(key)
+        if found is None:
+            found = compute()
+            with self._mutex:
+                self._caches.derived[key] = found
+        return found  # type: ignore[no-any-return]
 
     def node_ids(self) -> list[int]:
         ids = self._caches.node_ids

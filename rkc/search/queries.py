@@ -10,9 +10,10 @@ become a module if one grows further.
    in force on that day (`rkc.convention.queries.in_force_on`), and by default the edition in
    force today. An edition the reader may not read (a working draft, for the public) is
    treated exactly like one that does not exist.
-3. **Match and filter**: the query's matcher is walked once (`_scored`) and its matches kept
-   if the scope's editions hold them (document numbers from the editions' manifests,
-   remembered per index generation), scored only there, then filtered by facet. Dates never
+3. **Match and filter**: the query is evaluated over whole posting lists (`_scored`,
+   rkc/search/matching.py) and its matches kept if the scope's editions hold them (document
+   numbers from the editions' manifests, remembered per index generation), then filtered by
+   facet. Dates never
    reach Whoosh: no DATETIME ranges.
 4. **Facets** count, for each facet, the matches that pass every *other* filter, so a reader
    sees what choosing another value would give; the edition facet counts matches in each
@@ -42,7 +43,6 @@ from markupsafe import Markup, escape
 from sqlalchemy import func, select
 from whoosh import highlight, qparser
 from whoosh import query as wq
-from whoosh.searching import Searcher
 
 from rkc.convention import queries as text_store
 from rkc.convention.kinds import KIND_LABELS, STRUCTURAL_KINDS
@@ -50,6 +50,7 @@ from rkc.convention.models import Edition, EditionEntry, EditionStatus, Node, Re
 from rkc.convention.queries import ENTERED
 from rkc.extensions import db
 from rkc.search.index import IndexView, SearchIndex, bitmask
+from rkc.search.matching import scored_matches
 from rkc.search.schema import (
     FACET_FIELDS,
     FIELD_BOOSTS,
@@ -695,7 +696,7 @@ def _run(
         matched = visible_docs
     elif request.sort == "relevance" and not isinstance(parsed, wq.Every):
         # Matched and scored in one pass: the ranking reads these scores (`_order`).
-        scores, matched = _scored(searcher, parsed, scope_docs, visible_docs)
+        scores, matched = _scored(view, parsed, scope_docs, visible_docs)
     else:
         matched = set(searcher.docs_for_query(parsed)) & visible_docs
     rows = view.facet_rows()
@@ -724,30 +725,18 @@ def _run(
 
 
 def _scored(
-    searcher: Searcher, parsed: wq.Query, scope_docs: set[int], visible_docs: set[int]
+    view: IndexView, parsed: wq.Query, scope_docs: set[int], visible_docs: set[int]
 ) -> tuple[dict[int, float], set[int]]:
     """The relevance of every match in the editions searched, and every match in the
-    editions the reader may see (for the edition facet).
-
-    One walk of the query's matcher, scoring only the matches the ranking reads: Whoosh's
-    collector scores every match, keeps them in a heap and sorts them all, for a ranking
-    that `_order` does anyway.
-    """
-    scores: dict[int, float] = {}
-    matched: set[int] = set()
-    context = searcher.context()
-    for leaf, offset in searcher.leaf_searchers():
-        matcher = parsed.matcher(leaf, context)
-        while matcher.is_active():
-            docnum = offset + matcher.id()
-            if docnum in visible_docs:
-                if docnum in scope_docs:
-                    scores[docnum] = matcher.score()
-                else:
-                    matched.add(docnum)
-            matcher.next()
-    matched.update(scores)
-    return scores, matched
+    editions the reader may see (for the edition facet): the query evaluated over whole
+    posting lists (rkc/search/matching.py), not walked one document at a time."""
+    found = scored_matches(view.searcher, parsed, view.remembered)
+    scores = {
+        docnum: score
+        for docnum, score in found.items()
+        if docnum in scope_docs and docnum in visible_docs
+    }
+    return scores, found.keys() & visible_docs
 
 
 def _page_bounds(request: SearchRequest, total: int, hints: list[str]) -> tuple[int, int]:
