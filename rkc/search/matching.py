@@ -126,10 +126,11 @@ class _Leaf:
             if not found:
                 found = dict(scores)
                 continue
-            get = found.get
-            for docnum, score in scores.items():
-                before = get(docnum)
-                found[docnum] = score if before is None else before + score
+            common = found.keys() & scores.keys()
+            merged = found | scores
+            for docnum in common:
+                merged[docnum] = found[docnum] + scores[docnum]
+            found = merged
         return _boosted(found, boost)
 
     def intersection(self, children: list[wq.Query], boost: float) -> Scores:

@@ -35,7 +35,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -701,8 +701,19 @@ def _run(
         matched = set(searcher.docs_for_query(parsed)) & visible_docs
     rows = view.facet_rows()
     selected = [frozenset(request.selected(f)) for f in FACET_FIELDS]
-    counts: dict[str, Counter[str]] = {f: Counter() for f in FACET_FIELDS}
-    final: set[int] = set()
+    if not any(selected):
+        # No facet chosen (most searches): every match passes, and each facet counts the
+        # matches in the editions searched.
+        final = set(matched) & scope_docs
+        columns = list(zip(*(rows[docnum] for docnum in final), strict=True)) or [
+            () for _ in FACET_FIELDS
+        ]
+        counts: dict[str, Counter[str]] = {
+            name: Counter(column) for name, column in zip(FACET_FIELDS, columns, strict=True)
+        }
+        return _Outcome(final, len(final), counts, _edition_counts(view, scope, matched), scores)
+    counts = {f: Counter() for f in FACET_FIELDS}
+    final = set()
     passing_facets: list[int] = []
     for docnum in matched:
         values = rows[docnum]
@@ -717,11 +728,15 @@ def _run(
                 counts[name][values[i]] += 1
         elif len(fails) == 1:
             counts[FACET_FIELDS[fails[0]]][values[fails[0]]] += 1
-    passing = bitmask(passing_facets)
-    edition_counts = {
-        v.edition.id: (passing & view.edition_mask(v.edition.id)).bit_count() for v in scope.visible
+    return _Outcome(final, len(final), counts, _edition_counts(view, scope, passing_facets), scores)
+
+
+def _edition_counts(view: IndexView, scope: SearchScope, passing: Iterable[int]) -> dict[int, int]:
+    """Per edition the reader may see: how many of these matches it holds."""
+    mask = bitmask(passing)
+    return {
+        v.edition.id: (mask & view.edition_mask(v.edition.id)).bit_count() for v in scope.visible
     }
-    return _Outcome(final, len(final), counts, edition_counts, scores)
 
 
 def _scored(

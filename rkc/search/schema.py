@@ -212,6 +212,12 @@ def spelling_analyzer(language: str) -> WordAnalyzer:
     return WordAnalyzer(language, fold=False, stem=False, stops=stops)
 
 
+#: Positions -> their encoding in Whoosh's `Positions` format (a pickle of the gaps): most
+#: words occur once in a unit, at one of a few hundred positions, so most lists repeat.
+_ENCODED: dict[tuple[int, ...], bytes] = {}
+_ENCODED_LIMIT = 100_000
+
+
 class WordsField(fields.TEXT):
     """A TEXT field whose postings come straight from its WordAnalyzer's words.
 
@@ -236,7 +242,13 @@ class WordsField(fields.TEXT):
                     found.append(pos)
             encode = fmt.encode
             for text, poslist in places.items():
-                yield text.encode("utf-8"), len(poslist), len(poslist) * boost, encode(poslist)
+                key = tuple(poslist)
+                encoded = _ENCODED.get(key)
+                if encoded is None:
+                    encoded = encode(poslist)
+                    if len(_ENCODED) < _ENCODED_LIMIT:
+                        _ENCODED[key] = encoded
+                yield text.encode("utf-8"), len(poslist), len(poslist) * boost, encoded
         elif type(fmt) is formats.Frequency:
             counts = Counter(text for text, _pos in analyzer.words(value))
             for text, count in counts.items():

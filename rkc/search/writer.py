@@ -10,8 +10,8 @@ by one to its postings writer, which checks each one's types and adds it to a bl
   block's document numbers, weights, values and length statistics are set in one go and the
   block is written by Whoosh's own postings writer, so the files are exactly Whoosh's format
   and Whoosh reads them.
-- **Small postings lists are not compressed, and a term with one posting is kept in its term
-  entry** (Whoosh's "inline" postings, which its reader supports): most terms of a rebuild
+- **A term with a few postings keeps them in its term entry** (Whoosh's "inline" postings,
+  which its reader supports), and small blocks are not compressed: most terms of a rebuild
   have one posting (a spelling word is written once), and compressing a pickle of a few bytes
   cost more than writing it and gave nothing back.
 - **Field lengths are remembered as they are written** instead of being read back, for every
@@ -24,7 +24,6 @@ same documents (`tests/search/test_writer.py` compares the two, term by term).
 from __future__ import annotations
 
 import gc
-import struct
 from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,6 +38,10 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 #: Postings per block (Whoosh's default, which its reader's skipping is tuned for).
 BLOCK_LIMIT = 128
 
+#: A term with this many postings or fewer keeps them in its term entry (Whoosh's "inline"
+#: postings), not in the postings file.
+INLINE_UP_TO = 4
+
 #: A block with fewer postings than this is written uncompressed.
 COMPRESS_FROM = 16
 
@@ -49,8 +52,6 @@ COMPRESSION = 3
 MEMO_LIMIT = 50_000
 
 Posting = tuple[int, float, bytes]
-
-_FLOAT = struct.Struct("!f")
 
 
 @contextmanager
@@ -219,9 +220,8 @@ class IndexWriter(writing.SegmentWriter):
                 current = fieldname
                 column = lengths.get(fieldname, {})
                 prefix = pack_ushort(fieldwriter._fieldid)
-            if len(postings) == 1:
-                docnum, weight, value = postings[0]
-                terms.add(prefix + btext, inlined(docnum, weight, value, column.get(docnum)))
+            if len(postings) <= INLINE_UP_TO:
+                terms.add(prefix + btext, inlined(postings, column))
                 continue
             fieldwriter.start_term(btext)
             _fill_term(fieldwriter._postwriter, postings, column)
@@ -231,15 +231,22 @@ class IndexWriter(writing.SegmentWriter):
         fieldwriter.close()
 
 
-def inlined(docnum: int, weight: float, value: bytes, length: int | None) -> bytes:
-    """The term entry of a term with one posting, the posting inside it: what Whoosh's
+def inlined(postings: list[Posting], lengths: dict[int, int | None]) -> bytes:
+    """The term entry of a term with few postings, the postings inside it: what Whoosh's
     `W3TermInfo.to_bytes` gives for such a term once `set_inlined` has been called (Whoosh's
     own writer has that path, `inlinelimit`, but calls a method its term info lacks). Weights
     are single precision, as Whoosh's arrays keep them."""
-    single = _FLOAT.unpack(_FLOAT.pack(weight))[0]
-    size = length_to_byte(length) if length else 0
-    header = W3TermInfo._struct.pack(1, single, 1, size, size, max(0, weight), docnum, docnum)
-    return header + dumps(((docnum,), (single,), (value,) if value else ()), 2)
+    ids = tuple(posting[0] for posting in postings)
+    weights = [posting[1] for posting in postings]
+    singles = tuple(array("f", weights))
+    values = tuple(posting[2] for posting in postings if posting[2])
+    known = [length for length in map(lengths.get, ids) if length]
+    shortest = length_to_byte(min(known)) if known else 0
+    longest = length_to_byte(max(known)) if known else 0
+    header = W3TermInfo._struct.pack(
+        1, sum(singles), len(ids), shortest, longest, max(0, *weights), ids[0], ids[-1]
+    )
+    return header + dumps((ids, singles, values), 2)
 
 
 def _fill_term(writer: Any, postings: list[Posting], lengths: dict[int, int | None]) -> None:

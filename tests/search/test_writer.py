@@ -93,7 +93,15 @@ def _assert_same(theirs: Any, ours: Any) -> None:
                     docnum, fieldname
                 )
         parser = MultifieldParser(list(WORD_FIELDS), whoosh_s.schema)
-        for words in ("appeal", "goods declaration", "customs", "dédouanement", "zzzz"):
+        for words in (
+            "appeal",
+            "goods declaration",
+            "customs",
+            "dédouanement",
+            '"right of appeal"',
+            '"déclaration de marchandises"',
+            "zzzz",
+        ):
             query = parser.parse(words)
             expected_hits, got_hits = (
                 [(hit.docnum, round(hit.score, 4)) for hit in found.search(query, limit=30)]
