@@ -53,6 +53,9 @@ MEMO_LIMIT = 50_000
 
 Posting = tuple[int, float, bytes]
 
+#: The fixed part of a term entry (flags, weight, documents, lengths, weight, first, last).
+_TERM_ENTRY = W3TermInfo._struct
+
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
@@ -83,7 +86,8 @@ class TermPool:
     """
 
     def __init__(self) -> None:
-        self.postings: dict[tuple[str, bytes], list[Posting]] = {}
+        #: field -> term -> postings.
+        self.postings: dict[str, dict[bytes, list[Posting]]] = {}
         #: Whether postings came through `add` (from merged segments), perhaps out of order.
         self.merged = False
 
@@ -93,17 +97,20 @@ class TermPool:
             return
         self.merged = True
         posting = (docnum, weight, value or b"")
-        found = self.postings.get((fieldname, btext))
+        terms = self.postings.setdefault(fieldname, {})
+        found = terms.get(btext)
         if found is None:
-            self.postings[(fieldname, btext)] = [posting]
+            terms[btext] = [posting]
         else:
             found.append(posting)
 
     def terms(self) -> list[tuple[str, bytes, list[Posting]]]:
         """Every (field, term, postings), in the order the term index is written."""
-        found = sorted(
-            (fieldname, btext, postings) for (fieldname, btext), postings in self.postings.items()
-        )
+        found = [
+            (fieldname, btext, terms[btext])
+            for fieldname, terms in sorted(self.postings.items(), key=lambda item: item[0])
+            for btext in sorted(terms)
+        ]
         if self.merged:
             for _fieldname, _btext, postings in found:
                 postings.sort()
@@ -178,6 +185,9 @@ class IndexWriter(writing.SegmentWriter):
                 field = schema[name]
                 length = 0
                 if field.indexed:
+                    terms = postings.get(name)
+                    if terms is None:
+                        terms = postings[name] = {}
                     boost = float(fields.get(f"_{name}_boost", docboost))
                     scorable = field.scorable
                     items = indexed.get((name, value))
@@ -189,9 +199,9 @@ class IndexWriter(writing.SegmentWriter):
                         if scorable:
                             length += freq
                         posting = (docnum, weight * boost, vbytes or b"")
-                        found = postings.get((name, btext))
+                        found = terms.get(btext)
                         if found is None:
-                            postings[(name, btext)] = [posting]
+                            terms[btext] = [posting]
                         else:
                             found.append(posting)
                 stored = fields.get(f"_stored_{name}", value)
@@ -236,14 +246,20 @@ def inlined(postings: list[Posting], lengths: dict[int, int | None]) -> bytes:
     `W3TermInfo.to_bytes` gives for such a term once `set_inlined` has been called (Whoosh's
     own writer has that path, `inlinelimit`, but calls a method its term info lacks). Weights
     are single precision, as Whoosh's arrays keep them."""
-    ids = tuple(posting[0] for posting in postings)
-    weights = [posting[1] for posting in postings]
+    if len(postings) == 1:  # most terms: the same, said more quickly
+        docnum, weight, value = postings[0]
+        single = array("f", (weight,))[0]
+        length = lengths.get(docnum)
+        size = length_to_byte(length) if length else 0
+        header = _TERM_ENTRY.pack(1, single, 1, size, size, max(0, weight), docnum, docnum)
+        return header + dumps(((docnum,), (single,), (value,) if value else ()), 2)
+    ids, weights, all_values = zip(*postings, strict=True)
     singles = tuple(array("f", weights))
-    values = tuple(posting[2] for posting in postings if posting[2])
+    values = tuple(value for value in all_values if value)
     known = [length for length in map(lengths.get, ids) if length]
     shortest = length_to_byte(min(known)) if known else 0
     longest = length_to_byte(max(known)) if known else 0
-    header = W3TermInfo._struct.pack(
+    header = _TERM_ENTRY.pack(
         1, sum(singles), len(ids), shortest, longest, max(0, *weights), ids[0], ids[-1]
     )
     return header + dumps((ids, singles, values), 2)
