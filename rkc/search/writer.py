@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import gc
 from array import array
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pickle import dumps
@@ -87,7 +88,7 @@ class TermPool:
 
     def __init__(self) -> None:
         #: field -> term -> postings.
-        self.postings: dict[str, dict[bytes, list[Posting]]] = {}
+        self.postings: dict[str, defaultdict[bytes, list[Posting]]] = {}
         #: Whether postings came through `add` (from merged segments), perhaps out of order.
         self.merged = False
 
@@ -97,12 +98,10 @@ class TermPool:
             return
         self.merged = True
         posting = (docnum, weight, value or b"")
-        terms = self.postings.setdefault(fieldname, {})
-        found = terms.get(btext)
-        if found is None:
-            terms[btext] = [posting]
-        else:
-            found.append(posting)
+        terms = self.postings.get(fieldname)
+        if terms is None:
+            terms = self.postings[fieldname] = defaultdict(list)
+        terms[btext].append(posting)
 
     def terms(self) -> list[tuple[str, bytes, list[Posting]]]:
         """Every (field, term, postings), in the order the term index is written."""
@@ -159,7 +158,9 @@ class IndexWriter(writing.SegmentWriter):
         perdoc.start_doc, perdoc.add_field = start, add
         #: Each field's postings for a value already indexed in this commit: a revision that
         #: changes only its number or heading keeps its text, and many headings repeat.
-        self._indexed: dict[tuple[str, Any], list[tuple[bytes, int, float, bytes]]] = {}
+        self._indexed: dict[
+            tuple[str, Any, float], tuple[int, list[tuple[bytes, float, bytes]]]
+        ] = {}
         self._plain = all(
             not field.separate_spelling() and not field.vector for _, field in self.schema.items()
         )
@@ -187,23 +188,17 @@ class IndexWriter(writing.SegmentWriter):
                 if field.indexed:
                     terms = postings.get(name)
                     if terms is None:
-                        terms = postings[name] = {}
+                        terms = postings[name] = defaultdict(list)
                     boost = float(fields.get(f"_{name}_boost", docboost))
-                    scorable = field.scorable
-                    items = indexed.get((name, value))
-                    if items is None:
-                        items = list(field.index(value))
+                    key = (name, value, boost)
+                    known = indexed.get(key)
+                    if known is None:
+                        known = _postings_of(field, value, boost)
                         if len(indexed) < MEMO_LIMIT:
-                            indexed[(name, value)] = items
-                    for btext, freq, weight, vbytes in items:
-                        if scorable:
-                            length += freq
-                        posting = (docnum, weight * boost, vbytes or b"")
-                        found = terms.get(btext)
-                        if found is None:
-                            terms[btext] = [posting]
-                        else:
-                            found.append(posting)
+                            indexed[key] = known
+                    length, items = known
+                    for btext, weight, vbytes in items:
+                        terms[btext].append((docnum, weight, vbytes))
                 stored = fields.get(f"_stored_{name}", value)
                 perdoc.add_field(name, field, stored if field.stored else None, length)
                 column = field.column_type
@@ -239,6 +234,20 @@ class IndexWriter(writing.SegmentWriter):
         if current is not None:
             fieldwriter.finish_field()
         fieldwriter.close()
+
+
+def _postings_of(
+    field: Any, value: Any, boost: float
+) -> tuple[int, list[tuple[bytes, float, bytes]]]:
+    """A field value's length (if the field is scored) and (term, weight, value) postings."""
+    length = 0
+    items = []
+    scorable = field.scorable
+    for btext, freq, weight, vbytes in field.index(value):
+        if scorable:
+            length += freq
+        items.append((btext, weight * boost, vbytes or b""))
+    return length, items
 
 
 def inlined(postings: list[Posting], lengths: dict[int, int | None]) -> bytes:
