@@ -119,7 +119,7 @@ def _run(options: Options, app: Flask, tmp: Path) -> list[Row]:
             build_fts(fts_path, docs, memberships).close()
 
         builds = measure_interleaved(
-            {"rkc": rebuild, "fts": build_reference}, repeat=options.reps(3, 1)
+            {"rkc": rebuild, "fts": build_reference}, repeat=options.reps(5, 1)
         )
         report = reports[-1]
         size = index.size_bytes()

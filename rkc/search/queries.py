@@ -550,21 +550,7 @@ def _parse(
     parsed = _bound_wildcards(index_view, parsed, hints)
     if parsed is wq.NullQuery:
         hints.append("Nothing searchable was left in your search.")
-    _lazy_unions(parsed)
     return parsed
-
-
-def _lazy_unions(query: wq.Query) -> None:
-    """Have every OR (a word looked up in four fields is one) match as a tree of unions.
-
-    On an index under 5,000 documents Whoosh otherwise reads every posting of an OR into an
-    array, scoring each as it goes; the tree scores a document only when asked, and
-    `_scored` asks only for the documents of the editions searched.
-    """
-    if isinstance(query, wq.Or):
-        query.matcher_type = wq.Or.DEFAULT_MATCHER
-    for child in query.children():
-        _lazy_unions(child)
 
 
 def _bound_wildcards(index_view: IndexView, parsed: wq.Query, hints: list[str]) -> wq.Query:
@@ -694,11 +680,12 @@ def _run(
     scores: dict[int, float] | None = None
     if parsed is None:
         matched = visible_docs
-    elif request.sort == "relevance" and not isinstance(parsed, wq.Every):
-        # Matched and scored in one pass: the ranking reads these scores (`_order`).
-        scores, matched = _scored(view, parsed, scope_docs, visible_docs)
-    else:
+    elif isinstance(parsed, wq.Every):
         matched = set(searcher.docs_for_query(parsed)) & visible_docs
+    else:
+        relevance, matched = _scored(view, parsed, scope_docs, visible_docs)
+        # The ranking reads these scores (`_order`); sorted by document order, it does not.
+        scores = relevance if request.sort == "relevance" else None
     rows = view.facet_rows()
     selected = [frozenset(request.selected(f)) for f in FACET_FIELDS]
     if not any(selected):
