@@ -10,7 +10,8 @@ time instead:
   with BM25F exactly as Whoosh computes it (the same expression, with each document's length
   part worked out once per index generation);
 - an **OR** adds its children's scores, an **AND** keeps the documents every child matched
-  and adds their scores, a **NOT** under an AND leaves documents out (and, as in Whoosh,
+  and adds their scores (the child matching fewest documents first, each next one scored
+  only on the documents left), a **NOT** under an AND leaves documents out (and, as in Whoosh,
   adds 1.0 to each kept score), AND NOT keeps the first side's scores;
 - a **prefix or wildcard** is the OR of the terms it expands to, scored as Whoosh scores it
   (which, on an index of up to 5,000 documents, is 1.0 for each document);
@@ -24,7 +25,7 @@ may differ, which can change the last bits of a score.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
 from whoosh import query as wq
@@ -34,6 +35,9 @@ from whoosh.scoring import BM25FScorer, WeightScorer
 from whoosh.searching import Searcher
 
 Scores = dict[int, float]
+
+#: A set of document numbers to keep to (None: all).
+Within = Collection[int] | None
 
 #: `remember(key, compute)`: compute() once per index generation (see IndexView.remembered).
 Remember = Callable[[Any, Callable[[], Any]], Any]
@@ -66,28 +70,30 @@ class _Leaf:
         self.number = number
         self.remember = remember
 
-    def evaluate(self, node: wq.Query) -> Scores:
+    def evaluate(self, node: wq.Query, within: Within = None) -> Scores:
+        """The documents `node` matches and their scores; with `within`, only those of
+        these documents (the others are neither scored nor returned)."""
         kind = type(node)
         if node is wq.NullQuery or kind is type(wq.NullQuery):
             return {}
         if kind is wq.Term:
-            scores = self.term(node.fieldname, node.text)
+            scores = self.term(node.fieldname, node.text, within)
             return _boosted(scores, node.boost)
         if kind is wq.Or and not node.minmatch and not node.scale:
-            return self.union(node.subqueries, node.boost)
+            return self.union(node.subqueries, node.boost, within)
         if kind is wq.And:
-            return self.intersection(node.subqueries, node.boost)
+            return self.intersection(node.subqueries, node.boost, within)
         if kind is wq.AndNot:
-            kept = self.evaluate(node.a)
-            left_out = self.evaluate(node.b)
+            kept = self.evaluate(node.a, within)
+            left_out = self.evaluate(node.b, kept.keys())
             return {docnum: score for docnum, score in kept.items() if docnum not in left_out}
         if kind in (wq.Prefix, wq.Wildcard):
-            return self.expanded(node)
-        return self.walked(node)
+            return self.expanded(node, within)
+        return self.walked(node, within)
 
     # ------------------------------------------------------------------ the nodes
 
-    def term(self, fieldname: str, text: Any) -> Scores:
+    def term(self, fieldname: str, text: Any, within: Within = None) -> Scores:
         schema = self.leaf.schema
         if fieldname not in schema:
             return {}
@@ -100,7 +106,7 @@ class _Leaf:
         scorer = self.weighting.scorer(self.leaf, fieldname, btext)
         matcher = self.reader.postings(fieldname, btext, scorer=scorer)
         if type(scorer) is BM25FScorer:
-            ids, weights = _postings(matcher)
+            ids, weights = _postings(matcher, within)
             norms = self.norms(fieldname, scorer)
             idf, k1_plus_1 = scorer.idf, scorer.K1 + 1
             # bm25() in whoosh.scoring, with the length part looked up.
@@ -109,20 +115,20 @@ class _Leaf:
                 for docnum, weight in zip(ids, weights, strict=True)
             }
         if type(scorer) is WeightScorer:
-            ids, weights = _postings(matcher)
+            ids, weights = _postings(matcher, within)
             return dict(zip(ids, weights, strict=True))
-        return _walk(matcher)
+        return _walk(matcher, within)
 
-    def term_ids(self, fieldname: str, btext: bytes) -> list[int]:
+    def term_ids(self, fieldname: str, btext: bytes, within: Within = None) -> list[int]:
         """The documents holding a term (unscored)."""
         if (fieldname, btext) not in self.reader:
             return []
-        return _postings(self.reader.postings(fieldname, btext))[0]
+        return _postings(self.reader.postings(fieldname, btext), within)[0]
 
-    def union(self, children: list[wq.Query], boost: float) -> Scores:
+    def union(self, children: list[wq.Query], boost: float, within: Within = None) -> Scores:
         found: Scores = {}
         for child in children:
-            scores = self.evaluate(child)
+            scores = self.evaluate(child, within)
             if not found:
                 found = dict(scores)
                 continue
@@ -133,21 +139,30 @@ class _Leaf:
             found = merged
         return _boosted(found, boost)
 
-    def intersection(self, children: list[wq.Query], boost: float) -> Scores:
+    def intersection(self, children: list[wq.Query], boost: float, within: Within = None) -> Scores:
+        """The children with the fewest documents first: each next child is scored only on
+        the documents every earlier one matched ("de" in a French search, "customs" next to
+        a rarer word, are not scored on the thousand units that hold them)."""
         kept = [child for child in children if not isinstance(child, wq.Not)]
         refused = [child.query for child in children if isinstance(child, wq.Not)]
         if not kept:
-            return self.walked(wq.And(children, boost=boost))
-        evaluated = sorted((self.evaluate(child) for child in kept), key=len)
-        found = evaluated[0]
-        for other in evaluated[1:]:
-            found = {
-                docnum: score + other[docnum] for docnum, score in found.items() if docnum in other
-            }
+            return self.walked(wq.And(children, boost=boost), within)
+        found: Scores | None = None
+        for child in sorted(kept, key=self._size):
+            scores = self.evaluate(child, within if found is None else found.keys())
+            if found is None:
+                found = scores
+            else:
+                found = {
+                    docnum: score + scores[docnum]
+                    for docnum, score in found.items()
+                    if docnum in scores
+                }
             if not found:
                 return {}
+        assert found is not None
         for child in refused:
-            left_out = self.evaluate(child)
+            left_out = self.evaluate(child, found.keys())
             found = {
                 docnum: score + NOT_SCORE
                 for docnum, score in found.items()
@@ -155,7 +170,14 @@ class _Leaf:
             }
         return _boosted(found, boost)
 
-    def expanded(self, node: wq.MultiTerm) -> Scores:
+    def _size(self, node: wq.Query) -> int:
+        """Whoosh's estimate of how many documents a node matches (an upper bound)."""
+        try:
+            return int(node.estimate_size(self.reader))
+        except Exception:  # a node without an estimate goes last
+            return self.reader.doc_count_all()
+
+    def expanded(self, node: wq.MultiTerm, within: Within = None) -> Scores:
         """A prefix or wildcard, scored as Whoosh's `MultiTerm.matcher` scores it: one term
         alone as that term (without the node's boost); several as an OR of them, which
         Whoosh reads into an array *unscored* (1.0 for each document, whatever the boost)
@@ -163,19 +185,19 @@ class _Leaf:
         fieldname = node.field()
         words = [word for word in node._btexts(self.reader) if word]
         if len(words) == 1:
-            return self.term(fieldname, words[0])
+            return self.term(fieldname, words[0], within)
         if node.constantscore and _preloads(
             len(words), self.leaf.doc_count_all(), self.context.needs_current
         ):
             found: Scores = {}
             for word in words:
-                found.update(dict.fromkeys(self.term_ids(fieldname, word), 1.0))
+                found.update(dict.fromkeys(self.term_ids(fieldname, word, within), 1.0))
             return found
-        return self.union([wq.Term(fieldname, word) for word in words], node.boost)
+        return self.union([wq.Term(fieldname, word) for word in words], node.boost, within)
 
-    def walked(self, node: wq.Query) -> Scores:
+    def walked(self, node: wq.Query, within: Within = None) -> Scores:
         """Any other node, matched by Whoosh."""
-        return _walk(node.matcher(self.leaf, self.context))
+        return _walk(node.matcher(self.leaf, self.context), within)
 
     # ------------------------------------------------------------------ per generation
 
@@ -211,7 +233,7 @@ def _boosted(scores: Scores, boost: float) -> Scores:
     return {docnum: score * boost for docnum, score in scores.items()}
 
 
-def _postings(matcher: Any) -> tuple[list[int], list[float]]:
+def _postings(matcher: Any, within: Within = None) -> tuple[list[int], list[float]]:
     """A term's document numbers and weights: a block at a time from Whoosh's postings file
     (leaving out deleted documents, which Whoosh's reader does with a `FilterMatcher` around
     the postings), else one posting at a time (a term kept in its term entry)."""
@@ -223,16 +245,22 @@ def _postings(matcher: Any) -> tuple[list[int], list[float]]:
         deleted, raw = matcher._ids, matcher.child
     if type(raw) is W3LeafMatcher:
         for block_ids, block_weights in _blocks(raw):
-            if deleted:
-                kept = [i for i, docnum in enumerate(block_ids) if docnum not in deleted]
+            if deleted or within is not None:
+                kept = [
+                    i
+                    for i, docnum in enumerate(block_ids)
+                    if docnum not in deleted and (within is None or docnum in within)
+                ]
                 block_ids = [block_ids[i] for i in kept]
                 block_weights = [block_weights[i] for i in kept]
             ids.extend(block_ids)
             weights.extend(block_weights)
         return ids, weights
     while matcher.is_active():
-        ids.append(matcher.id())
-        weights.append(matcher.weight())
+        docnum = matcher.id()
+        if within is None or docnum in within:
+            ids.append(docnum)
+            weights.append(matcher.weight())
         matcher.next()
     return ids, weights
 
@@ -248,9 +276,11 @@ def _blocks(matcher: W3LeafMatcher) -> Iterator[tuple[Any, Any]]:
         matcher._next_block()
 
 
-def _walk(matcher: Any) -> Scores:
+def _walk(matcher: Any, within: Within = None) -> Scores:
     found: Scores = {}
     while matcher.is_active():
-        found[matcher.id()] = matcher.score()
+        docnum = matcher.id()
+        if within is None or docnum in within:
+            found[docnum] = matcher.score()
         matcher.next()
     return found

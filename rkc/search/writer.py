@@ -49,8 +49,9 @@ COMPRESS_FROM = 16
 #: zlib level for the larger blocks (Whoosh's default).
 COMPRESSION = 3
 
-#: Field values whose postings a writer remembers (see `IndexWriter._indexed`).
-MEMO_LIMIT = 50_000
+#: How many postings of already indexed field values a writer remembers (see
+#: `IndexWriter._indexed`; about 80 bytes each).
+MEMO_POSTINGS = 200_000
 
 Posting = tuple[int, float, bytes]
 
@@ -161,6 +162,7 @@ class IndexWriter(writing.SegmentWriter):
         self._indexed: dict[
             tuple[str, Any, float], tuple[int, list[tuple[bytes, float, bytes]]]
         ] = {}
+        self._memo_room = MEMO_POSTINGS
         self._plain = all(
             not field.separate_spelling() and not field.vector for _, field in self.schema.items()
         )
@@ -194,8 +196,9 @@ class IndexWriter(writing.SegmentWriter):
                     known = indexed.get(key)
                     if known is None:
                         known = _postings_of(field, value, boost)
-                        if len(indexed) < MEMO_LIMIT:
+                        if len(known[1]) <= self._memo_room:
                             indexed[key] = known
+                            self._memo_room -= len(known[1])
                     length, items = known
                     for btext, weight, vbytes in items:
                         terms[btext].append((docnum, weight, vbytes))
