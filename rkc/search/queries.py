@@ -13,8 +13,7 @@ become a module if one grows further.
 3. **Match and filter**: the query is evaluated over whole posting lists (`_scored`,
    rkc/search/matching.py) and its matches kept if the scope's editions hold them (document
    numbers from the editions' manifests, remembered per index generation), then filtered by
-   facet. Dates never
-   reach Whoosh: no DATETIME ranges.
+   facet. Dates never reach Whoosh: no DATETIME ranges.
 4. **Facets** count, for each facet, the matches that pass every *other* filter, so a reader
    sees what choosing another value would give; the edition facet counts matches in each
    edition the reader may search (bit masks per edition, `index.bitmask`).
@@ -691,7 +690,7 @@ def _run(
     if not any(selected):
         # No facet chosen (most searches): every match passes, and each facet counts the
         # matches in the editions searched.
-        final = set(matched) & scope_docs
+        final = matched & scope_docs
         columns = list(zip(*(rows[docnum] for docnum in final), strict=True)) or [
             () for _ in FACET_FIELDS
         ]

@@ -4,8 +4,8 @@ A full reindex writes about 110,000 postings under 12,000 terms. Whoosh's `Segme
 puts each posting in a pool as a 5-tuple, sorts them all at commit, and then hands them one
 by one to its postings writer, which checks each one's types and adds it to a block. Here:
 
-- **Postings are grouped by term as they are added** (`TermPool`): a dict from (field, term)
-  to that term's postings, in document order. At commit only the terms are sorted.
+- **Postings are grouped by term as they are added** (`TermPool`): per field, a dict from
+  term to that term's postings, in document order. At commit only the terms are sorted.
 - **Each term's postings are written a block at a time** (`IndexWriter._flush_segment`): a
   block's document numbers, weights, values and length statistics are set in one go and the
   block is written by Whoosh's own postings writer, so the files are exactly Whoosh's format
@@ -26,7 +26,7 @@ from __future__ import annotations
 import gc
 from array import array
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pickle import dumps
 from typing import Any
@@ -260,23 +260,28 @@ def inlined(postings: list[Posting], lengths: dict[int, int | None]) -> bytes:
     `W3TermInfo.to_bytes` gives for such a term once `set_inlined` has been called (Whoosh's
     own writer has that path, `inlinelimit`, but calls a method its term info lacks). Weights
     are single precision, as Whoosh's arrays keep them."""
-    if len(postings) == 1:  # most terms: the same, said more quickly
-        docnum, weight, value = postings[0]
-        single = array("f", (weight,))[0]
-        length = lengths.get(docnum)
-        size = length_to_byte(length) if length else 0
-        header = _TERM_ENTRY.pack(1, single, 1, size, size, max(0, weight), docnum, docnum)
-        return header + dumps(((docnum,), (single,), (value,) if value else ()), 2)
     ids, weights, all_values = zip(*postings, strict=True)
     singles = tuple(array("f", weights))
     values = tuple(value for value in all_values if value)
-    known = [length for length in map(lengths.get, ids) if length]
-    shortest = length_to_byte(min(known)) if known else 0
-    longest = length_to_byte(max(known)) if known else 0
+    shortest, longest = _length_range(ids, lengths)
     header = _TERM_ENTRY.pack(
-        1, sum(singles), len(ids), shortest, longest, max(0, *weights), ids[0], ids[-1]
+        1,
+        sum(singles),
+        len(ids),
+        length_to_byte(shortest) if shortest else 0,
+        length_to_byte(longest),
+        max(0, *weights),
+        ids[0],
+        ids[-1],
     )
     return header + dumps((ids, singles, values), 2)
+
+
+def _length_range(ids: Sequence[int], lengths: dict[int, int | None]) -> tuple[int | None, int]:
+    """The shortest and longest field length among these documents (None and 0 if none has
+    the field), as Whoosh's postings writer keeps them per block."""
+    known = [length for length in map(lengths.get, ids) if length]
+    return (min(known), max(known)) if known else (None, 0)
 
 
 def _fill_term(writer: Any, postings: list[Posting], lengths: dict[int, int | None]) -> None:
@@ -289,9 +294,7 @@ def _fill_term(writer: Any, postings: list[Posting], lengths: dict[int, int | No
         writer._weights = array("f", weights)
         writer._values = [value for value in values if value]
         writer._maxweight = max(0, *weights)
-        known = [length for length in map(lengths.get, ids) if length]
-        writer._minlength = min(known) if known else None
-        writer._maxlength = max(known) if known else 0
+        writer._minlength, writer._maxlength = _length_range(ids, lengths)
         writer._compression = COMPRESSION if len(ids) >= COMPRESS_FROM else 0
         if start + BLOCK_LIMIT < count:
             writer._write_block()

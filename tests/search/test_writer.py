@@ -19,7 +19,14 @@ from whoosh.qparser import MultifieldParser
 
 from rkc.extensions import db
 from rkc.search import documents
-from rkc.search.schema import WORD_FIELDS, build_schema, weighting
+from rkc.search.schema import (
+    WORD_FIELDS,
+    build_schema,
+    english_analyzer,
+    french_analyzer,
+    spelling_analyzer,
+    weighting,
+)
 from rkc.search.writer import BLOCK_LIMIT, IndexWriter, TermPool
 from rkc.text.markdown import _parsed_plain_text, plain_text
 
@@ -184,3 +191,20 @@ def test_plain_text_of_the_whole_corpus_is_what_parsing_gives(corpus_documents, 
     assert len(texts) > 1000
     for text in texts:
         assert plain_text(text) == _parsed_plain_text(text), text[:80]
+
+
+def test_indexing_finds_the_words_a_query_finds(corpus_documents):
+    """`WordAnalyzer.words` and `word_set` (what the index is written from) give the words
+    and positions the analyser gives queries and highlights, for every text of the corpus."""
+    for doc in corpus_documents:
+        for name, analyzer in (
+            ("text", english_analyzer()),
+            ("text_fr", french_analyzer()),
+            ("spell_fr", spelling_analyzer("fr")),
+        ):
+            value = doc.get(name)
+            if not value:
+                continue
+            tokens = [(t.text, t.pos) for t in analyzer(value, positions=True)]
+            assert analyzer.words(value) == tokens, value[:80]
+            assert analyzer.word_set(value) == {text for text, _pos in tokens}
