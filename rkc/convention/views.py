@@ -26,7 +26,7 @@ from flask import (
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import Session, joinedload
 
 from rkc.amendments import provenance
 from rkc.amendments import queries as amendment_queries
@@ -146,14 +146,18 @@ def _readings(edition: Edition, languages: tuple[str, ...]) -> list[Reading]:
     return [Reading(code, code if code in held else DEFAULT) for code in languages]
 
 
-def _language_context(readings: list[Reading]) -> dict:
-    return {
+def _language_context(readings: list[Reading], links: bool = True) -> dict:
+    """What templates need of the languages read; `links=False` leaves out the language
+    switch's links (`language_links`), for a view that adds them only where it draws them."""
+    context = {
         "readings": readings,
         "language": readings[0].shown,
         "side_by_side": len(readings) > 1,
-        "language_links": language_links(),
         "LANGUAGES": LANGUAGES,
     }
+    if links:
+        context["language_links"] = language_links()
+    return context
 
 
 # --------------------------------------------------------------------------- parsing helpers
@@ -354,8 +358,9 @@ def show_node(key: str):  # type: ignore[no-untyped-def]
         "asked_day": day,
         "edition_bar": _edition_bar_drawer(work, edition, day, node),
     }
-    context.update(_language_context(readings), unit_rows=data.unit_rows)
-    if not edition.is_frozen and can(current_user, Action.READ_WORKING_DOCUMENTS):
+    context.update(_language_context(readings, links=False), unit_rows=data.unit_rows)
+    members = _members()
+    if not edition.is_frozen and members:
         # Read where you propose: each provision shows what is pending on it, and "propose".
         context.update(
             pending=amendment_queries.pending_by_node(edition, current_user),
@@ -379,20 +384,52 @@ def show_node(key: str):  # type: ignore[no-untyped-def]
         neighbours=data.neighbours,
         guidelines=explained,
     )
-    if head.kind in CONTAINER_KINDS:
-        return render_template("convention/container.html", **context)
-    steps = queries.history(node, readings[0].shown, include_drafts=_members())
-    context.update(history=steps)
-    return render_template("convention/provision.html", **context)
+    container = head.kind in CONTAINER_KINDS
+    name = "container" if container else "provision"
+
+    def render_body() -> str:
+        body = dict(context, language_links=language_links())
+        if not container:
+            body["history"] = queries.history(node, readings[0].shown, include_drafts=members)
+        return render_template(f"convention/_{name}_body.html", **body)
+
+    personal = context.get("annotate") is not None
+    context["page_body"] = _page_body_drawer(render_body, languages, members, personal)
+    return render_template(f"convention/{name}.html", **context)
+
+
+def _page_body_drawer(
+    render: Callable[[], str], languages: tuple[str, ...], members: bool, personal: bool
+) -> Callable[[], Markup]:
+    """`page_body()` for a unit's page: everything under the site header but the banner, as a
+    shared fragment for every reader of the same kind. Besides the page's address, the day and
+    the text store's version (with the amendments' activity on a draft's page), the body
+    depends on the reader only through what the view and its templates ask `can()`: whether
+    they read working documents (drafts' history, the amendments link) and may import a text
+    (the downloads' import link); both are in the key. A page whose provisions show the
+    member's own pending amendments (a working draft read by a member) is drawn for them."""
+    version = g.get("reading_version")
+    if version is None or personal:
+        return lambda: Markup(render())  # noqa: S704 (a rendered, autoescaped template)
+    parts = (
+        "unit page body",
+        version,
+        request.full_path,
+        today(),
+        languages,
+        members,
+        can(current_user, Action.IMPORT_TEXT),
+    )
+    return lambda: shared_fragment(fragment_scope(), parts, render)
 
 
 def _unit_and_edition(key: str) -> tuple[Node, Edition, date | None]:
-    """`_node_or_404(key)`, then `_resolve_edition` for its work, in one query: which unit the
-    key names for this kind of reader (members see drafts' units) and which edition the request
-    asks for are remembered per version of the text store, then the unit, its work and the
-    edition are read together by id. The reader's right to the edition is checked on each
-    request; anything else (an unknown key or edition, a bad date) takes the long way, which
-    explains itself."""
+    """`_node_or_404(key)`, then `_resolve_edition` for its work, without a query: which unit
+    the key names for this kind of reader (members see drafts' units) and which edition the
+    request asks for are remembered per version of the text store, and so are the rows of the
+    unit, its work and the edition, copied into this request's session. The reader's right to
+    the edition is checked on each request; anything else (an unknown key or edition, a bad
+    date) takes the long way, which explains itself."""
     members = _members()
     slug = request.args.get("edition") or ""
     on = request.args.get("on") or ""
@@ -413,18 +450,33 @@ def _unit_and_edition(key: str) -> tuple[Node, Edition, date | None]:
 
     if g.get("reading_version") is not None:  # else nothing to remember it for
         ids = shared_data(("unit and edition", key, members, slug, on, today()), find)
-        if ids is not None:
-            row = db.session.execute(
-                select(Node, Edition)
-                .options(joinedload(Node.work))
-                .join(Edition, Edition.work_id == Node.work_id)
-                .where(Node.id == ids[0], Edition.id == ids[1])
-            ).first()
-            if row is not None and _visible(row.Edition):
-                return row.Node, row.Edition, _parse_day(on)
+        rows = shared_data(("unit and edition rows", ids), lambda: _detached_rows(ids))
+        if rows is not None:
+            # Copies for this request's session, made without a round trip (the rows are
+            # those of this version of the text store); the reader's right is checked here.
+            node, edition = (db.session.merge(row, load=False) for row in rows)
+            if _visible(edition):
+                return node, edition, _parse_day(on)
     node = _node_or_404(key)
     edition, day = _resolve_edition(node.work)
     return node, edition, day
+
+
+def _detached_rows(ids: tuple[int, int] | None) -> tuple[Node, Edition] | None:
+    """The unit (with its work) and the edition `ids` names, read in a session of their own
+    and detached from it: nothing else is loaded with them, so a request's
+    `merge(load=False)` copies exactly these three rows into its own session."""
+    if ids is None:
+        return None
+    with Session(db.engine) as own:
+        row = own.execute(
+            select(Node, Edition)
+            .options(joinedload(Node.work))
+            .join(Edition, Edition.work_id == Node.work_id)
+            .where(Node.id == ids[0], Edition.id == ids[1])
+        ).first()
+        own.expunge_all()
+    return (row.Node, row.Edition) if row is not None else None
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ reading data; what each reader may see is still decided by the view (issue 17, i
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from sqlalchemy import event
 
@@ -107,9 +108,10 @@ def test_members_pending_amendments_are_their_own_inside_a_shared_fragment(small
     assert not tokens(first) & tokens(second)
 
 
-def test_a_members_chapter_page_reads_the_unit_its_work_and_edition_in_one_query(small_app):
-    """Which unit and edition a page names is remembered per version of the text store; the
-    rows themselves are read again on each request (their rights checked), in one query."""
+def test_a_members_chapter_page_asks_the_database_only_for_the_member_and_the_version(small_app):
+    """Which unit and edition a page names, and their rows, are remembered per version of the
+    text store: a member's page reads only the member (and their session's epoch) and that
+    version. The reader's right to the edition is still checked on each request."""
     create_people()
     member = small_app.test_client()
     log_in(member, "observer")
@@ -128,11 +130,65 @@ def test_a_members_chapter_page_reads_the_unit_its_work_and_edition_in_one_query
     finally:
         event.remove(engine, "before_cursor_execute", record)
     assert "Observer" in html
-    # The member (and their session's epoch), the text store's version, and the page's rows.
-    assert len(statements) == 3, statements
+    assert len(statements) == 2, statements
     assert "FROM user_account" in statements[0]
     assert "max(search_change.id)" in statements[1]
-    assert all(
-        f"FROM {table}" in statements[2] or f"JOIN {table}" in statements[2]
-        for table in ("node", "work", "edition")
-    )
+
+
+def test_remembered_rows_follow_the_text_store_and_the_readers_right(small_app):
+    """Remembered rows are copies for the version of the text store they were read at: the
+    public never gets a draft's rows a member's page remembered, and a change to the edition
+    is seen on the next request."""
+    create_people()
+    member, public = small_app.test_client(), small_app.test_client()
+    log_in(member, "observer")
+    before = _get(member, "/n/ga/3?edition=review-draft")
+    assert "Pangolin round" not in before
+    _get(public, "/n/ga/3?edition=review-draft", status=404)
+    with small_app.app_context():
+        draft = queries.edition_by_slug(queries.work_by_key("rkc"), "review-draft")
+        ops.freeze(draft, adopted_on=date(2026, 6, 1), title="Pangolin round")
+        db.session.commit()
+    assert "Pangolin round" in _get(member, "/n/ga/3?edition=review-draft")
+    assert "Pangolin round" in _get(public, "/n/ga/3?edition=review-draft")
+
+
+def _section(html: str, marker: str) -> str:
+    assert marker in html, marker
+    return html.split(marker, 1)[1].split("</section>", 1)[0]
+
+
+def test_a_page_body_is_shared_only_by_readers_of_the_same_kind(small_app):
+    """A unit page's body is one fragment per kind of reader: what the Secretariat may do
+    (import a text) and what members may read (drafts in a provision's history) never reaches
+    a reader of another kind who comes next to the same address."""
+    create_people()
+    secretariat, observer, public = (small_app.test_client() for _ in range(3))
+    log_in(secretariat, "secretariat")
+    log_in(observer, "observer")
+
+    assert "Import a text" in _get(secretariat, "/n/ga/3")
+    seen = _get(observer, "/n/ga/3")
+    assert "Import a text" not in seen
+    assert "Observer" in seen
+    assert "Secretariat</" not in seen
+    assert "Import a text" not in _get(public, "/n/ga/3")
+
+    contained = 'class="contained-in"'
+    assert "edition=review-draft" in _section(_get(observer, "/n/ga/3/3.1"), contained)
+    assert "edition=review-draft" not in _section(_get(public, "/n/ga/3/3.1"), contained)
+    assert "edition=review-draft" in _section(_get(secretariat, "/n/ga/3/3.1"), contained)
+    bodies = [key for key in _fragment_keys(small_app) if key[1] == "unit page body"]
+    # Per address: the Secretariat, a member who may not import, and the public.
+    assert len({key[6:] for key in bodies if key[3] == "/n/ga/3?"}) == 3
+
+
+def test_a_members_own_pending_amendments_keep_the_draft_page_body_their_own(small_app):
+    """On a working draft a member's provisions carry their own "propose" forms: that body is
+    drawn for them and never shared."""
+    create_people()
+    member = small_app.test_client()
+    log_in(member, "delegate-a")
+    assert 'class="propose-here"' in _get(member, "/n/ga/3?edition=review-draft")
+    bodies = [key for key in _fragment_keys(small_app) if key[1] == "unit page body"]
+    assert not [key for key in bodies if "review-draft" in key[3]]
