@@ -1,23 +1,23 @@
-"""Growth: how the figures of issue 17 change when the history grows (issue 17 item 5).
+"""Growth: how the figures of issue 17 change when the store grows (issue 17 item 5).
 
     python -m bench --only growth            # 1x and 5x (the default; `--quick`: 1x and 2x)
-    python -m bench.growth --scale 10        # 1x and 10x, on a machine that has the time
+    python -m bench.growth --scale 10        # 1x and 10x
 
 Two stores are built by `rkc init` on scratch SQLite databases, then grown with the real
 operations the other benchmarks use:
 
-- **1x**: `EDITIONS` published editions (bench/text_store.py `_build_history`: open a draft,
-  revise 5 General Annex provisions, freeze, commit), `AMENDMENTS` tabled amendments to the
-  working draft spread over the General Annex's provisions (as bench/amendments.py makes them,
-  a third co-sponsored, a third objected to), and the parties' chapter acceptances
-  (bench/parties.py);
-- **Nx**: N times as many editions and amendments, the same acceptances.
+- **1x**: the corpus (about 1,200 units, English and French), `EDITIONS` published editions
+  (bench/text_store.py `_build_history`: open a draft, revise 5 General Annex provisions,
+  freeze, commit), `AMENDMENTS` tabled amendments to the working draft spread over the
+  General Annex's provisions (as bench/amendments.py makes them, a third co-sponsored, a third
+  objected to), and the parties' chapter acceptances (bench/parties.py);
+- **Nx**: N times the text (`grown_corpus`: N - 1 copies of every file of the corpus, each
+  under keys of its own, so that every edition holds N times the units), N times as many
+  editions and amendments, the same acceptances.
 
-The units of the Convention stay those of the corpus (about 1,200): the store grows in
-history and in amendments, not in text. Every figure is then measured on both stores **in
-turns** (so the machine's load weighs on both alike), and reported as Nx / 1x next to the
-growth of the data (N). A figure whose ratio exceeds N grows faster than the data and is
-named in its row.
+Every figure is then measured on both stores **in turns** (so the machine's load weighs on
+both alike), and reported as Nx / 1x next to the growth of the data (N). A figure whose ratio
+exceeds N grows faster than the data and is named in its row.
 """
 
 from __future__ import annotations
@@ -25,10 +25,12 @@ from __future__ import annotations
 import argparse
 import itertools
 import random
+import re
 import shutil
 import sys
 import tempfile
 import time
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +38,7 @@ from urllib.parse import quote_plus
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
 
 from bench import amendments as amendment_bench
 from bench import parties as party_bench
@@ -49,7 +52,10 @@ from rkc.amendments.lifecycle import change_status
 from rkc.amendments.proposing import propose_modification
 from rkc.audit import Actor, acting_as
 from rkc.convention import operations, queries
+from rkc.convention.corpus import twin_name
+from rkc.convention.models import Node
 from rkc.extensions import db
+from rkc.parties.chapters import SPECIFIC_ANNEX_PREFIX
 from rkc.search import search_index
 from rkc.search.index import SearchIndex
 
@@ -68,6 +74,7 @@ class Store:
     editions: int
     amendments: int
     in_chapter: int
+    units: int
     busiest: str
     member: FlaskClient
     officer: FlaskClient
@@ -91,8 +98,63 @@ def run(options: Options | None = None, scale: int = 0) -> list[Row]:
 # --------------------------------------------------------------------------- building
 
 
+_ROOT = re.compile(
+    r"^# (?P<heading>[^\n{]*?) \{#(?P<key>[a-z0-9-]+)(?P<rest>[^}\n]*)\}", re.MULTILINE
+)
+_EXPLAINS = re.compile(r"explains=(?P<keys>[^}\s]+)")
+
+
+def grown_corpus(corpus: Path, scale: int, into: Path) -> tuple[Path, int]:
+    """The corpus with its text grown `scale` times, in `into`: each file of each work (the
+    Convention's instruments and annexes, the Guidelines; English and French) is copied
+    `scale - 1` times into its work under keys of its own (`_copied_key`; a copy of Guidelines
+    explains the same copy of the Convention). A copy of a Specific Annex is a Specific Annex
+    (`sa-b2` for the second B): its chapters are in the register, accepted by no party, as a
+    new annex would be. Returns the directory and how many files each copy added."""
+    shutil.copytree(corpus, into)
+    manifest = into / "corpus.toml"
+    text = manifest.read_text(encoding="utf-8")
+    files = [name for work in tomllib.loads(text)["works"] for name in work["files"]]
+    for k in range(2, scale + 1):
+        for name in files:
+            for source in (corpus / name, corpus / twin_name(name, "fr")):
+                if source.exists():
+                    target = into / "growth" / f"{k}" / source.relative_to(corpus)
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_text(_copy(source, k), encoding="utf-8")
+    for name in reversed(files):  # each work's list, each of its files followed by its copies
+        line = f'    "{name}",\n'
+        if text.count(line) != 1:
+            raise SetupError(f"{manifest}: {name} is not listed once, one file to a line")
+        copies = "".join(f'    "growth/{k}/{name}",\n' for k in range(2, scale + 1))
+        text = text.replace(line, line + copies)
+    manifest.write_text(text, encoding="utf-8")
+    return into, len(files)
+
+
+def _copy(source: Path, k: int) -> str:
+    text = source.read_text(encoding="utf-8")
+    root = _ROOT.search(text)
+    if root is None:
+        raise SetupError(f"{source}: no root heading with a key to copy")
+    heading = f"# {root['heading']} ({k}) {{#{_copied_key(root['key'], k)}{root['rest']}}}"
+    text = text[: root.start()] + heading + text[root.end() :]
+    return _EXPLAINS.sub(
+        lambda m: "explains=" + ",".join(_copied_key(key, k) for key in m["keys"].split(",")),
+        text,
+    )
+
+
+def _copied_key(key: str, k: int) -> str:
+    """The key of `key`'s unit in copy `k`: `sa-b/1` -> `sa-b2/1`, `ga/3` -> `g2-ga/3`."""
+    root, slash, rest = key.partition("/")
+    copied = f"{root}{k}" if root.startswith(SPECIFIC_ANNEX_PREFIX) else f"g{k}-{root}"
+    return copied + slash + rest
+
+
 def _build(options: Options, directory: Path, scale: int) -> Store:
-    app = make_app(directory, options.corpus)
+    corpus, _files = grown_corpus(options.corpus, scale, directory / "corpus")
+    app = make_app(directory, corpus)
     started = time.perf_counter()
     progress(f"{scale}x: rkc init")
     rkc_init(app)
@@ -111,6 +173,7 @@ def _build(options: Options, directory: Path, scale: int) -> Store:
     progress(f"{scale}x: the search index")
     with app.app_context():
         search_index().rebuild(db.engine)
+        units = db.session.scalar(select(func.count(Node.id))) or 0
         db.session.remove()
     progress(f"{scale}x built in {time.perf_counter() - started:.0f} s")
     return Store(
@@ -120,6 +183,7 @@ def _build(options: Options, directory: Path, scale: int) -> Store:
         editions=editions,
         amendments=amendments,
         in_chapter=in_chapter,
+        units=units,
         busiest=busiest,
         member=_logged_in(app, MEMBER),
         officer=_logged_in(app, "bench-s"),
@@ -248,10 +312,10 @@ def _measure(options: Options, small: Store, large: Store) -> list[Row]:
         Row(
             figure=f"growth: data {small.scale}x -> {large.scale}x",
             goal="(information)",
-            measured=f"{large.editions} editions, {large.amendments} amendments "
-            f"({large.in_chapter} in {CHAPTER})",
-            reference=f"{small.editions} editions, {small.amendments} amendments "
-            f"({small.in_chapter} in {CHAPTER}); units unchanged",
+            measured=f"{large.units:,} units, {large.editions} editions, "
+            f"{large.amendments} amendments ({large.in_chapter} in {CHAPTER})",
+            reference=f"{small.units:,} units, {small.editions} editions, "
+            f"{small.amendments} amendments ({small.in_chapter} in {CHAPTER})",
             ratio=f"data {data:.0f}x",
         )
     ]
