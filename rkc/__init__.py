@@ -57,6 +57,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     init_notifications(app)
 
+    # 4d. The party register's version, which pages drawn from the register are keyed on.
+    from rkc.parties.register_version import init_register_version
+
+    init_register_version(app)
+
     # 5. Areas, lowest first.
     from rkc.amendments.language_views import bp as amendment_languages_bp
     from rkc.amendments.merge_views import bp as merge_bp

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from rkc.audit import Actor, acting_as
 from rkc.auth import operations as auth_ops
@@ -102,3 +102,21 @@ def redis_key_prefix() -> Iterator[str]:
     for key in store.scan_iter(match=f"*{name}*"):
         store.delete(key)
     store.close()
+
+
+@contextmanager
+def selects_sent(app) -> Iterator[list[str]]:  # type: ignore[no-untyped-def]
+    """The SELECT statements sent to `app`'s database inside the block, one line each."""
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append(" ".join(statement.split()))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

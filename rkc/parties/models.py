@@ -171,3 +171,13 @@ class Reservation(db.Model):
 
     party: Mapped[Party] = relationship(back_populates="reservations")
     node: Mapped[Node] = relationship()
+
+
+class RegisterVersion(db.Model):
+    """The register's version: one row whose counter moves on every committed change to
+    parties, their events and their reservations (rkc/parties/register_version.py)."""
+
+    __tablename__ = "register_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    counter: Mapped[int] = mapped_column(Integer, default=0)

@@ -46,7 +46,9 @@ from rkc.parties.overview import (
     matrix_csv_rows,
     parties_over_time,
 )
-from rkc.web import NotFoundHere, attachment, transactional
+from rkc.parties.register_version import register_version
+from rkc.search.changes import last_change_id
+from rkc.web import NotFoundHere, attachment, reading_page, transactional
 
 bp = Blueprint("parties", __name__, url_prefix="/parties")
 
@@ -112,7 +114,13 @@ def _filters() -> MatrixFilters:
 # --------------------------------------------------------------------------- public pages
 
 
+#: A page drawn from the text store and the party register alone (for a viewer, on a day):
+#: both versions key its ETag and the public page cache (`rkc.web.reading_page`).
+register_page = reading_page(version=lambda: f"{last_change_id()}:{register_version()}")
+
+
 @bp.get("/")
+@register_page
 def show_matrix():  # type: ignore[no-untyped-def]
     filters = _filters()
     register = standings.load_register()
@@ -291,6 +299,7 @@ def download_binding_text(ident: str, fmt: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/<ident>/binding")
+@register_page
 def show_binding_text(ident: str):  # type: ignore[no-untyped-def]
     result = _binding_or_404(ident)
     party, day = result.party, result.day

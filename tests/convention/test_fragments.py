@@ -6,14 +6,12 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from sqlalchemy import event
-
 from rkc.convention import operations as ops
 from rkc.convention import queries
 from rkc.extensions import db
 from rkc.web import FRAGMENT_CACHE
 
-from ..helpers import create_people, log_in
+from ..helpers import create_people, log_in, selects_sent
 
 MARKER = "Customs shall weigh every pangolin at the frontier."
 
@@ -116,19 +114,8 @@ def test_a_members_chapter_page_asks_the_database_only_for_the_member_and_the_ve
     member = small_app.test_client()
     log_in(member, "observer")
     _get(member, "/n/ga/3")  # remembers which unit and edition the page shows
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
-        if statement.lstrip().upper().startswith("SELECT"):
-            statements.append(" ".join(statement.split()))
-
-    with small_app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with selects_sent(small_app) as statements:
         html = _get(member, "/n/ga/3")
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
     assert "Observer" in html
     assert len(statements) == 2, statements
     assert "FROM user_account" in statements[0]
