@@ -71,7 +71,9 @@ from rkc.convention.languages import (
 from rkc.convention.models import Edition, Node, Revision, Work, utcnow
 from rkc.database import as_id
 from rkc.extensions import db
-from rkc.interchange.compilation import FORMATS, compilation_file
+from rkc.interchange.compilation import FORMATS, compilation_file, pdf_recipe
+from rkc.interchange.compilation import file_name as compilation_file_name
+from rkc.interchange.views import serve_derived
 from rkc.review import citations, framework_queries
 from rkc.review import queries as review_queries
 from rkc.review.framework_models import OUTCOME_LABELS, STATE_LABELS, STEP_LABELS, part_label
@@ -1068,7 +1070,13 @@ def export_compilation(fmt: str):  # type: ignore[no-untyped-def]
     assert filters.edition is not None
     (language,) = _compilation_languages(filters.edition, allow_pair=False)
     result = compilation_languages.in_language(result, language)
-    data, mimetype, name = compilation_file(result, fmt, generated_at=utcnow(), language=language)
-    response = attachment(data, mimetype, name)
+    if fmt == "pdf":  # laid out once per content (the Word file takes a tenth of the time)
+        name = compilation_file_name(result, fmt, language)
+        response = serve_derived(pdf_recipe(result), fmt, name, "")
+    else:
+        data, mimetype, name = compilation_file(
+            result, fmt, generated_at=utcnow(), language=language
+        )
+        response = attachment(data, mimetype, name)
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import hashlib
+from datetime import UTC, datetime
 
 from rkc.amendments.queries import Compilation
-from rkc.interchange import docx_compilation, pdf
+from rkc.convention.models import utcnow
+from rkc.interchange import derived, docx_compilation, pdf
+
+#: Stands for the time of compiling in the content a compilation's PDF is keyed by.
+_ANY_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 
 #: format -> mimetype
 FORMATS = {
@@ -35,3 +40,18 @@ def compilation_file(
     else:
         data = pdf.to_pdf(pdf.compilation_html(comp, generated_at=generated_at))
     return data, FORMATS[fmt], file_name(comp, fmt, language)
+
+
+def pdf_recipe(comp: Compilation) -> derived.Recipe:
+    """The compilation's PDF in the derived-file cache, keyed by what it shows: the HTML it is
+    laid out from, which holds only what this reader may see, all but the time it was
+    compiled. Readers who see the same amendments the same way get one file, built once
+    (single flight, `derived.obtain`); any change to what the compilation shows (an
+    amendment, a position, a filter, the language) or a reader who sees other amendments
+    makes another. The file says when it was compiled: when its content was first asked for
+    in this form."""
+    content = pdf.compilation_html(comp, generated_at=_ANY_TIME)
+    key = hashlib.sha256(f"compilation|pdf|{content}".encode()).hexdigest()[:40]
+    return derived.Recipe(
+        key, "pdf", lambda: pdf.to_pdf(pdf.compilation_html(comp, generated_at=utcnow()))
+    )

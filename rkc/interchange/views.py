@@ -103,8 +103,9 @@ def _node(work: Work) -> Node | None:
     return node
 
 
-def _from_cache(recipe: derived.Recipe, fmt: str, filename: str, missing: str) -> Response:
-    """A published edition's file from the derived-file cache (built there on first use).
+def serve_derived(recipe: derived.Recipe, fmt: str, filename: str, missing: str) -> Response:
+    """A file from the derived-file cache (built there on first use): a published edition's,
+    or a compilation's PDF.
 
     The recipe's key names the file's content and this release, so it is the ETag: a
     conditional GET is answered before anything is built or read.
@@ -186,7 +187,7 @@ def export_text(work_key: str, fmt: str):  # type: ignore[no-untyped-def]
     if derived.cacheable(edition):
         filename = f"{name}-corpus.zip" if fmt == "zip" else f"{name}.{EXTENSIONS[fmt]}"
         recipe = derived.edition_recipe(edition, fmt, node, language)
-        return _from_cache(recipe, fmt, filename, missing)
+        return serve_derived(recipe, fmt, filename, missing)
     # A working draft (members only): built for this request, never kept.
     if fmt == "zip":
         files = corpus_format.export_edition(edition)
@@ -213,7 +214,7 @@ def _side_by_side(  # type: ignore[no-untyped-def]
         raise BadRequest(f"lang: {side_by_side.refusal(edition, lacking)}")
     if derived.cacheable(edition):
         recipe = derived.side_by_side_recipe(edition, fmt, node, languages)
-        return _from_cache(recipe, fmt, f"{name}.{EXTENSIONS[fmt]}", missing)
+        return serve_derived(recipe, fmt, f"{name}.{EXTENSIONS[fmt]}", missing)
     pair = side_by_side.pairing(edition, node, languages)
     if pair is None:
         raise NotFoundHere("Not in this edition", missing)
@@ -237,7 +238,7 @@ def export_compare(work_key: str):  # type: ignore[no-untyped-def]
     name = f"{work.key}-compare-{old.slug}-{new.slug}"
     if derived.cacheable(old, new):
         recipe = derived.compare_recipe(old, new, node, show_all, language)
-        return _from_cache(recipe, "pdf", f"{name}.pdf", "")
+        return serve_derived(recipe, "pdf", f"{name}.pdf", "")
     comparison = queries.compare(old, new, language, node=node)
     rows = comparison.rows if show_all else comparison.changed_rows
     data = pdf.to_pdf(pdf.compare_html(comparison, rows, scope=node.key if node else None))

@@ -163,3 +163,57 @@ def test_the_compilation_page_links_its_downloads_with_its_filters(small_app):
     )
     assert "No tabled amendment matches." in [p.text for p in document.paragraphs]
     assert client.get("/amendments/compilation.odt").status_code == 404
+
+
+def test_a_compilation_pdf_is_laid_out_once_per_content_and_follows_every_change(small_app):
+    """The PDF is kept in the derived-file cache under a key of what it shows: members who see
+    the same compilation get the same file (built once); a new position, or another filter,
+    gives another file."""
+    from rkc.amendments.discussion import take_position
+    from rkc.audit import Actor, acting_as
+    from rkc.interchange import derived
+
+    people = create_people()
+    ids = compiled_amendments(people)
+    observer, delegate = small_app.test_client(), small_app.test_client()
+    log_in(observer, people["observer"].username)
+    log_in(delegate, people["delegate_a"].username)
+    url = "/amendments/compilation.pdf?chapter=ga/3"
+
+    def pdfs() -> list:  # type: ignore[type-arg]
+        with small_app.app_context():
+            return sorted(derived.derived_dir().glob("*/*.pdf"))
+
+    first = observer.get(url)
+    assert first.status_code == 200
+    assert first.headers["Cache-Control"] == "private, no-store"
+    assert len(pdfs()) == 1
+    # Another member who sees the same compilation: the same file, not laid out again (the
+    # time of compiling in it is the first one's).
+    again = delegate.get(url)
+    assert again.data == first.data
+    assert again.headers["ETag"] == first.headers["ETag"]
+    assert len(pdfs()) == 1
+    assert observer.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+
+    # A position taken since: the compilation shows it, in a file of its own.
+    with small_app.app_context(), acting_as(Actor(None, "test", "system")):
+        take_position(
+            db.session.get(Amendment, ids["heading"]),
+            user=user(people["delegate_c"]),
+            stance="objection",
+            statement="Pangolins object to the heading.",
+        )
+        db.session.commit()
+    changed = observer.get(url)
+    assert changed.headers["ETag"] != first.headers["ETag"]
+
+    def objections(data: bytes) -> int:
+        return "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).count(
+            "Objection:"
+        )
+
+    assert objections(changed.data) == objections(first.data) + 1
+    # Another filter, another content: another file.
+    assert observer.get(url + "&party=999999").headers["ETag"] != changed.headers["ETag"]
+    assert len(pdfs()) == 3
