@@ -278,6 +278,18 @@ def _version(amendment: Amendment, language: str) -> AmendmentVersion:
 
 
 def _check_seq(amendment: Amendment, version: AmendmentVersion, expected_seq: int | None) -> None:
+    """Refuse a write based on another state of `version` than the one it holds now.
+
+    The version's row is first locked for the rest of the transaction and read again, so two
+    writers of one version take turns (PostgreSQL: the second waits for the first's commit;
+    SQLite writes one transaction at a time): the second then sees the number the first left
+    and is refused (409), instead of both numbering their revision alike (a 500 under load)."""
+    db.session.execute(
+        select(AmendmentVersion)
+        .where(AmendmentVersion.id == version.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
     if expected_seq is not None and expected_seq != version.seq:
         raise StaleTranslationError(
             version,

@@ -6,7 +6,7 @@ These run on the full corpus, whose working draft holds English and French."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from rkc.amendments import languages, merging
 from rkc.amendments.errors import AmendmentError, AmendmentRefused
@@ -466,3 +466,28 @@ def test_a_french_change_rebases_the_french_versions_and_flags_the_overlap_in_fr
     reasons = languages.not_ready(clash)
     assert [r.language for r in reasons] == ["fr"]
     assert "French version conflicts" in reasons[0].message
+
+
+def test_a_translation_written_meanwhile_is_seen_not_numbered_again(bi, actor):
+    """Two members of the Secretariat write one version at once: the second writer's session
+    still holds the number it read. Its write must neither reuse the first one's number (a
+    database error, a 500 under load) nor overwrite it unseen: the version is read again,
+    under a lock, before the number is checked."""
+    amendment = french_proposal(bi)
+    db.session.commit()
+    english = languages.versions_of(amendment)["en"]
+    assert english.seq == 1  # as the second request read it
+    # The first writer's change, behind this session's back (its objects still say 1).
+    table = AmendmentVersion.__table__
+    db.session.connection().execute(update(table).where(table.c.id == english.id).values(seq=2))
+    translator = bi.user("secretariat")
+    with pytest.raises(languages.StaleTranslationError) as caught:
+        languages.write_translation(
+            amendment, "en", user=translator, expected_seq=1, text=EN_NEW + " Also."
+        )
+    assert caught.value.version.seq == 2
+    # Without a number to check (the API may send none), it goes on from the first one's.
+    version = languages.write_translation(
+        amendment, "en", user=translator, expected_seq=None, text=EN_NEW
+    )
+    assert version.seq == 3
