@@ -1,4 +1,4 @@
-"""The party register's version, for pages drawn from it (the binding text of a party).
+"""The party register's version, for pages drawn from it (a party's binding text, the matrix).
 
 A counter in one row (`register_version`), raised in the transaction of every change to a
 party, one of its events or one of its reservations: the session's `before_flush` sees the
