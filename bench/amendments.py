@@ -9,8 +9,8 @@ Figures (goals from the amendments issue):
 2. Compilation of General Annex chapter 3 with 200 tabled amendments (co-sponsors and positions
    on some), `GET /amendments/compilation?chapter=ga/3`: goal median under 200 ms. Reference:
    the chapter's reading page in the same working draft (`GET /n/ga/3?edition=review-draft`).
-   The same compilation as Word and as PDF: the PDF's first layout, then the PDF asked again
-   (the derived-file cache, keyed by its content): goal at most 15x the page (issue 17).
+   The same compilation as Word and as PDF: each file's first build, then the file asked
+   again (the derived-file cache, keyed by its content): goal at most 15x the page (issue 17).
 3. Rebasing 1,000 pending amendments of one provision after it changes
    (`revise_provision` = revise + `rebase_pending`, commit): goal under 5 s. A quarter of them
    change the sentence that changes meanwhile (conflicts), the rest another sentence (clean
@@ -53,8 +53,8 @@ PASSWORD = "bench password long enough"  # noqa: S105 (accounts of a scratch dat
 
 COMPILED = 200
 REBASED = 1000
-#: A compilation's PDF asked again, against the compilation page (issue 17).
-COMPILATION_PDF_GOAL = 15.0
+#: A compilation's file (PDF or Word) asked again, against the compilation page (issue 17).
+COMPILATION_FILE_GOAL = 15.0
 COMPILATION_GOAL_MS = 200.0
 REBASE_GOAL_S = 5.0
 
@@ -297,19 +297,19 @@ def _compilation(options: Options, app: Flask, people: dict[str, int], draft_id:
     )
     compiled, chapter_page = timings["compilation"], timings["chapter"]
     progress("the same compilation as Word (tracked changes) and PDF")
-    pdf_url = f"/amendments/compilation.pdf?chapter={CHAPTER}"
-    started = time.perf_counter()
-    _get(client, pdf_url)  # laid out now: nobody has asked for this content yet
-    first_pdf = time.perf_counter() - started
+    urls = {fmt: f"/amendments/compilation.{fmt}?chapter={CHAPTER}" for fmt in ("docx", "pdf")}
+    first: dict[str, float] = {}
+    for fmt, url in urls.items():  # built now: nobody has asked for this content yet
+        started = time.perf_counter()
+        _get(client, url)
+        first[fmt] = time.perf_counter() - started
     files = measure_interleaved(
-        {
-            "docx": lambda: _get(client, f"/amendments/compilation.docx?chapter={CHAPTER}"),
-            "pdf": lambda: _get(client, pdf_url),
-        },
+        {fmt: (lambda url=url: _get(client, url)) for fmt, url in urls.items()},
         repeat=options.reps(5, 1),
         warmup=1,
     )
-    return [
+    page = f"compilation page: {compiled.median * 1000:.1f} ms"
+    rows = [
         Row(
             figure=f"compilation page, {CHAPTER}, {total} amendments",
             goal=f"median < {COMPILATION_GOAL_MS:.0f} ms",
@@ -317,28 +317,26 @@ def _compilation(options: Options, app: Flask, people: dict[str, int], draft_id:
             reference=f"{CHAPTER} reading page: {chapter_page.median * 1000:.1f} ms",
             ratio=f"compilation/chapter {ratio(compiled.median, chapter_page.median)}",
             met=compiled.median * 1000 < COMPILATION_GOAL_MS,
-        ),
-        Row(
-            figure=f"compilation as Word with tracked changes, {CHAPTER}, {total} amendments",
-            measured=files["docx"].s(),
-            reference=f"compilation page: {compiled.median * 1000:.1f} ms",
-            ratio=f"file/page {ratio(files['docx'].median, compiled.median)}",
-        ),
-        Row(
-            figure=f"compilation as PDF, {CHAPTER}, {total} amendments, first layout",
-            measured=f"{first_pdf:.2f} s (n=1)",
-            reference=f"compilation page: {compiled.median * 1000:.1f} ms",
-            ratio=f"file/page {ratio(first_pdf, compiled.median)}",
-        ),
-        Row(
-            figure=f"compilation as PDF, {CHAPTER}, asked again (the derived-file cache)",
-            goal=f"<= {COMPILATION_PDF_GOAL:.0f}x the page",
-            measured=files["pdf"].ms(),
-            reference=f"compilation page: {compiled.median * 1000:.1f} ms",
-            ratio=f"file/page {ratio(files['pdf'].median, compiled.median)}",
-            met=files["pdf"].median <= COMPILATION_PDF_GOAL * compiled.median,
-        ),
+        )
     ]
+    for fmt, name in (("docx", "Word with tracked changes"), ("pdf", "PDF")):
+        rows += [
+            Row(
+                figure=f"compilation as {name}, {CHAPTER}, {total} amendments, first build",
+                measured=f"{first[fmt]:.2f} s (n=1)",
+                reference=page,
+                ratio=f"file/page {ratio(first[fmt], compiled.median)}",
+            ),
+            Row(
+                figure=f"compilation as {name}, {CHAPTER}, asked again (the derived-file cache)",
+                goal=f"<= {COMPILATION_FILE_GOAL:.0f}x the page",
+                measured=files[fmt].ms(),
+                reference=page,
+                ratio=f"file/page {ratio(files[fmt].median, compiled.median)}",
+                met=files[fmt].median <= COMPILATION_FILE_GOAL * compiled.median,
+            ),
+        ]
+    return rows
 
 
 def _count_tabled(draft: Edition) -> int:

@@ -71,15 +71,16 @@ from rkc.convention.languages import (
 from rkc.convention.models import Edition, Node, Revision, Work, utcnow
 from rkc.database import as_id
 from rkc.extensions import db
-from rkc.interchange.compilation import FORMATS, compilation_file, pdf_recipe
+from rkc.interchange.compilation import FORMATS
 from rkc.interchange.compilation import file_name as compilation_file_name
+from rkc.interchange.compilation import recipe as compilation_recipe
 from rkc.interchange.views import serve_derived
 from rkc.review import citations, framework_queries
 from rkc.review import queries as review_queries
 from rkc.review.framework_models import OUTCOME_LABELS, STATE_LABELS, STEP_LABELS, part_label
 from rkc.text.diff import redline_html, word_diff
 from rkc.text.merge import rebase, suggest
-from rkc.web import NotFoundHere, attachment, transactional
+from rkc.web import NotFoundHere, transactional
 
 bp = Blueprint("amendments", __name__, url_prefix="/amendments")
 
@@ -1070,13 +1071,8 @@ def export_compilation(fmt: str):  # type: ignore[no-untyped-def]
     assert filters.edition is not None
     (language,) = _compilation_languages(filters.edition, allow_pair=False)
     result = compilation_languages.in_language(result, language)
-    if fmt == "pdf":  # laid out once per content (the Word file takes a tenth of the time)
-        name = compilation_file_name(result, fmt, language)
-        response = serve_derived(pdf_recipe(result), fmt, name, "")
-    else:
-        data, mimetype, name = compilation_file(
-            result, fmt, generated_at=utcnow(), language=language
-        )
-        response = attachment(data, mimetype, name)
+    # Built once per content, for every member who sees the same amendments the same way.
+    name = compilation_file_name(result, fmt, language)
+    response = serve_derived(compilation_recipe(result, fmt, language), fmt, name, "")
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -34,7 +34,8 @@ def compilation_file(
     comp: Compilation, fmt: str, *, generated_at: datetime, language: str = "en"
 ) -> tuple[bytes, str, str]:
     """(bytes, mimetype, file name) of a compilation in `fmt` (a key of FORMATS), read in
-    `language` (rkc.amendments.compilation_languages.in_language)."""
+    `language` (rkc.amendments.compilation_languages.in_language), built now and not kept
+    (a meeting document is stored as what it was when issued)."""
     if fmt == "docx":
         data = docx_compilation.export(comp, generated_at=generated_at, language=language)
     else:
@@ -42,16 +43,26 @@ def compilation_file(
     return data, FORMATS[fmt], file_name(comp, fmt, language)
 
 
-def pdf_recipe(comp: Compilation) -> derived.Recipe:
-    """The compilation's PDF in the derived-file cache, keyed by what it shows: the HTML it is
-    laid out from, which holds only what this reader may see, all but the time it was
-    compiled. Readers who see the same amendments the same way get one file, built once
+def recipe(comp: Compilation, fmt: str, language: str = "en") -> derived.Recipe:
+    """The compilation's file in the derived-file cache, keyed by what it shows, all but the
+    time it was compiled: for PDF the HTML it is laid out from, for Word the plan of its
+    paragraphs and tracked changes (`docx_compilation.plan`). Both hold only what this reader
+    may see, so readers who see the same amendments the same way get one file, built once
     (single flight, `derived.obtain`); any change to what the compilation shows (an
-    amendment, a position, a filter, the language) or a reader who sees other amendments
-    makes another. The file says when it was compiled: when its content was first asked for
-    in this form."""
-    content = pdf.compilation_html(comp, generated_at=_ANY_TIME)
-    key = hashlib.sha256(f"compilation|pdf|{content}".encode()).hexdigest()[:40]
-    return derived.Recipe(
-        key, "pdf", lambda: pdf.to_pdf(pdf.compilation_html(comp, generated_at=utcnow()))
-    )
+    amendment, a position, a tabling date, a filter, the language) or a reader who sees other
+    amendments makes another. The file says when it was compiled: when its content was first
+    asked for in this form."""
+    if fmt == "docx":
+        plan = docx_compilation.plan(comp, language)
+        content = repr(plan)
+
+        def build() -> bytes:
+            return docx_compilation.write(plan, generated_at=utcnow())
+    else:
+        content = pdf.compilation_html(comp, generated_at=_ANY_TIME)
+
+        def build() -> bytes:
+            return pdf.to_pdf(pdf.compilation_html(comp, generated_at=utcnow()))
+
+    key = hashlib.sha256(f"compilation|{fmt}|{content}".encode()).hexdigest()[:40]
+    return derived.Recipe(key, fmt, build)

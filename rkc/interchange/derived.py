@@ -20,10 +20,10 @@ name and renamed into place, so a reader never sees half of one.
 
 Working drafts are not cached: their files are built per request, for members only, and the
 rate limit bounds them (keying them by the draft's change version would fill the cache with
-files that are read once). A compilation's PDF is the exception
-(`rkc.interchange.compilation.pdf_recipe`): it is keyed by the HTML it is laid out from,
-which holds only what the reader may see, so the members who download the same compilation
-before a meeting get one file, laid out once. Each change to what it shows makes a new file;
+files that are read once). A compilation's PDF and Word files are the exception
+(`rkc.interchange.compilation.recipe`): each is keyed by what it shows (the HTML the PDF is
+laid out from, the plan of the Word file), which holds only what the reader may see, so the
+members who download the same compilation before a meeting get one file, built once. Each change to what it shows makes a new file;
 the old ones stay in the release's folder until `rkc derived prune` removes that folder.
 """
 

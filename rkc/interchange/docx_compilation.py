@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from docx import Document
@@ -111,87 +112,160 @@ def _kind_label(kind: str | None, language: str = "en") -> str:
     return labels.get(kind or "", (kind or "Unit").replace("_", " ").title())
 
 
+@dataclass(frozen=True)
+class Para:
+    """A paragraph: `label` in bold, then `text` (bold or italic as asked)."""
+
+    text: str = ""
+    style: str = "Normal"
+    label: str = ""
+    bold: bool = False
+    italic: bool = False
+
+
+@dataclass(frozen=True)
+class Blocks:
+    """A Markdown text written as Word paragraphs (`write_blocks`)."""
+
+    markdown: str
+
+
+@dataclass(frozen=True)
+class Tracked:
+    """The paragraphs of a text before and after an amendment, as tracked changes."""
+
+    old: tuple[Line, ...]
+    new: tuple[Line, ...]
+    author: str
+    date: datetime
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """The line that counts the amendments and says when they were compiled."""
+
+    counts: str
+
+
+Step = Para | Blocks | Tracked | Compiled
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything a compilation's Word file shows, but the time of compiling: what `write`
+    lays out, and (its `repr`) what the file is keyed by in the derived-file cache
+    (`rkc.interchange.compilation.docx_recipe`)."""
+
+    language: str
+    title: str
+    subject: str
+    steps: tuple[Step, ...]
+
+
 def export(comp: Compilation, *, generated_at: datetime, language: str = "en") -> bytes:
     """The .docx bytes of a compilation (read in `language`: its amendments' text and the
     draft's text in that language, rkc.amendments.compilation_languages.in_language)."""
-    document = Document()
+    return write(plan(comp, language), generated_at=generated_at)
+
+
+def plan(comp: Compilation, language: str = "en") -> Plan:
+    """What the Word file of a compilation shows, as plain values (cheap: no Word objects)."""
     edition = comp.edition
     title = "Compilation of amendments" + (f": {comp.chapter_label}" if comp.chapter_label else "")
     if language != "en":
         title += f" ({LANGUAGES.get(language, language)})"
-    properties = document.core_properties
-    properties.language = language
-    properties.title = title
-    properties.subject = f"{edition.work.short_title}, {edition.title}"
-    properties.author = "rkc"
-    document.add_paragraph(title, style="Title")
-    document.add_paragraph(
-        f"{edition.work.short_title} · {edition.title} (working draft)", style="Subtitle"
-    )
     counts = ", ".join(f"{n} {s.label.lower()}" for s, n in comp.status_counts)
-    document.add_paragraph(
-        f"{comp.count} amendment{'' if comp.count == 1 else 's'} in document order"
-        + (f" ({counts})" if counts else "")
-        + f" · compiled {generated_at:%-d %B %Y %H:%M} UTC."
-    )
-    document.add_paragraph(
-        "Working document for members. Each amendment is shown as Word tracked changes to the "
-        "text it amends, attributed to the amendment and its proposing party and dated the day "
-        "it was tabled: use Review, Accept or Reject to read the text it would give. Accepting "
-        "or rejecting changes in this file changes nothing in rkc."
-    )
+    steps: list[Step] = [
+        Para(title, style="Title"),
+        Para(f"{edition.work.short_title} · {edition.title} (working draft)", style="Subtitle"),
+        Compiled(
+            f"{comp.count} amendment{'' if comp.count == 1 else 's'} in document order"
+            + (f" ({counts})" if counts else "")
+        ),
+        Para(
+            "Working document for members. Each amendment is shown as Word tracked changes to "
+            "the text it amends, attributed to the amendment and its proposing party and dated "
+            "the day it was tabled: use Review, Accept or Reject to read the text it would "
+            "give. Accepting or rejecting changes in this file changes nothing in rkc."
+        ),
+    ]
     if not edition.is_authentic:
         unofficial = UNOFFICIAL if language == "en" else UNOFFICIAL_IN.get(language, UNOFFICIAL)
-        document.add_paragraph(style="Intense Quote").add_run(unofficial).bold = True
-    ids = ChangeIds(document)
+        steps.append(Para(unofficial, style="Intense Quote", bold=True))
     if not comp.groups:
-        document.add_paragraph("No tabled amendment matches.")
+        steps.append(Para("No tabled amendment matches."))
     for group in comp.groups:
-        document.add_paragraph(
-            group.label + (f" ({group.key})" if group.key else ""), style="Heading 1"
-        )
+        steps.append(Para(group.label + (f" ({group.key})" if group.key else ""), "Heading 1"))
         for change in group.changes:
-            _amendment(document, change, ids, language)
-    page_numbers(document)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+            steps.extend(_amendment(change, language))
+    return Plan(
+        language=language,
+        title=title,
+        subject=f"{edition.work.short_title}, {edition.title}",
+        steps=tuple(steps),
+    )
 
 
-def _amendment(document, change: Change, ids: ChangeIds, language: str = "en") -> None:  # type: ignore[no-untyped-def]
+def _amendment(change: Change, language: str = "en") -> Iterator[Step]:
     a = change.amendment
     facts = [a.label, a.party.name, a.action.label, a.status.label]
     if a.has_conflict:
         facts.append("conflict")
-    document.add_paragraph(" — ".join(facts), style="Heading 2")
+    yield Para(" — ".join(facts), style="Heading 2")
     if a.action is AmendmentAction.INSERT:
-        document.add_paragraph(change.target.label, style="Normal").runs[0].italic = True
+        yield Para(change.target.label, italic=True)
     if getattr(a, "is_translated", True):
         old, new = proposal_lines(change, language)
-        add_tracked_lines(document, old, new, author=author_of(a), date=date_of(a), ids=ids)
+        yield Tracked(tuple(old), tuple(new), author=author_of(a), date=date_of(a))
     else:
         name = LANGUAGES.get(language, language)
-        document.add_paragraph(
-            f"{name}: to translate. The Secretariat has not supplied this version yet."
-        ).runs[0].italic = True
+        yield Para(
+            f"{name}: to translate. The Secretariat has not supplied this version yet.",
+            italic=True,
+        )
     if change.against_base:
         note = "Shown against the text it was written on"
         note += "; it conflicts with the current text." if a.has_conflict else "."
-        document.add_paragraph(note).runs[0].italic = True
+        yield Para(note, italic=True)
     sponsors = ", ".join(change.sponsors)
     if change.requested:
         sponsors += f" (asked to co-sponsor: {', '.join(change.requested)})"
-    paragraph = document.add_paragraph()
-    paragraph.add_run("Sponsors: ").bold = True
-    paragraph.add_run(sponsors)
+    yield Para(sponsors, label="Sponsors: ")
     if a.concept:
-        paragraph = document.add_paragraph()
-        paragraph.add_run("Concept: ").bold = True
-        paragraph.add_run(a.concept)
-    paragraph = document.add_paragraph()
-    paragraph.add_run("Justification").bold = True
-    write_blocks(document, md.parse(a.justification))
+        yield Para(a.concept, label="Concept: ")
+    yield Para("Justification", bold=True)
+    yield Blocks(a.justification)
     positions = [f"{stance.label}: {', '.join(names)}" for stance, names in change.summary if names]
-    paragraph = document.add_paragraph()
-    paragraph.add_run("Positions: ").bold = True
-    paragraph.add_run("; ".join(positions) if positions else "none yet")
+    yield Para("; ".join(positions) if positions else "none yet", label="Positions: ")
+
+
+def write(plan: Plan, *, generated_at: datetime) -> bytes:
+    """The .docx bytes of a plan, compiled at `generated_at`."""
+    document = Document()
+    properties = document.core_properties
+    properties.language = plan.language
+    properties.title = plan.title
+    properties.subject = plan.subject
+    properties.author = "rkc"
+    ids = ChangeIds(document)
+    for step in plan.steps:
+        if isinstance(step, Para):
+            paragraph = document.add_paragraph(style=step.style)
+            if step.label:
+                paragraph.add_run(step.label).bold = True
+            if step.text:
+                run = paragraph.add_run(step.text)
+                run.bold = step.bold or None
+                run.italic = step.italic or None
+        elif isinstance(step, Compiled):
+            document.add_paragraph(f"{step.counts} · compiled {generated_at:%-d %B %Y %H:%M} UTC.")
+        elif isinstance(step, Tracked):
+            add_tracked_lines(
+                document, step.old, step.new, author=step.author, date=step.date, ids=ids
+            )
+        else:
+            write_blocks(document, md.parse(step.markdown))
+    page_numbers(document)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

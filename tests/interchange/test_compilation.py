@@ -165,10 +165,19 @@ def test_the_compilation_page_links_its_downloads_with_its_filters(small_app):
     assert client.get("/amendments/compilation.odt").status_code == 404
 
 
-def test_a_compilation_pdf_is_laid_out_once_per_content_and_follows_every_change(small_app):
-    """The PDF is kept in the derived-file cache under a key of what it shows: members who see
-    the same compilation get the same file (built once); a new position, or another filter,
-    gives another file."""
+def _objections(fmt: str, data: bytes) -> int:
+    if fmt == "pdf":
+        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+    else:
+        text = "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
+    return text.count("Objection:")
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_a_compilation_file_is_built_once_per_content_and_follows_every_change(small_app, fmt):
+    """The file is kept in the derived-file cache under a key of what it shows: members who
+    see the same compilation get the same file (built once); a new position, or another
+    filter, gives another file."""
     from rkc.amendments.discussion import take_position
     from rkc.audit import Actor, acting_as
     from rkc.interchange import derived
@@ -178,22 +187,22 @@ def test_a_compilation_pdf_is_laid_out_once_per_content_and_follows_every_change
     observer, delegate = small_app.test_client(), small_app.test_client()
     log_in(observer, people["observer"].username)
     log_in(delegate, people["delegate_a"].username)
-    url = "/amendments/compilation.pdf?chapter=ga/3"
+    url = f"/amendments/compilation.{fmt}?chapter=ga/3"
 
-    def pdfs() -> list:  # type: ignore[type-arg]
+    def files() -> list:  # type: ignore[type-arg]
         with small_app.app_context():
-            return sorted(derived.derived_dir().glob("*/*.pdf"))
+            return sorted(derived.derived_dir().glob(f"*/*.{fmt}"))
 
     first = observer.get(url)
     assert first.status_code == 200
     assert first.headers["Cache-Control"] == "private, no-store"
-    assert len(pdfs()) == 1
-    # Another member who sees the same compilation: the same file, not laid out again (the
+    assert len(files()) == 1
+    # Another member who sees the same compilation: the same file, not built again (the
     # time of compiling in it is the first one's).
     again = delegate.get(url)
     assert again.data == first.data
     assert again.headers["ETag"] == first.headers["ETag"]
-    assert len(pdfs()) == 1
+    assert len(files()) == 1
     assert observer.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
 
     # A position taken since: the compilation shows it, in a file of its own.
@@ -207,13 +216,26 @@ def test_a_compilation_pdf_is_laid_out_once_per_content_and_follows_every_change
         db.session.commit()
     changed = observer.get(url)
     assert changed.headers["ETag"] != first.headers["ETag"]
-
-    def objections(data: bytes) -> int:
-        return "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).count(
-            "Objection:"
-        )
-
-    assert objections(changed.data) == objections(first.data) + 1
+    assert _objections(fmt, changed.data) == _objections(fmt, first.data) + 1
     # Another filter, another content: another file.
     assert observer.get(url + "&party=999999").headers["ETag"] != changed.headers["ETag"]
-    assert len(pdfs()) == 3
+    assert len(files()) == 3
+
+
+def test_the_word_compilation_is_keyed_by_what_only_word_shows(compiled):
+    """The Word file dates each tracked change on the day its amendment was tabled, which the
+    PDF does not print: a new tabling date is another Word file, and the time of compiling
+    is not part of the key."""
+    from datetime import timedelta
+
+    from rkc.interchange import docx_compilation
+    from rkc.interchange.compilation import recipe
+
+    _people, ids, comp = compiled
+    before = recipe(comp, "docx")
+    assert recipe(comp, "docx").key == before.key
+    plan = docx_compilation.plan(comp)
+    assert docx_compilation.write(plan, generated_at=utcnow()).startswith(b"PK")
+    amendment = db.session.get(Amendment, ids["heading"])
+    amendment.tabled_at = (amendment.tabled_at or utcnow()) - timedelta(days=3)
+    assert recipe(comp, "docx").key != before.key
