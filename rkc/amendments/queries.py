@@ -435,7 +435,9 @@ def _in_chapter(
         e: (o, end)
         for e, o, end in db.session.execute(
             select(EditionEntry.edition_id, EditionEntry.ordinal, EditionEntry.end_ordinal).where(
-                EditionEntry.node_id == node.id, EditionEntry.language == "en"
+                EditionEntry.edition_id.in_({a.edition_id for a in amendments}),
+                EditionEntry.node_id == node.id,
+                EditionEntry.language == "en",
             )
         ).all()
     }

@@ -205,6 +205,13 @@ class EditionEntry(db.Model):
 
     `ordinal` is the node's place in document order; its subtree is the entries with
     ordinal in [ordinal, end_ordinal]. That makes a chapter a single range scan.
+
+    Both indexes lead with the edition, so a new manifest (a draft opened: a copy of every
+    row of another edition) is written at their ends. A query reaches entries through their
+    edition: a unit across editions loops over the editions and looks each one up by the
+    primary key (`queries.history`). An index led by the node or the revision would take
+    each new row somewhere inside a run as long as the number of editions: that cost grew
+    with editions times units (migration 0018).
     """
 
     __tablename__ = "edition_entry"
@@ -213,7 +220,7 @@ class EditionEntry(db.Model):
     edition_id: Mapped[int] = mapped_column(ForeignKey("edition.id"), primary_key=True)
     node_id: Mapped[int] = mapped_column(ForeignKey("node.id"), primary_key=True)
     language: Mapped[str] = mapped_column(String(8), primary_key=True)
-    revision_id: Mapped[int] = mapped_column(ForeignKey("revision.id"), index=True)
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revision.id"))
     ordinal: Mapped[int] = mapped_column(Integer)
     end_ordinal: Mapped[int] = mapped_column(Integer)
     depth: Mapped[int] = mapped_column(Integer)

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import Integer, bindparam, delete, insert, literal, select, update
 
 from rkc.convention.corpus import Corpus, Unit
 from rkc.convention.models import (
@@ -274,18 +274,15 @@ def open_draft(source: Edition, *, slug: str, title: str, description: str = "")
 
 
 def _copy_manifest(from_id: int, to_id: int) -> None:
-    rows = db.session.execute(
-        select(
-            EditionEntry.node_id,
-            EditionEntry.language,
-            EditionEntry.revision_id,
-            EditionEntry.ordinal,
-            EditionEntry.end_ordinal,
-            EditionEntry.depth,
-        ).where(EditionEntry.edition_id == from_id)
-    ).all()
-    if rows:
-        db.session.execute(insert(EditionEntry), [dict(r._mapping, edition_id=to_id) for r in rows])
+    """Copy one edition's manifest into another in the database (INSERT ... SELECT: no row
+    passes through Python). The search change log reads the target edition from the
+    statement's literal `edition_id` (rkc.search.changes)."""
+    copied = ("node_id", "language", "revision_id", "ordinal", "end_ordinal", "depth")
+    rows = select(
+        literal(to_id, Integer).label("edition_id"),
+        *(getattr(EditionEntry, name) for name in copied),
+    ).where(EditionEntry.edition_id == from_id)
+    db.session.execute(insert(EditionEntry).from_select(["edition_id", *copied], rows))
 
 
 #: An edition's short name, as it appears in addresses and file names: ASCII only.

@@ -125,10 +125,11 @@ def node_for_reader(key: str, *, include_drafts: bool) -> Node | None:
     Its work comes in the same query (every caller reads it next)."""
     stmt = select(Node).options(joinedload(Node.work)).where(Node.key == key)
     if not include_drafts:
-        published = (
-            select(EditionEntry.node_id)
-            .join(Edition, Edition.id == EditionEntry.edition_id)
-            .where(EditionEntry.node_id == Node.id, Edition.status.in_(PUBLISHED))
+        # Looked up in each published edition by the manifest's primary key (no index on
+        # the manifest leads with the node: EditionEntry).
+        published = select(EditionEntry.node_id).where(
+            EditionEntry.edition_id.in_(select(Edition.id).where(Edition.status.in_(PUBLISHED))),
+            EditionEntry.node_id == Node.id,
         )
         stmt = stmt.where(published.exists())
     return db.session.scalar(stmt)
@@ -367,11 +368,18 @@ class HistoryStep:
 
 def history(node: Node, language: str = "en", *, include_drafts: bool = False) -> list[HistoryStep]:
     """Every revision of `node` that some visible edition contains, oldest first."""
+    # The work's editions first, each one's entry for the node by the manifest's primary key.
     stmt = (
         select(Revision, Edition)
-        .join(EditionEntry, EditionEntry.revision_id == Revision.id)
-        .join(Edition, Edition.id == EditionEntry.edition_id)
-        .where(EditionEntry.node_id == node.id, EditionEntry.language == language)
+        .select_from(Edition)
+        .join(
+            EditionEntry,
+            (EditionEntry.edition_id == Edition.id)
+            & (EditionEntry.node_id == node.id)
+            & (EditionEntry.language == language),
+        )
+        .join(Revision, Revision.id == EditionEntry.revision_id)
+        .where(Edition.work_id == node.work_id)
     )
     if not include_drafts:
         stmt = stmt.where(Edition.status.in_(PUBLISHED))

@@ -23,8 +23,9 @@ rate limit bounds them (keying them by the draft's change version would fill the
 files that are read once). A compilation's PDF and Word files are the exception
 (`rkc.interchange.compilation.recipe`): each is keyed by what it shows (the HTML the PDF is
 laid out from, the plan of the Word file), which holds only what the reader may see, so the
-members who download the same compilation before a meeting get one file, built once. Each change to what it shows makes a new file;
-the old ones stay in the release's folder until `rkc derived prune` removes that folder.
+members who download the same compilation before a meeting get one file, built once. Each
+change to what it shows makes a new file; the old ones stay in the release's folder until
+`rkc derived prune` removes that folder.
 """
 
 from __future__ import annotations

@@ -49,11 +49,17 @@ def party_choices() -> list[SelectChoice]:
 
 def chapter_choices() -> list[SelectChoice]:
     """The Specific Annex chapters (as in any edition: chapters are never deleted)."""
+    # An edition holds the revision: looked up in each edition by the manifest's primary key.
+    held = select(EditionEntry.node_id).where(
+        EditionEntry.edition_id.in_(select(Edition.id)),
+        EditionEntry.node_id == Node.id,
+        EditionEntry.language == Revision.language,
+        EditionEntry.revision_id == Revision.id,
+    )
     rows = db.session.execute(
         select(Node.id, Node.key, Revision.title)
         .join(Revision, Revision.node_id == Node.id)
-        .join(EditionEntry, EditionEntry.revision_id == Revision.id)
-        .where(Node.key.like("sa-%"), Revision.kind == "chapter")
+        .where(Node.key.like("sa-%"), Revision.kind == "chapter", held.exists())
         .distinct()
         .order_by(Node.key)
     ).all()

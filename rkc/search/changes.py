@@ -6,9 +6,10 @@ Three session events feed one set of pending subjects per transaction (in `sessi
   `Edition` names itself, and (in `after_flush`, once it has an id) a new `Revision` names
   itself.
 - `do_orm_execute` sees statements run through `session.execute`: the text store writes
-  manifests in bulk (`insert(EditionEntry)` with a list of rows, `update(...)` and `delete(...)`
-  with `edition_id == ...` in their WHERE clause). The edition ids are read from the rows or
-  the WHERE clause; a statement on `edition_entry` that cannot be narrowed down that way logs
+  manifests in bulk (`insert(EditionEntry)` with a list of rows or `from_select` a SELECT
+  giving `edition_id` as a literal, `update(...)` and `delete(...)` with `edition_id == ...`
+  in their WHERE clause). The edition ids are read from the rows, the literal or the WHERE
+  clause; a statement on `edition_entry` that cannot be narrowed down that way logs
   "all", which makes the index reconcile everything. A missed change is the one error this
   module must not make; an extra reconciliation only costs time.
 - `before_commit` writes one `search_change` row per subject, in the transaction being
@@ -92,6 +93,8 @@ def _editions_touched(statement: Any, parameters: Any) -> set[int] | None:
     """The edition ids a DML statement on edition_entry can touch, or None if unknown."""
     rows = parameters if isinstance(parameters, list | tuple) else [parameters or {}]
     if isinstance(statement, Insert):
+        if statement.select is not None:
+            return _edition_of_copy(statement)
         found = set()
         values = [dict(r) for r in rows if r]
         values += _inline_values(statement)
@@ -111,6 +114,17 @@ def _editions_touched(statement: Any, parameters: Any) -> set[int] | None:
     if any("edition_id" in (r or {}) for r in rows):
         return None
     return _editions_in_where(statement.whereclause, rows)
+
+
+def _edition_of_copy(statement: Insert) -> set[int] | None:
+    """The edition an `INSERT ... SELECT` writes to, when the SELECT gives `edition_id` as a
+    literal number (`rkc.convention.operations._copy_manifest`); None otherwise."""
+    names = [_column_name(name) for name in statement._select_names or ()]
+    if "edition_id" not in names:
+        return None
+    column = list(statement.select.selected_columns)[names.index("edition_id")]
+    value = _bound(getattr(column, "element", column))
+    return {value} if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _inline_values(statement: Insert) -> list[dict[str, Any]]:

@@ -771,13 +771,19 @@ def bitmask(docnums: Iterable[int]) -> int:
 
 
 def _docnums(reader: Any) -> dict[int, int]:
-    """Revision id -> document number of every live revision document."""
-    column = column_reader(reader, "revision_id")
+    """Revision id -> document number of every live revision document: each segment's column
+    read whole, deletions asked only of a segment that has some (per document, through the
+    multi-segment reader, it was most of opening a draft on a large index)."""
     found: dict[int, int] = {}
-    for docnum in reader.all_doc_ids():
-        revision_id = column[docnum]
-        if revision_id:
-            found[revision_id] = docnum
+    leaves = [(reader, 0)] if reader.is_atomic() else reader.leaf_readers()
+    for leaf, offset in leaves:
+        if not leaf.has_column("revision_id"):
+            continue  # a segment of bookkeeping only (see column_reader)
+        values = list(leaf.column_reader("revision_id"))
+        deleted = leaf.is_deleted if leaf.has_deletions() else None
+        for docnum, revision_id in enumerate(values):
+            if revision_id and (deleted is None or not deleted(docnum)):
+                found[revision_id] = docnum + offset
     return found
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import false, func, insert, select, update
 
 from rkc.convention import operations as ops
 from rkc.convention import queries
@@ -67,6 +67,14 @@ def test_bulk_manifest_writes_are_narrowed_to_their_edition(small_app):
 def test_a_statement_the_tracker_cannot_narrow_down_logs_everything(small_app):
     last = _last()
     db.session.execute(update(EditionEntry).values(depth=EditionEntry.depth))
+    db.session.commit()
+    assert _log_after(last) == {("all", None)}
+
+    # A copy whose edition is not a literal number cannot be narrowed down either.
+    columns = ["edition_id", "node_id", "language", "revision_id", "ordinal", "end_ordinal"]
+    rows = select(*(getattr(EditionEntry, c) for c in columns), EditionEntry.depth).where(false())
+    last = _last()
+    db.session.execute(insert(EditionEntry).from_select([*columns, "depth"], rows))
     db.session.commit()
     assert _log_after(last) == {("all", None)}
 
