@@ -2,19 +2,22 @@
 
 A counter in one row (`register_version`), raised in the transaction of every change to a
 party, one of its events or one of its reservations: the session's `before_flush` sees the
-ORM objects, `do_orm_execute` the bulk statements on their tables. Raising it is an UPDATE of
-that row, so the writers of the register wait for each other there and the counter moves in
-commit order: a reader who sees a value sees every change made before it (a plain
-`max(id)` of an insert-only log would not, on PostgreSQL, where a transaction can commit after
-one that took a larger id). The row is made by the first change (a restored backup brings its
-own). Reading pages key their ETag and page cache on it (`rkc.web.reading_page`).
+ORM objects, `do_orm_execute` the bulk statements on their tables. Raising it is an upsert of
+that row (made by the first change, raised by every later one), so the writers of the
+register wait for each other there and the counter moves in commit order: a reader who sees a
+value sees every change made before it (a plain `max(id)` of an insert-only log would not, on
+PostgreSQL, where a transaction can commit after one that took a larger id). A restored
+backup brings its own row. Reading pages key their ETag and page cache on it
+(`rkc.web.reading_page`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Delete, Insert, Update, event, insert, select, update
+from sqlalchemy import Delete, Insert, Update, event, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from rkc.extensions import db
@@ -37,11 +40,14 @@ def _raise(session: Session) -> None:
     session.info[RAISED] = True
     connection = session.connection()
     table = RegisterVersion.__table__
-    moved = connection.execute(
-        update(table).where(table.c.id == _ROW).values(counter=table.c.counter + 1)
+    # One statement, made or raised: two first changes at once on PostgreSQL would both find
+    # no row to update and both insert one (the second failing on the key).
+    insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    connection.execute(
+        insert(table)
+        .values(id=_ROW, counter=1)
+        .on_conflict_do_update(index_elements=[table.c.id], set_={"counter": table.c.counter + 1})
     )
-    if moved.rowcount == 0:
-        connection.execute(insert(table).values(id=_ROW, counter=1))
 
 
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:

@@ -3,12 +3,16 @@ from the register (the binding text, the matrix) are cached and validated on it 
 
 from __future__ import annotations
 
-from sqlalchemy import update
+import threading
+import time
+
+from sqlalchemy import delete, update
 
 from rkc.audit import Actor, acting_as
+from rkc.database import write_intent
 from rkc.extensions import db
 from rkc.parties import operations as ops
-from rkc.parties.models import Party
+from rkc.parties.models import Party, RegisterVersion
 from rkc.parties.register_version import register_version
 
 from ..helpers import create_people, log_in, selects_sent
@@ -89,3 +93,43 @@ def test_the_matrix_is_cached_for_the_public_only(small_app):
         ops.create_party(name="Ruritania", iso3="RUR", kind="state")
     db.session.commit()
     assert "Ruritania" in public.get("/parties/").get_data(as_text=True)
+
+
+def test_two_first_changes_at_once_both_commit_and_raise_it_twice(small_app):
+    """A register that has no version row yet (a new database): the first change makes it.
+    Two first changes at once: the second waits for the first and raises the row it made
+    (it used to find no row to update, insert one too and fail on the key, on PostgreSQL)."""
+    db.session.execute(delete(RegisterVersion))
+    db.session.commit()
+    assert register_version() == 0
+    first_flushed, errors = threading.Event(), []
+
+    def change(iso3: str, *, first: bool) -> None:
+        write_intent.set(True)  # as in a request that writes (BEGIN IMMEDIATE on SQLite)
+        with small_app.app_context():
+            try:
+                if not first:
+                    first_flushed.wait(timeout=10)
+                make_party(iso3, "2004-04-29", name=f"Party {iso3}")
+                db.session.flush()  # raised: the row made (first) or asked for (second)
+                if first:
+                    first_flushed.set()
+                    time.sleep(0.5)  # the second is now at its own flush, waiting on the row
+                db.session.commit()
+            except Exception as exc:
+                errors.append(f"{iso3}: {exc!r}")
+                first_flushed.set()
+            finally:
+                db.session.remove()
+
+    threads = [
+        threading.Thread(target=change, args=("AAA",), kwargs={"first": True}),
+        threading.Thread(target=change, args=("BBB",), kwargs={"first": False}),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    db.session.rollback()
+    assert register_version() == 2
