@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from markupsafe import Markup
-from sqlalchemy import ColumnElement, and_, false, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import ColumnElement, and_, case, false, func, or_, select
+from sqlalchemy.orm import aliased, selectinload
 
 from rkc.amendments.common import revision_label, unit_label
 from rkc.amendments.models import (
@@ -421,33 +421,47 @@ def _select(user: object, flt: AmendmentFilter):  # type: ignore[no-untyped-def]
         stmt = stmt.where(Amendment.number.is_not(None))
     if flt.since is not None:
         stmt = stmt.where(Amendment.activity_at > flt.since)
+    if flt.chapter_key:
+        stmt = stmt.where(_in_chapter(flt.chapter_key))
     return stmt
 
 
-def _in_chapter(
-    amendments: Sequence[Amendment], found: dict[int, Target], chapter_key: str
-) -> list[Amendment]:
-    """Keep the amendments whose place lies inside the unit `chapter_key` of their draft."""
+def _in_chapter(chapter_key: str) -> ColumnElement[bool]:
+    """Amendments whose place lies inside the unit `chapter_key` of their draft, in SQL (so a
+    chapter's compilation reads its own amendments, not every amendment of the draft).
+
+    The place is the one `targets` sorts by: an insertion's after the end of the unit it
+    follows, or at the start of its parent; any other amendment's at its unit. Both entries
+    are looked up by the manifest's primary key in the amendment's own draft."""
     node = text_queries.node_by_key(chapter_key)
     if node is None:
-        return []
-    ranges = {
-        e: (o, end)
-        for e, o, end in db.session.execute(
-            select(EditionEntry.edition_id, EditionEntry.ordinal, EditionEntry.end_ordinal).where(
-                EditionEntry.edition_id.in_({a.edition_id for a in amendments}),
-                EditionEntry.node_id == node.id,
-                EditionEntry.language == "en",
-            )
-        ).all()
-    }
-    kept = []
-    for a in amendments:
-        span = ranges.get(a.edition_id)
-        position = found[a.id].order[0]
-        if span is not None and span[0] <= position <= span[1]:
-            kept.append(a)
-    return kept
+        return false()
+    chapter, place = aliased(EditionEntry), aliased(EditionEntry)
+    inserted = Amendment.action == AmendmentAction.INSERT
+    place_node = case(
+        (inserted, func.coalesce(Amendment.after_node_id, Amendment.parent_node_id)),
+        else_=Amendment.node_id,
+    )
+    position = case(
+        (and_(inserted, Amendment.after_node_id.is_not(None)), place.end_ordinal),
+        else_=place.ordinal,
+    )
+    return (
+        select(place.node_id)
+        .join(
+            chapter,
+            (chapter.edition_id == place.edition_id)
+            & (chapter.node_id == node.id)
+            & (chapter.language == "en"),
+        )
+        .where(
+            place.edition_id == Amendment.edition_id,
+            place.node_id == place_node,
+            place.language == "en",
+            position.between(chapter.ordinal, chapter.end_ordinal),
+        )
+        .exists()
+    )
 
 
 def find(user: object, flt: AmendmentFilter, *, order: str = "document") -> list[Change]:
@@ -457,8 +471,6 @@ def find(user: object, flt: AmendmentFilter, *, order: str = "document") -> list
     """
     amendments = list(db.session.scalars(_select(user, flt)))
     found = targets(amendments)
-    if flt.chapter_key:
-        amendments = _in_chapter(amendments, found, flt.chapter_key)
     if order == "activity":
         amendments.sort(key=lambda a: (a.activity_at, a.id), reverse=True)
     else:

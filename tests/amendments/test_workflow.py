@@ -450,6 +450,43 @@ def test_lists_by_party_status_chapter_concept_and_changes_since_the_last_visit(
     assert [c.amendment.id for c in changed] == [in_sa_b.id]
 
 
+def test_a_chapter_holds_the_insertions_placed_in_it_at_its_start_and_after_its_last_unit(world):
+    """The chapter filter places an insertion where the compilation sorts it: after the end
+    of the unit it follows, or at the start of its parent."""
+    observer = world.user("observer")
+
+    def inserted(parent: str, after: str | None, number: str):  # type: ignore[no-untyped-def]
+        amendment = propose_insertion(
+            world.draft,
+            world.node(parent),
+            user=world.user("delegate_a"),
+            after=world.node(after) if after else None,
+            kind="standard",
+            number=number,
+            text=f"New Standard {number}.",
+            justification="Needed.",
+        )
+        change_status(amendment, "tabled", user=world.user("delegate_a"))
+        return amendment.id
+
+    at_start = inserted("ga/3/s-a", None, "3.0A")
+    after_last = inserted("ga/3/s-b", "ga/3/3.4", "3.4A")
+    modified = _tabled(world, key="ga/3/3.2", extra="Second.").id
+    in_annex_b = _tabled(world, "delegate_b", key="sa-b/1/2", extra="Annex B.").id
+
+    def ids(chapter: str) -> set[int]:
+        flt = queries.AmendmentFilter(chapter_key=chapter)
+        return {c.amendment.id for c in queries.find(observer, flt)}
+
+    assert ids("ga/3") == {at_start, after_last, modified}
+    assert ids("ga/3/s-a") == {at_start, modified}
+    assert ids("ga/3/s-b") == {after_last}
+    assert ids("ga/2") == set()
+    assert ids("sa-b") == {in_annex_b}
+    assert ids("ga/3/3.2") == {modified}
+    assert ids("no/such/unit") == set()
+
+
 def test_compilation_in_document_order_with_current_text_once_per_provision(world):
     observer = world.user("observer")
     later = _tabled(world, "delegate_b", key="ga/3/3.4", extra="Later.")
