@@ -59,9 +59,10 @@ from rkc.parties.chapters import SPECIFIC_ANNEX_PREFIX
 from rkc.search import search_index
 from rkc.search.index import SearchIndex
 
-#: The 1x store: published editions and tabled amendments.
-EDITIONS = 20
-AMENDMENTS = 200
+#: The 1x store: published editions and tabled amendments (at 10x the issue's store: about
+#: 12,000 units, 1,000 editions, 10,000 amendments).
+EDITIONS = 100
+AMENDMENTS = 1000
 CHAPTER = "ga/3"
 MEMBER = "bench-a"
 

@@ -10,6 +10,7 @@ relative URLs and the ``http``, ``https`` and ``mailto`` schemes become links; a
 
 from __future__ import annotations
 
+import functools
 import re
 
 from markdown_it import MarkdownIt
@@ -39,10 +40,24 @@ class _SafeMarkdownIt(MarkdownIt):
 _MD = _SafeMarkdownIt("js-default", {"html": False, "linkify": False, "typographer": False})
 
 
+#: Texts up to this many characters are remembered rendered (`_rendered`): a provision's
+#: text is rendered on every page that shows it (a party's binding text shows a thousand).
+REMEMBERED_LENGTH = 2000
+#: How many rendered texts a process remembers (at most about 20 MB of them).
+REMEMBERED_TEXTS = 4096
+
+
 def render(text: str) -> Markup:
     """Render Markdown source to safe HTML (block level: paragraphs, lists, ...)."""
     # Safe: raw HTML is disabled, so markdown-it escapes every piece of source text.
-    return Markup(_MD.render(text))  # noqa: S704
+    html = _rendered(text) if len(text) <= REMEMBERED_LENGTH else _MD.render(text)
+    return Markup(html)  # noqa: S704
+
+
+@functools.lru_cache(maxsize=REMEMBERED_TEXTS)
+def _rendered(text: str) -> str:
+    """The HTML of a short text: the same source always gives the same HTML."""
+    return _MD.render(text)
 
 
 def render_inline(text: str) -> Markup:

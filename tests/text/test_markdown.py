@@ -103,3 +103,21 @@ def test_plain_text_drops_markup_and_keeps_words() -> None:
 def test_plain_text_of_empty_source() -> None:
     assert plain_text("") == ""
     assert plain_text("   \n\n") == ""
+
+
+def test_short_texts_are_remembered_rendered_and_long_ones_are_not():
+    """A provision's text is rendered on every page that shows it: short texts are kept
+    rendered (bounded in number and length), and a kept text renders exactly as a fresh one."""
+    from rkc.text import markdown
+
+    short = "Customs shall *release* goods [promptly](https://example.org) & <not> raw."
+    fresh = markdown._MD.render(short)
+    markdown._rendered.cache_clear()
+    assert str(render(short)) == fresh
+    assert str(render(short)) == fresh
+    info = markdown._rendered.cache_info()
+    assert (info.hits, info.misses, info.currsize) == (1, 1, 1)
+    long = "word " * (markdown.REMEMBERED_LENGTH // 5 + 1)
+    assert str(render(long)) == markdown._MD.render(long)
+    assert markdown._rendered.cache_info().currsize == 1
+    assert markdown._rendered.cache_info().maxsize == markdown.REMEMBERED_TEXTS
