@@ -14,6 +14,7 @@ parent's heading when it goes first). Amendments whose target left the draft com
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -309,7 +310,21 @@ class Change:
         )
 
 
+#: Redlines of texts up to this many characters together are remembered (`_redline`).
+REMEMBERED_LENGTH = 4000
+
+
 def _redline(old: str, new: str) -> Markup:
+    """The word redline of `old` to `new`, remembered for short texts: a compilation shows
+    every amendment of a chapter against its current text, and most requests for it show
+    the same pairs again (the diff is also the same each time, whatever its time limit)."""
+    if len(old) + len(new) <= REMEMBERED_LENGTH:
+        return _remembered_redline(old, new)
+    return redline_html(word_diff(old, new))
+
+
+@functools.lru_cache(maxsize=4096)
+def _remembered_redline(old: str, new: str) -> Markup:
     return redline_html(word_diff(old, new))
 
 
