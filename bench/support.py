@@ -16,6 +16,7 @@ from rkc import create_app
 from rkc.amendments import languages
 from rkc.amendments.models import Amendment, TranslationStatus
 from rkc.auth.models import User
+from rkc.collector import tune_for_serving
 from rkc.convention import operations as text_store
 from rkc.convention.models import Edition, Node
 from rkc.extensions import db
@@ -44,6 +45,7 @@ def make_app(directory: Path, corpus: Path, name: str = "rkc") -> Flask:
         }
     )
     app.instance_path = str(directory / "instance")
+    tune_for_serving()  # as `rkc serve` and wsgi.py do: the bench measures what is served
     return app
 
 

@@ -188,7 +188,11 @@ def serve_command(host: str, port: int, workers: int) -> None:
             self.cfg.set("accesslog", "-")
 
         def load(self) -> Flask:
-            return _create_app()
+            from rkc.collector import tune_for_serving
+
+            app = _create_app()
+            tune_for_serving()
+            return app
 
     click.echo(f"rkc serving on http://{host}:{port}/ with {workers} workers")
     Server().run()
