@@ -55,6 +55,8 @@ class Defaults:
     #: Seconds a request waits for such a file that another process is building, then 503
     #: (a waiting request holds a worker; `rkc derived warm` spares readers the wait).
     DERIVED_WAIT_SECONDS = 10.0
+    #: Days a compilation's file is kept after it was built (`rkc derived prune`).
+    DERIVED_COMPILATION_DAYS = 7
     #: Per-address budgets of the costly routes (rkc/extensions.py COSTLY_ROUTES), in the
     #: `limits` notation; over budget: 429 with Retry-After. RATELIMIT_ENABLED false: none.
     RATELIMIT_ENABLED = True

@@ -64,5 +64,6 @@ def recipe(comp: Compilation, fmt: str, language: str = "en") -> derived.Recipe:
         def build() -> bytes:
             return pdf.to_pdf(pdf.compilation_html(comp, generated_at=utcnow()))
 
-    key = hashlib.sha256(f"compilation|{fmt}|{content}".encode()).hexdigest()[:40]
+    digest = hashlib.sha256(f"compilation|{fmt}|{content}".encode()).hexdigest()[:40]
+    key = derived.COMPILATION_PREFIX + digest  # `rkc derived prune` removes the old ones
     return derived.Recipe(key, fmt, build)

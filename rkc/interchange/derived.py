@@ -24,8 +24,8 @@ files that are read once). A compilation's PDF and Word files are the exception
 (`rkc.interchange.compilation.recipe`): each is keyed by what it shows (the HTML the PDF is
 laid out from, the plan of the Word file), which holds only what the reader may see, so the
 members who download the same compilation before a meeting get one file, built once. Each
-change to what it shows makes a new file; the old ones stay in the release's folder until
-`rkc derived prune` removes that folder.
+change to what it shows makes a new file; `rkc derived prune` removes those built more than
+`DERIVED_COMPILATION_DAYS` (7) days ago.
 """
 
 from __future__ import annotations
@@ -296,19 +296,34 @@ def published_recipes() -> list[tuple[str, Recipe]]:
     return found
 
 
-def prune() -> list[Path]:
-    """Remove the folders of other releases and temporary files left by a killed build."""
+#: The keys of compilations' files start with it (`rkc.interchange.compilation.recipe`).
+COMPILATION_PREFIX = "compilation-"
+
+
+def prune(*, compilation_days: float | None = None) -> list[Path]:
+    """Remove the folders of other releases, temporary files left by a killed build, and the
+    compilations' files built more than `compilation_days` ago (default
+    `DERIVED_COMPILATION_DAYS`): each change to what a compilation shows makes a new file, so
+    they would pile up in a release's folder. One asked for again is built again."""
     root = derived_dir()
     removed: list[Path] = []
     if not root.is_dir():
         return removed
+    if compilation_days is None:
+        compilation_days = float(current_app.config.get("DERIVED_COMPILATION_DAYS", 7))
     current = release()
     for entry in root.iterdir():
         if entry.is_dir() and entry.name != current:
             shutil.rmtree(entry, ignore_errors=True)
             removed.append(entry)
+    now = time.time()
     for stale in (root / current).glob(".*.tmp"):
-        if time.time() - stale.stat().st_mtime > 3600:
+        if now - stale.stat().st_mtime > 3600:
             stale.unlink(missing_ok=True)
             removed.append(stale)
+    for built in (root / current).glob(COMPILATION_PREFIX + "*"):
+        if built.suffix != ".lock" and now - built.stat().st_mtime > compilation_days * 86400:
+            built.unlink(missing_ok=True)
+            built.with_suffix(".lock").unlink(missing_ok=True)
+            removed.append(built)
     return removed

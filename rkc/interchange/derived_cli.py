@@ -28,8 +28,16 @@ def warm_command() -> None:
 
 
 @derived_group.command("prune")
+@click.option(
+    "--compilations-older-than",
+    "days",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Days a compilation's file is kept (default: DERIVED_COMPILATION_DAYS, 7).",
+)
 @with_appcontext
-def prune_command() -> None:
-    """Remove the files of earlier releases and what killed builds left behind."""
-    removed = derived.prune()
+def prune_command(days: float | None) -> None:
+    """Remove the files of earlier releases, what killed builds left behind, and the
+    compilations' files built more than a week ago (run it daily)."""
+    removed = derived.prune(compilation_days=days)
     click.echo(f"removed {len(removed)} folder(s) or file(s) from {derived.derived_dir()}")

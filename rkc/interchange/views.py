@@ -117,6 +117,11 @@ def serve_derived(recipe: derived.Recipe, fmt: str, filename: str, missing: str)
         return response
     try:
         path = derived.obtain(recipe)
+        try:
+            data = path.read_bytes()  # whole (a few MiB at most): no open file in the response
+        except FileNotFoundError:  # pruned since (`rkc derived prune`): built again
+            path = derived.obtain(recipe)
+            data = path.read_bytes()
     except derived.NotInEdition:
         raise NotFoundHere("Not in this edition", missing) from None
     except derived.DerivedBusy as busy:
@@ -132,9 +137,8 @@ def serve_derived(recipe: derived.Recipe, fmt: str, filename: str, missing: str)
             status=503,
             headers={"Retry-After": str(busy.retry_after), "Cache-Control": "no-store"},
         )
-    # Read whole (a few MiB at most): the response then holds no open file, whoever reads it.
     response = send_file(
-        io.BytesIO(path.read_bytes()),
+        io.BytesIO(data),
         mimetype=EXPORT_TYPES[fmt],
         etag=recipe.key,
         conditional=True,

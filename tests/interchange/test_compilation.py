@@ -239,3 +239,46 @@ def test_the_word_compilation_is_keyed_by_what_only_word_shows(compiled):
     amendment = db.session.get(Amendment, ids["heading"])
     amendment.tabled_at = (amendment.tabled_at or utcnow()) - timedelta(days=3)
     assert recipe(comp, "docx").key != before.key
+
+
+def test_prune_removes_compilations_built_more_than_a_week_ago(small_app):
+    """Each change to a compilation makes a file; `rkc derived prune` removes those built
+    more than DERIVED_COMPILATION_DAYS ago (and their locks), keeps recent ones and the
+    editions' files, and a compilation asked for again is built again."""
+    import os
+    import time
+
+    from rkc.interchange import derived
+
+    people = create_people()
+    compiled_amendments(people)
+    client = small_app.test_client()
+    log_in(client, people["observer"].username)
+    url = "/amendments/compilation.docx?chapter=ga/3"
+    assert client.get(url).status_code == 200
+    assert client.get("/w/rkc/export.akn?edition=2006&node=ga/3").status_code == 200
+    with small_app.app_context():
+        folder = derived.derived_dir() / derived.release()
+    (old,) = folder.glob("compilation-*.docx")
+    recent = folder / "compilation-recent.pdf"
+    recent.write_bytes(b"%PDF")
+    edition_files = sorted(p for p in folder.iterdir() if not p.name.startswith("compilation-"))
+    week_and_a_day = time.time() - 8 * 86400
+    os.utime(old, (week_and_a_day, week_and_a_day))
+
+    runner = small_app.test_cli_runner()
+    pruned = runner.invoke(args=["derived", "prune"])
+    assert pruned.exit_code == 0, pruned.output
+    assert "removed 1 " in pruned.output
+    assert not old.exists()
+    assert not old.with_suffix(".lock").exists()
+    assert recent.exists()
+    assert sorted(p for p in folder.iterdir() if not p.name.startswith("compilation-")) == (
+        edition_files
+    )
+    again = client.get(url)
+    assert again.status_code == 200
+    assert old.exists()
+    assert runner.invoke(args=["derived", "prune", "--compilations-older-than", "0"]).exit_code == 0
+    assert not recent.exists()
+    assert not old.exists()
