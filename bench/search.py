@@ -375,8 +375,8 @@ def _keeping_up(app: Flask, rounds: int) -> list[Row]:
             figure=f"open a draft of {lines:,} units + commit, index caught up "
             f"({written} documents written in {rounds})",
             goal=f"<= {OPEN_DRAFT_GOAL:.0f}x without the index",
-            measured=with_index.s(),
-            reference=f"without the index: {without.s()}",
+            measured=with_index.ms(),
+            reference=f"without the index: {without.ms()}",
             ratio=f"indexed/plain {ratio(with_index.median, without.median)}",
             met=with_index.median <= OPEN_DRAFT_GOAL * without.median,
         ),

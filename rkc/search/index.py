@@ -32,13 +32,14 @@ import fcntl
 import gc
 import logging
 import os
+import re
 import shutil
 import threading
 import time
 import warnings
 import weakref
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -202,6 +203,10 @@ class SearchIndex:
         self._verified = False
         self._state: IndexState | None = None
         self._caches: _Caches | None = None
+        #: The revision ids this process last left indexed, and the index's files as they
+        #: stood then (`_signature`): while the files are exactly those, a catch-up needs not
+        #: read every document's revision id to know which revisions are indexed.
+        self._indexed: tuple[tuple[tuple[str, int, int, int], ...], frozenset[int]] | None = None
         self.membership = Membership()
         self._engine: Engine | None = None
         #: Searchers open on the index as its files stood (`_signature`), lent one per search.
@@ -350,11 +355,10 @@ class SearchIndex:
             self._state = self.state(deep=True)
             self._verified = True
             return self._state
-        try:
-            generation = self._open().latest_generation()
-        except IndexProblem:
+        generation = _latest_generation(self.directory)
+        if generation is None:
             self._verified = False
-            raise
+            raise IndexProblem("missing")
         if self._state is None or self._state.generation != generation:
             self._state = self.state()
         return self._state
@@ -365,6 +369,7 @@ class SearchIndex:
             self._verified = False
             self._state = None
             self._caches = None
+            self._indexed = None
             self.membership.forget()
             _close_all(self._idle)
             self._idle_signature = None
@@ -379,8 +384,17 @@ class SearchIndex:
         index lacks), then move the watermark. Membership changes write no document."""
         started = time.perf_counter()
         ix = self._open()
-        with engine.connect() as conn, ix.searcher() as searcher:
-            state = self._read_state(searcher)
+        with engine.connect() as conn, ExitStack() as stack:
+            # The files are those this process last wrote: what it remembers of them holds,
+            # and no searcher is needed unless the change log asks for a reconciliation.
+            known, state = self._indexed, self._state
+            remembered = (
+                known is not None and state is not None and known[0] == _signature(self.directory)
+            )
+            searcher = None if remembered else stack.enter_context(ix.searcher())
+            if searcher is not None:
+                state = self._read_state(searcher)
+            assert state is not None
             rows = conn.execute(
                 select(SearchChange.id, SearchChange.subject, SearchChange.subject_id)
                 .where(SearchChange.id > state.applied_through)
@@ -390,10 +404,18 @@ class SearchIndex:
                 return Report("none", through=state.applied_through)
             through = rows[-1].id
             _last, origin = self._log_bounds(conn)
-            docnums = _docnums(searcher.reader())
-            indexed = set(docnums)
+            everything = any(r.subject == "all" for r in rows)
+            if remembered and not everything:
+                assert known is not None
+                docnums: dict[int, int] = {}  # only a reconciliation deletes documents
+                indexed = set(known[1])
+            else:
+                if searcher is None:
+                    searcher = stack.enter_context(ix.searcher())
+                docnums = _docnums(searcher.reader())
+                indexed = set(docnums)
             extra: set[int] = set()
-            if any(r.subject == "all" for r in rows):
+            if everything:
                 # Reconcile every revision id (cheap: ids only, no text unless missing).
                 in_db = set(documents.indexed_revision_ids(conn))
                 wanted = in_db - indexed
@@ -422,9 +444,25 @@ class SearchIndex:
             writer.update_document(**_state_document(through, origin))
         except BaseException:
             writer.cancel()
+            self._indexed = None
             raise
         writer.commit()
-        self._state = None
+        # Nothing else writes while the lock is held: these files are the ones just written,
+        # and the state is the one the bookkeeping document now says.
+        now_indexed = (indexed - extra) | {doc["revision_id"] for doc in docs}
+        self._indexed = (_signature(self.directory), frozenset(now_indexed))
+        generation = _latest_generation(self.directory)
+        self._state = (
+            IndexState(
+                generation=generation,
+                applied_through=through,
+                schema_version=state.schema_version,
+                origin=origin,
+                documents=state.documents + len(docs) - len(extra),
+            )
+            if generation is not None
+            else None
+        )
         return Report(
             "caught up",
             changes=len(rows),
@@ -465,6 +503,7 @@ class SearchIndex:
         on_total: Callable[[int], None] | None = None,
     ) -> Report:
         started = time.perf_counter()
+        self._indexed = None  # read from the new files at the next catch-up
         with collector_paused():
             with engine.connect() as conn:
                 # The watermark is read before the data: anything logged later is applied again
@@ -579,6 +618,21 @@ class SearchIndex:
 
     def size_bytes(self) -> int:
         return sum(p.stat().st_size for p in self.directory.glob("*") if p.is_file())
+
+
+def _latest_generation(directory: Path) -> int | None:
+    """The newest generation of the index in `directory` (the number in the name of its
+    newest table of contents, as Whoosh finds it), or None when there is none: what
+    `open_dir(...).latest_generation()` says, without reading the table of contents."""
+    generations = [
+        int(found[1])
+        for path in directory.glob("_MAIN_*.toc")
+        if (found := _TOC_NAME.fullmatch(path.name))
+    ]
+    return max(generations) if generations else None
+
+
+_TOC_NAME = re.compile(r"_MAIN_(\d+)\.toc")
 
 
 def _signature(directory: Path) -> tuple[tuple[str, int, int, int], ...]:

@@ -82,6 +82,39 @@ def test_a_change_the_index_missed_is_caught_up_at_the_next_search(small_app, we
     assert index.state().applied_through == _last_change()
 
 
+def test_a_process_that_remembers_what_it_indexed_sees_what_another_wrote_since(small_app, web):
+    """A process remembers which revisions it left indexed, so that opening a draft needs
+    not read every document; another process sharing the directory that indexed more since
+    makes it read them again, and no revision is indexed twice."""
+    from rkc.convention import operations as ops
+    from rkc.convention import queries
+    from rkc.search.index import SearchIndex
+
+    find(web, "customs")  # builds the index
+    index = search_index()
+    revise_in_draft("ga/3/3.1", "Customs shall count the wombats at the border.")
+    assert index.state().applied_through == _last_change()  # this process caught up
+
+    # Another process (another server on the same directory) indexes a revision this one
+    # did not see: its after-commit apply gave up while the other held the lock.
+    index.lock_timeout = 0.2
+    with index.writing_lock():
+        revise_in_draft("ga/3/3.2", "Customs shall weigh the echidnas at the border.")
+    other = SearchIndex(small_app.config["INDEX_DIR"])
+    assert other.catch_up(db.engine).written == 1
+
+    # An edition-only change here, whose manifest holds that revision.
+    draft = queries.edition_by_slug(queries.work_by_key("rkc"), "review-draft")
+    ops.open_draft(draft, slug="second-look", title="Second look")
+    db.session.commit()
+    assert index.state().applied_through == _last_change()
+    assert index.state(deep=True).documents == _indexed_revisions()
+    member = small_app.test_client()
+    create_people()
+    log_in(member, "delegate-a")
+    assert keys(find(member, "echidnas", edition="second-look")) == ["ga/3/3.2"]
+
+
 def test_a_deleted_index_is_rebuilt_at_the_next_search(small_app, web):
     before = find(web, "customs")
     shutil.rmtree(small_app.config["INDEX_DIR"])
