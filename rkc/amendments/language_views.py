@@ -39,7 +39,7 @@ from rkc.convention.languages import LANGUAGES
 from rkc.convention.models import Revision
 from rkc.database import MAX_ID
 from rkc.extensions import db
-from rkc.text.diff import redline_html, word_diff
+from rkc.text.diff import word_redline
 from rkc.web import NotFoundHere, transactional
 
 bp = Blueprint("amendment_languages", __name__, url_prefix="/amendments")
@@ -77,10 +77,6 @@ class VersionView:
         return self.version.language
 
 
-def _redline(old: str, new: str) -> Markup:
-    return redline_html(word_diff(old, new))
-
-
 def version_views(amendment: Amendment, user: object) -> list[VersionView]:
     """Every language version of `amendment`, with its tracked changes against the provision's
     current text in that language (or the text it was written on, when in conflict) and what
@@ -104,16 +100,18 @@ def version_views(amendment: Amendment, user: object) -> list[VersionView]:
         shown = version.is_original or version.status is not TranslationStatus.TO_TRANSLATE
         if shown or amendment.action is AmendmentAction.DELETE:
             if amendment.action is AmendmentAction.INSERT:
-                redline = _redline("", version.proposed_text) if version.proposed_text else None
+                redline = word_redline("", version.proposed_text) if version.proposed_text else None
                 if version.proposed_title:
-                    title_redline = _redline("", version.proposed_title)
+                    title_redline = word_redline("", version.proposed_title)
             elif reference is not None:
                 if amendment.action is AmendmentAction.MODIFY:
-                    redline = _redline(reference.text, version.proposed_text)
+                    redline = word_redline(reference.text, version.proposed_text)
                 elif amendment.action is AmendmentAction.DELETE:
-                    redline = _redline(reference.text, "")
+                    redline = word_redline(reference.text, "")
                 else:
-                    title_redline = _redline(reference.title or "", version.proposed_title or "")
+                    title_redline = word_redline(
+                        reference.title or "", version.proposed_title or ""
+                    )
         has_words = amendment.action is not AmendmentAction.DELETE
         writes = (
             (translator and not version.is_original)

@@ -14,7 +14,6 @@ parent's heading when it goes first). Amendments whose target left the draft com
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -47,7 +46,7 @@ from rkc.convention import queries as text_queries
 from rkc.convention.models import Edition, EditionEntry, EditionStatus, Node, Revision, Work
 from rkc.extensions import db
 from rkc.parties.models import Party
-from rkc.text.diff import redline_html, word_diff
+from rkc.text.diff import word_redline
 
 _LAST = 10**9
 
@@ -310,24 +309,6 @@ class Change:
         )
 
 
-#: Redlines of texts up to this many characters together are remembered (`_redline`).
-REMEMBERED_LENGTH = 4000
-
-
-def _redline(old: str, new: str) -> Markup:
-    """The word redline of `old` to `new`, remembered for short texts: a compilation shows
-    every amendment of a chapter against its current text, and most requests for it show
-    the same pairs again (the diff is also the same each time, whatever its time limit)."""
-    if len(old) + len(new) <= REMEMBERED_LENGTH:
-        return _remembered_redline(old, new)
-    return redline_html(word_diff(old, new))
-
-
-@functools.lru_cache(maxsize=4096)
-def _remembered_redline(old: str, new: str) -> Markup:
-    return redline_html(word_diff(old, new))
-
-
 def changes(
     amendments: Sequence[Amendment],
     *,
@@ -375,17 +356,17 @@ def changes(
         reference = base if against_base else current
         redline = title_redline = None
         if a.action is AmendmentAction.INSERT:
-            redline = _redline("", a.proposed_text) if a.proposed_text else None
-            title_redline = _redline("", a.proposed_title) if a.proposed_title else None
+            redline = word_redline("", a.proposed_text) if a.proposed_text else None
+            title_redline = word_redline("", a.proposed_title) if a.proposed_title else None
         elif reference is not None:
             if a.action is AmendmentAction.MODIFY:
-                redline = _redline(reference.text, a.proposed_text)
+                redline = word_redline(reference.text, a.proposed_text)
             elif a.action is AmendmentAction.DELETE:
-                redline = _redline(reference.text, "")
+                redline = word_redline(reference.text, "")
                 if reference.title:
-                    title_redline = _redline(reference.title, "")
+                    title_redline = word_redline(reference.title, "")
             else:
-                title_redline = _redline(reference.title or "", a.proposed_title or "")
+                title_redline = word_redline(reference.title or "", a.proposed_title or "")
         change = Change(a, target, redline, title_redline, against_base=against_base)
         if details:
             confirmed = sorted(
@@ -728,10 +709,10 @@ def amendment_page(amendment: Amendment, user: object) -> AmendmentPage:
             versions.append(
                 VersionStep(
                     revision,
-                    _redline(previous.proposed_text, revision.proposed_text)
+                    word_redline(previous.proposed_text, revision.proposed_text)
                     if text_changed
                     else None,
-                    _redline(previous.proposed_title or "", revision.proposed_title or "")
+                    word_redline(previous.proposed_title or "", revision.proposed_title or "")
                     if title_changed
                     else None,
                     previous.justification != revision.justification,

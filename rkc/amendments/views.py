@@ -78,7 +78,7 @@ from rkc.interchange.views import serve_derived
 from rkc.review import citations, framework_queries
 from rkc.review import queries as review_queries
 from rkc.review.framework_models import OUTCOME_LABELS, STATE_LABELS, STEP_LABELS, part_label
-from rkc.text.diff import redline_html, word_diff
+from rkc.text.diff import word_redline
 from rkc.text.merge import rebase, suggest
 from rkc.web import NotFoundHere, transactional
 
@@ -273,15 +273,15 @@ def _preview(change: AmendmentAction, current: Revision | None, form: ProposalFo
     title = " ".join((form.title.data or "").split())
     redline = title_redline = None
     if change is AmendmentAction.INSERT:
-        redline = redline_html(word_diff("", text))
-        title_redline = redline_html(word_diff("", title)) if title else None
+        redline = word_redline("", text)
+        title_redline = word_redline("", title) if title else None
     elif current is not None:
         if change is AmendmentAction.MODIFY:
-            redline = redline_html(word_diff(current.text, text))
+            redline = word_redline(current.text, text)
         elif change is AmendmentAction.DELETE:
-            redline = redline_html(word_diff(current.text, ""))
+            redline = word_redline(current.text, "")
         else:
-            title_redline = redline_html(word_diff(current.title or "", title))
+            title_redline = word_redline(current.title or "", title)
     return Preview(redline, title_redline, clean_text(form.justification.data))
 
 
@@ -306,11 +306,11 @@ class Resolution:
 
     @property
     def current_redline(self) -> Markup:
-        return redline_html(word_diff(self.base, self.current))
+        return word_redline(self.base, self.current)
 
     @property
     def proposed_redline(self) -> Markup:
-        return redline_html(word_diff(self.base, self.proposed))
+        return word_redline(self.base, self.proposed)
 
 
 def _resolution(amendment: Amendment, place: Place) -> Resolution | None:

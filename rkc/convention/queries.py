@@ -20,7 +20,7 @@ from rkc.convention.kinds import PROVISION_KINDS, STRUCTURAL_KINDS
 from rkc.convention.models import Edition, EditionEntry, EditionStatus, Node, Revision, Work
 from rkc.extensions import db
 from rkc.messages import N_
-from rkc.text.diff import diff_stats, redline_html, word_diff
+from rkc.text.diff import diff_stats, redline_html, word_diff, word_redline
 
 T = TypeVar("T")
 
@@ -500,7 +500,7 @@ def compare(
     for item in new_items:
         before = old_by_key.get(item.key)
         if before is None:
-            rows.append(CompareRow("added", None, item, redline_html(word_diff("", item.text))))
+            rows.append(CompareRow("added", None, item, word_redline("", item.text)))
         elif before.content_hash == item.content_hash:
             rows.append(CompareRow("unchanged", before, item))
         else:

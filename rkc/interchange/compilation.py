@@ -39,8 +39,12 @@ def compilation_file(
     if fmt == "docx":
         data = docx_compilation.export(comp, generated_at=generated_at, language=language)
     else:
-        data = pdf.to_pdf(pdf.compilation_html(comp, generated_at=generated_at))
+        data = _pdf(comp, generated_at)
     return data, FORMATS[fmt], file_name(comp, fmt, language)
+
+
+def _pdf(comp: Compilation, generated_at: datetime) -> bytes:
+    return pdf.to_pdf(pdf.compilation_html(comp, generated_at=generated_at))
 
 
 def recipe(comp: Compilation, fmt: str, language: str = "en") -> derived.Recipe:
@@ -62,7 +66,7 @@ def recipe(comp: Compilation, fmt: str, language: str = "en") -> derived.Recipe:
         content = pdf.compilation_html(comp, generated_at=_ANY_TIME)
 
         def build() -> bytes:
-            return pdf.to_pdf(pdf.compilation_html(comp, generated_at=utcnow()))
+            return _pdf(comp, utcnow())
 
     digest = hashlib.sha256(f"compilation|{fmt}|{content}".encode()).hexdigest()[:40]
     key = derived.COMPILATION_PREFIX + digest  # `rkc derived prune` removes the old ones

@@ -154,7 +154,7 @@ Step = Para | Blocks | Tracked | Compiled
 class Plan:
     """Everything a compilation's Word file shows, but the time of compiling: what `write`
     lays out, and (its `repr`) what the file is keyed by in the derived-file cache
-    (`rkc.interchange.compilation.docx_recipe`)."""
+    (`rkc.interchange.compilation.recipe`)."""
 
     language: str
     title: str

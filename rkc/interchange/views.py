@@ -105,7 +105,7 @@ def _node(work: Work) -> Node | None:
 
 def serve_derived(recipe: derived.Recipe, fmt: str, filename: str, missing: str) -> Response:
     """A file from the derived-file cache (built there on first use): a published edition's,
-    or a compilation's PDF.
+    or a compilation's (PDF or Word).
 
     The recipe's key names the file's content and this release, so it is the ETag: a
     conditional GET is answered before anything is built or read.

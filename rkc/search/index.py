@@ -1,6 +1,6 @@
 """The index on disk: open it, check it, catch it up from the change log, rebuild it.
 
-Size: about 800 lines, kept whole: opening, checking, catching up and rebuilding share the
+Size: under 900 lines, kept whole: opening, checking, catching up and rebuilding share the
 lock, the watermark and the schema version below (how a segment is written is in writer.py,
 how a query is matched in matching.py); the checks of a damaged index are the part to move
 out first.

@@ -13,6 +13,7 @@ HTML redline safely.
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -230,3 +231,24 @@ def redline_html(segments: Iterable[Segment]) -> Markup:
         else:
             parts.append(escape(text))
     return Markup("").join(parts)
+
+
+#: Pairs of texts up to this many characters together have their redline remembered.
+REMEMBERED_LENGTH = 4000
+
+
+def word_redline(old: str, new: str) -> Markup:
+    """The word redline of ``old`` to ``new`` as HTML (``redline_html(word_diff(old, new))``).
+
+    Short pairs are remembered per process (4,096 of them): a compilation shows every
+    amendment of a chapter against its current text, and most pages show the same pairs again.
+    A remembered redline is also the same each time, whatever the diff's time limit.
+    """
+    if len(old) + len(new) <= REMEMBERED_LENGTH:
+        return _remembered_redline(old, new)
+    return redline_html(word_diff(old, new))
+
+
+@functools.lru_cache(maxsize=4096)
+def _remembered_redline(old: str, new: str) -> Markup:
+    return redline_html(word_diff(old, new))

@@ -270,3 +270,22 @@ def test_text_engines_import_no_flask_or_database() -> None:
             for name in names:
                 assert name.split(".")[0] not in forbidden, f"{source.name} imports {name}"
                 assert name not in forbidden, f"{source.name} imports {name}"
+
+
+def test_a_redline_of_short_texts_is_remembered_and_equals_a_fresh_one():
+    """`word_redline` is `redline_html(word_diff(...))`; short pairs are kept per process
+    (a compilation shows the same pairs on every request), long ones are not."""
+    from rkc.text import diff
+
+    diff._remembered_redline.cache_clear()
+    old, new = "Customs shall <release> goods.", "Customs shall promptly release goods & more."
+    fresh = diff.redline_html(diff.word_diff(old, new))
+    assert diff.word_redline(old, new) == fresh
+    assert diff.word_redline(old, new) == fresh
+    info = diff._remembered_redline.cache_info()
+    assert (info.hits, info.misses, info.currsize) == (1, 1, 1)
+    long = "word " * (diff.REMEMBERED_LENGTH // 5 + 1)
+    assert diff.word_redline(long, long + "more") == diff.redline_html(
+        diff.word_diff(long, long + "more")
+    )
+    assert diff._remembered_redline.cache_info().currsize == 1
